@@ -1,0 +1,178 @@
+"""The ``mizan`` command line.
+
+Exit codes: 0 success, 1 flagged (only when ``--threshold`` or ``--fail-on`` is given),
+2 bad input or usage. Errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from detector.errors import MizanError
+
+EXIT_OK, EXIT_FLAGGED, EXIT_BAD_INPUT = 0, 1, 2
+
+# Subcommands that live outside this module: name -> (module, help). Each module has
+# ``add_arguments(parser)`` and ``run(args) -> int``; it is imported only when used, so the
+# library never imports the web framework or the training stack by itself.
+_PLUGGED_COMMANDS: dict[str, tuple[str, str]] = {
+    "batch": ("detector.batch", "score a JSONL, CSV or Parquet archive, resumably"),
+    "serve": ("service.cli", "run the HTTP API"),
+    "train": ("training.cli", "train the default model bundle from the corpora"),
+    "evaluate": ("training.evaluate_cli", "evaluate the bundle and write reports/"),
+    "ingest": ("detector.ingest", "store published articles for author and outlet memory"),
+}
+
+
+def _read_article(path: str) -> dict[str, Any]:
+    """Read ``path`` (.txt page text, .html, .json fields, ``-`` for stdin) as article fields."""
+    if path == "-":
+        text = sys.stdin.read()
+        return {"body": text}
+    file = Path(path)
+    if not file.is_file():
+        raise MizanError(f"no such file: {path}")
+    try:
+        raw = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise MizanError(f"{path} is not valid UTF-8 (byte {error.start})") from error
+    suffix = file.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return {"html": raw}
+    if suffix == ".json":
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise MizanError(
+                f"{path} is not valid JSON: {error.msg} at line {error.lineno}"
+            ) from error
+        if not isinstance(data, dict):
+            raise MizanError(f"{path} must hold one JSON object with article fields")
+        return data
+    return {"body": raw}
+
+
+def _format_table(report: dict[str, Any]) -> str:
+    lines = [
+        f"reliability  {report['reliability']:.3f}   verdict: {report['verdict']}   "
+        f"(unreliable < {report['thresholds']['unreliable_below']}, "
+        f"reliable > {report['thresholds']['reliable_above']})",
+        f"language     {report['language']}   model: {report['model']['name']} "
+        f"{report['model']['version']}",
+    ]
+    if report.get("ai_generated") is not None:
+        lines.append(f"ai_generated {report['ai_generated']:.3f}")
+    if report.get("title"):
+        lines.append(f"title        {report['title']}")
+    lines.append("")
+    lines.append(f"{'signal':<12} {'score':>6}  evidence")
+    for signal in report["signals"]:
+        evidence = signal["evidence"]
+        lines.append(f"{signal['name']:<12} {signal['score']:>6.2f}  {len(evidence)} span(s)")
+        for item in evidence[:10]:
+            snippet = item["text"].replace("\n", " ")
+            if len(snippet) > 70:
+                snippet = snippet[:67] + "..."
+            lines.append(f"{'':<21}[{item['field']} {item['start']}:{item['end']}] {snippet}")
+            lines.append(f"{'':<23}{item['reason']}")
+    if report["top_features"]:
+        lines.append("")
+        lines.append("top features (contribution to the reliability log-odds)")
+        for feature in report["top_features"]:
+            lines.append(
+                f"  {feature['name']:<40} {feature['value']:>10.3f} "
+                f"{feature['contribution']:>+8.3f}"
+            )
+    return "\n".join(lines)
+
+
+def _add_score_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default="-", help="article file (.txt/.html/.json) or -")
+    parser.add_argument("--format", choices=("json", "table"), default="json")
+    parser.add_argument("--title", help="article title (for .txt and stdin input)")
+    parser.add_argument("--author", help="author byline")
+    parser.add_argument("--author-bio", dest="author_bio", help="author bio")
+    parser.add_argument("--outlet", help="outlet name")
+    parser.add_argument("--language", choices=("ar", "en"), help="override language detection")
+    parser.add_argument(
+        "--threshold", type=float, help="exit 1 when reliability is below this value"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=("unreliable", "review"),
+        help="exit 1 when the verdict is this bad or worse",
+    )
+    parser.add_argument("--features", action="store_true", help="include every feature value")
+
+
+def _run_score(args: argparse.Namespace) -> int:
+    from detector.engine import DetectorEngine
+
+    fields = _read_article(args.path)
+    for name in ("title", "author", "author_bio", "outlet", "language"):
+        value = getattr(args, name)
+        if value is not None:
+            fields[name] = value
+    engine = DetectorEngine.from_settings()
+    report = engine.score(fields).to_dict(include_features=args.features)
+    if args.format == "table":
+        print(_format_table(report))
+    else:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    flagged = args.threshold is not None and report["reliability"] < args.threshold
+    if args.fail_on == "unreliable":
+        flagged = flagged or report["verdict"] == "unreliable"
+    elif args.fail_on == "review":
+        flagged = flagged or report["verdict"] in ("unreliable", "review")
+    return EXIT_FLAGGED if flagged else EXIT_OK
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser; only ``command``'s module is imported for its arguments."""
+    parser = argparse.ArgumentParser(
+        prog="mizan", description="Score news articles for reliability, with evidence."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    score = commands.add_parser("score", help="score one article")
+    _add_score_arguments(score)
+    score.set_defaults(handler=_run_score)
+    for name, (module_name, help_text) in _PLUGGED_COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text)
+        sub.set_defaults(module_name=module_name)
+        if name == command:
+            module = importlib.import_module(module_name)
+            module.add_arguments(sub)
+            sub.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv[0] if argv else None)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = ".".join(str(part) for part in first.get("loc", ())) or "article"
+        print(f"mizan: invalid input: {location}: {first.get('msg')}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (MizanError, OSError) as error:
+        print(f"mizan: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("mizan: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

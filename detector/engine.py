@@ -1,0 +1,180 @@
+"""The one entry point: ``DetectorEngine.score(article) -> Report``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from detector.article import ArticleInput, Document, parse_article
+from detector.errors import InvalidArticleError
+from detector.model import (
+    Contribution,
+    RulesModel,
+    ScoringModel,
+    Thresholds,
+    default_bundle_dir,
+    load_model,
+)
+from detector.settings import Settings, get_settings
+from detector.signals import DEFAULT_SIGNALS, registry
+from detector.signals.base import ArticleMemory, Signal, SignalContext, SignalResult
+
+TOP_FEATURES = 8
+
+
+@dataclass(frozen=True)
+class Report:
+    """What Mizan says about one article; :meth:`to_dict` is the JSON the API returns."""
+
+    id: str | None
+    reliability: float
+    verdict: str
+    thresholds: Thresholds
+    signals: Sequence[SignalResult]
+    top_features: Sequence[Contribution]
+    language: str
+    model_name: str
+    model_version: str
+    ai_generated: float | None = None
+    credibility: float | None = None
+    title: str = ""
+    author: str | None = None
+    extracted_body: str | None = None
+    features: Mapping[str, float] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+    def to_dict(self, include_features: bool = False) -> dict[str, Any]:
+        """Return the report as plain JSON-ready data (the shape documented in DESIGN.md)."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "reliability": round(self.reliability, 4),
+            "verdict": self.verdict,
+            "thresholds": self.thresholds.to_dict(),
+            "ai_generated": None if self.ai_generated is None else round(self.ai_generated, 4),
+            "signals": [signal.to_dict() for signal in self.signals],
+            "top_features": [item.to_dict() for item in self.top_features],
+            "language": self.language,
+            "title": self.title,
+            "author": self.author,
+            "model": {"name": self.model_name, "version": self.model_version},
+        }
+        if self.credibility is not None:
+            data["credibility"] = round(self.credibility, 4)
+        if self.extracted_body is not None:
+            data["extracted_body"] = self.extracted_body
+        if include_features:
+            data["features"] = {key: round(value, 6) for key, value in self.features.items()}
+        return data
+
+
+def coerce_article(article: ArticleInput | Mapping[str, Any] | str) -> ArticleInput:
+    """Accept an :class:`ArticleInput`, a mapping of its fields, or plain text as the body."""
+    if isinstance(article, ArticleInput):
+        return article
+    if isinstance(article, str):
+        return ArticleInput(body=article)
+    if isinstance(article, Mapping):
+        return ArticleInput.model_validate(dict(article))
+    raise InvalidArticleError(f"cannot score an object of type {type(article).__name__}")
+
+
+class DetectorEngine:
+    """Parse an article, run every signal, combine the features with a model into a Report."""
+
+    def __init__(
+        self,
+        model: ScoringModel | None = None,
+        signals: Sequence[str] = DEFAULT_SIGNALS,
+        memory: ArticleMemory | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.signals: tuple[Signal, ...] = tuple(registry.get(name) for name in signals)
+        self.feature_names: tuple[str, ...] = tuple(
+            name
+            for signal in self.signals
+            for name in (f"{signal.name}.score", *signal.feature_names)
+        )
+        self.model: ScoringModel = model or RulesModel(self.feature_names)
+        self.thresholds = thresholds or self.model.thresholds
+        self.context = SignalContext(memory=memory)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings | None = None, memory: ArticleMemory | None = None
+    ) -> DetectorEngine:
+        """Build the engine with the bundle the settings name (default bundle, else rules-v0)."""
+        settings = settings or get_settings()
+        engine = cls(memory=memory)
+        bundle = settings.model_dir or default_bundle_dir(settings.models_root)
+        if bundle is not None:
+            engine.model = load_model(bundle, engine.feature_names)
+            engine.thresholds = engine.model.thresholds
+        if settings.unreliable_below is not None:
+            engine.thresholds = replace(
+                engine.thresholds, unreliable_below=settings.unreliable_below
+            )
+        if settings.reliable_above is not None:
+            engine.thresholds = replace(engine.thresholds, reliable_above=settings.reliable_above)
+        return engine
+
+    def model_info(self) -> dict[str, Any]:
+        """Describe the loaded model: name, version, thresholds, signals and features."""
+        return {
+            "name": self.model.name,
+            "version": self.model.version,
+            "thresholds": self.thresholds.to_dict(),
+            "signals": [{"name": s.name, "version": s.version} for s in self.signals],
+            "feature_names": list(self.feature_names),
+        }
+
+    def parse(self, article: ArticleInput | Mapping[str, Any] | str) -> Document:
+        """Parse an article into a :class:`Document` (raises InvalidArticleError on bad input)."""
+        return parse_article(coerce_article(article))
+
+    def extract(self, doc: Document) -> tuple[list[SignalResult], dict[str, float]]:
+        """Run every signal on ``doc``; return the results and the flat feature vector."""
+        results = [signal.extract(doc, self.context) for signal in self.signals]
+        features: dict[str, float] = {}
+        for result in results:
+            features[f"{result.name}.score"] = result.score
+            features.update(result.features)
+        return results, features
+
+    def score(
+        self, article: ArticleInput | Mapping[str, Any] | str, explain: bool = True
+    ) -> Report:
+        """Score one article. With ``explain=False`` evidence and contributions are left out."""
+        started = time.perf_counter()
+        doc = self.parse(article)
+        results, features = self.extract(doc)
+        prediction = self.model.predict(features, doc)
+        ranked = sorted(prediction.contributions, key=lambda item: -abs(item.contribution))
+        if not explain:
+            results = [replace(result, evidence=()) for result in results]
+        return Report(
+            id=doc.id,
+            reliability=prediction.reliability,
+            verdict=self.thresholds.verdict(prediction.reliability),
+            thresholds=self.thresholds,
+            signals=results,
+            top_features=ranked[:TOP_FEATURES] if explain else (),
+            language=doc.language,
+            model_name=self.model.name,
+            model_version=self.model.version,
+            ai_generated=prediction.ai_generated,
+            credibility=prediction.credibility,
+            title=doc.title,
+            author=doc.author,
+            extracted_body=doc.body if doc.source_format == "html" else None,
+            features=features,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def score_many(
+        self, articles: Iterable[ArticleInput | Mapping[str, Any] | str], explain: bool = True
+    ) -> Iterator[Report]:
+        """Score articles one after another, in order (a thin wrapper over :meth:`score`)."""
+        for article in articles:
+            yield self.score(article, explain=explain)

@@ -1,0 +1,46 @@
+"""The one settings class. Every value can be set with a ``MIZAN_`` environment variable."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Settings shared by the library, the CLI, training and the service."""
+
+    model_config = SettingsConfigDict(env_prefix="MIZAN_", env_file=None, extra="ignore")
+
+    model_dir: Path | None = Field(
+        default=None, description="Model bundle folder; default: the bundle models/DEFAULT names."
+    )
+    models_root: Path = Field(default=REPO_ROOT / "models", description="Where bundles live.")
+    corpora_dir: Path = Field(
+        default=REPO_ROOT.parent / "shared" / "corpora", description="Labelled corpora."
+    )
+    store_url: str = Field(default="sqlite:///mizan.db", description="SQLAlchemy URL of the store.")
+    api_keys: list[str] = Field(default_factory=list, description="Accepted X-API-Key values.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    log_level: str = "info"
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    max_text_chars: int = Field(default=100_000, ge=100)
+    max_batch_items: int = Field(default=100, ge=1)
+    unreliable_below: float | None = Field(
+        default=None, ge=0, le=1, description="Override the bundle's unreliable threshold."
+    )
+    reliable_above: float | None = Field(
+        default=None, ge=0, le=1, description="Override the bundle's reliable threshold."
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

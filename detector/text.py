@@ -1,0 +1,177 @@
+"""Text normalisation, language detection and offset-keeping segmentation.
+
+Every function that changes text for matching keeps a map back to the original
+characters, so evidence always points at what the user sent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Arabic diacritics (harakat, tanween, shadda, sukun, superscript alef, Quranic marks) and tatweel.
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_CHAR_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "ک": "ك",
+        "ی": "ي",
+        # Arabic-Indic and Persian digits read as ASCII digits.
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "٫": ".",  # Arabic decimal separator
+        "٬": ",",  # Arabic thousands separator
+        "،": "،",
+    }
+)
+
+ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+LATIN_LETTER = re.compile("[A-Za-z]")
+WORD_RE = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove Arabic diacritics and tatweel."""
+    return _ARABIC_MARKS.sub("", text)
+
+
+def normalize_char(char: str) -> str:
+    """Normalise one character for matching (may return "" for dropped marks)."""
+    if _ARABIC_MARKS.match(char):
+        return ""
+    folded = unicodedata.normalize("NFKC", char)
+    return folded.translate(_CHAR_MAP).lower()
+
+
+@lru_cache(maxsize=4096)
+def normalize_for_matching(text: str) -> str:
+    """Normalise text for matching: NFKC, diacritics and tatweel removed, letter forms unified.
+
+    Alef forms become bare alef, alef maqsura and yeh-hamza become yeh, teh marbuta becomes heh,
+    Arabic-Indic and Persian digits become ASCII digits, and Latin letters are lower-cased.
+    The result is not length-preserving; use :func:`normalize_with_offsets` when spans matter.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = _ARABIC_MARKS.sub("", text)
+    return text.translate(_CHAR_MAP).lower()
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text with a map from each normalised character to its original index."""
+
+    original: str
+    text: str
+    index: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a normalised ``[start, end)`` span back to original offsets."""
+        if start >= len(self.index):
+            return len(self.original), len(self.original)
+        original_start = self.index[start]
+        original_end = self.index[end - 1] + 1 if end > start else original_start
+        # Extend over trailing marks (diacritics) that normalisation dropped.
+        while original_end < len(self.original) and _ARABIC_MARKS.match(
+            self.original[original_end]
+        ):
+            original_end += 1
+        return original_start, original_end
+
+
+def normalize_with_offsets(text: str) -> NormalizedText:
+    """Normalise ``text`` like :func:`normalize_for_matching` and keep an offset map."""
+    if text.isascii():
+        lowered = text.lower()
+        return NormalizedText(text, lowered, tuple(range(len(text))))
+    chars: list[str] = []
+    index: list[int] = []
+    for position, char in enumerate(text):
+        folded = normalize_char(char)
+        for piece in folded:
+            chars.append(piece)
+            index.append(position)
+    return NormalizedText(text, "".join(chars), tuple(index))
+
+
+def detect_language(text: str) -> str:
+    """Return ``"ar"``, ``"en"`` or ``"und"`` from the share of Arabic and Latin letters."""
+    sample = text[:20000]
+    arabic = len(ARABIC_LETTER.findall(sample))
+    latin = len(LATIN_LETTER.findall(sample))
+    if arabic + latin < 20:
+        return "und"
+    return "ar" if arabic >= latin else "en"
+
+
+def words(text: str) -> list[str]:
+    """Return the word tokens of ``text`` (Arabic and Latin letters, digits)."""
+    return WORD_RE.findall(text)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A ``[start, end)`` character span into an original text."""
+
+    start: int
+    end: int
+
+    def of(self, text: str) -> str:
+        """Return the text the span covers."""
+        return text[self.start : self.end]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\"'”»)]*\s+|\n+|(?<=[.!?؟])[\"'”»)]*$")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` into non-empty lines/paragraphs with original offsets."""
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    cursor = start
+    for match in _PARAGRAPH_BREAK.finditer(text, start, end):
+        span = _trimmed(text, cursor, match.start())
+        if span:
+            spans.append(span)
+        cursor = match.end()
+    span = _trimmed(text, cursor, end)
+    if span:
+        spans.append(span)
+    return spans
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` into sentences, keeping offsets into ``text``.
+
+    Sentences end at ``. ! ? ؟ …`` followed by space, or at a line break. Decimal points
+    ("2.7") do not end a sentence because no space follows them.
+    """
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        span = _trimmed(text, cursor, match.start() if match.group().strip() == "" else match.end())
+        if span:
+            spans.append(span)
+        cursor = match.end()
+    span = _trimmed(text, cursor, end)
+    if span:
+        spans.append(span)
+    return spans
