@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import lru_cache
+
+import numpy as np
 
 # Arabic diacritics (harakat, tanween, shadda, sukun, superscript alef, Quranic marks) and tatweel.
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -34,9 +37,26 @@ _CHAR_MAP = str.maketrans(
     }
 )
 
+
+def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Per code point: the folded code point, and whether the character is a dropped mark."""
+    fold = np.arange(0x10000, dtype=np.uint32)
+    for source, target in _CHAR_MAP.items():
+        if isinstance(target, str) and len(target) == 1:
+            fold[source] = ord(target)
+    is_mark = np.zeros(0x10000, dtype=bool)
+    for code in range(0x0600, 0x0700):
+        if _ARABIC_MARKS.match(chr(code)):
+            is_mark[code] = True
+    return fold, is_mark
+
+
+_FOLD, _IS_MARK = _fold_tables()
+
 ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 LATIN_LETTER = re.compile("[A-Za-z]")
-WORD_RE = re.compile(r"[\w\u0600-\u06ff]+", re.UNICODE)
+# Letters and digits (Arabic punctuation such as ، ؛ ؟ is not part of a word); diacritics kept.
+WORD_RE = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670])+")
 
 
 def strip_diacritics(text: str) -> str:
@@ -71,7 +91,7 @@ class NormalizedText:
 
     original: str
     text: str
-    index: tuple[int, ...]
+    index: Sequence[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised ``[start, end)`` span back to original offsets."""
@@ -90,16 +110,25 @@ class NormalizedText:
 def normalize_with_offsets(text: str) -> NormalizedText:
     """Normalise ``text`` like :func:`normalize_for_matching` and keep an offset map."""
     if text.isascii():
-        lowered = text.lower()
-        return NormalizedText(text, lowered, tuple(range(len(text))))
+        return NormalizedText(text, text.lower(), range(len(text)))
+    if unicodedata.is_normalized("NFKC", text):
+        # Fast path: a code-point lookup table folds letters and drops marks in one pass.
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        bmp = np.minimum(codes, 0xFFFF)
+        keep = ~_IS_MARK[bmp]
+        folded_codes = np.where(codes <= 0xFFFF, _FOLD[bmp], codes)[keep]
+        folded = folded_codes.astype(np.uint32).tobytes().decode("utf-32-le").lower()
+        if len(folded) == len(folded_codes):
+            kept = np.flatnonzero(keep)
+            return NormalizedText(text, folded, kept.tolist())
     chars: list[str] = []
-    index: list[int] = []
+    slow_index: list[int] = []
     for position, char in enumerate(text):
         folded = normalize_char(char)
         for piece in folded:
             chars.append(piece)
-            index.append(position)
-    return NormalizedText(text, "".join(chars), tuple(index))
+            slow_index.append(position)
+    return NormalizedText(text, "".join(chars), slow_index)
 
 
 def detect_language(text: str) -> str:

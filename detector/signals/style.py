@@ -1,0 +1,290 @@
+"""Style: descriptive statistics of the prose (TextDescriptives-like).
+
+Each measure is a pure function with a name: sentence length and its burstiness, moving
+type-token ratio, word length, share of very common words, punctuation rates, boilerplate
+ratio, paragraph counts and the share of sentences that open with a connective. Machine
+prose tends to have even sentence lengths, few dashes, brackets or quotes, and many
+"Moreover"/"علاوة على ذلك" openers; the score is a mild indication of that shape.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from detector.article import Block, Document
+from detector.lexicons import load_lexicon
+from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
+from detector.text import Span, normalize_for_matching
+
+MATTR_WINDOW = 50
+"""Window (in words) of the moving-average type-token ratio."""
+
+MIN_SENTENCES_FOR_BURSTINESS = 8
+"""Fewer sentences than this say nothing about sentence-length variation."""
+
+MIN_SENTENCES_FOR_CONNECTIVES = 4
+"""Fewer sentences than this say nothing about connective openers."""
+
+MIN_WORDS_FOR_PUNCTUATION = 150
+"""Shorter texts are not judged for missing dashes, brackets and quotes."""
+
+HUMAN_SENTENCE_LENGTH_CV = 0.5
+"""Sentence-length coefficient of variation typical of human news prose."""
+
+MACHINE_SENTENCE_LENGTH_CV = 0.2
+"""Sentence-length coefficient of variation of very even, machine-like prose."""
+
+TYPICAL_CONNECTIVE_SHARE = 0.1
+"""Share of connective-led sentences seen in ordinary news prose."""
+
+HEAVY_CONNECTIVE_SHARE = 0.4
+"""Share of connective-led sentences from which the connective part is fully on."""
+
+EVIDENCE_CONNECTIVE_SHARE = 0.25
+"""Connective-led sentences are reported as evidence only from this share on."""
+
+MAX_EVIDENCE = 10
+"""Connective-led sentences reported at most."""
+
+BURSTINESS_WEIGHT = 0.45
+CONNECTIVE_WEIGHT = 0.4
+PUNCTUATION_WEIGHT = 0.15
+
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_LEAD = re.compile(r"[\W_]*")
+_COMMAS = ",،"
+_QUESTIONS = "?؟"
+_QUOTES = '"“”«»„'
+_PARENTHESES = "([{"
+_COLONS = ":;؛"
+_DASHES = re.compile(r"[–—]|\s-\s|--")
+
+
+# --- pure measures --------------------------------------------------------------------------
+
+
+def word_tokens(text: str) -> list[str]:
+    """Return the normalised words of ``text`` (letters and digits, punctuation dropped)."""
+    return _WORD.findall(normalize_for_matching(text))
+
+
+def mean(values: Sequence[float]) -> float:
+    """Return the arithmetic mean (0 for no values)."""
+    return sum(values) / len(values) if values else 0.0
+
+
+def coefficient_of_variation(values: Sequence[float]) -> float:
+    """Return standard deviation over mean ("burstiness"); 0 for fewer than two values."""
+    if len(values) < 2:
+        return 0.0
+    average = mean(values)
+    if average <= 0:
+        return 0.0
+    variance = sum((value - average) ** 2 for value in values) / len(values)
+    return math.sqrt(variance) / average
+
+
+def moving_average_type_token_ratio(words: Sequence[str], window: int = MATTR_WINDOW) -> float:
+    """Return the moving-average type-token ratio (MATTR, Covington & McFall 2010).
+
+    Texts shorter than ``window`` get their plain type-token ratio; empty text gets 0.
+    """
+    if not words:
+        return 0.0
+    if len(words) <= window:
+        return len(set(words)) / len(words)
+    counts: dict[str, int] = {}
+    for word in words[:window]:
+        counts[word] = counts.get(word, 0) + 1
+    distinct = len(counts)
+    total = distinct
+    for leaving, entering in zip(words, words[window:], strict=False):
+        remaining = counts[leaving] - 1
+        if remaining:
+            counts[leaving] = remaining
+        else:
+            del counts[leaving]
+            distinct -= 1
+        seen = counts.get(entering, 0)
+        if not seen:
+            distinct += 1
+        counts[entering] = seen + 1
+        total += distinct
+    return total / ((len(words) - window + 1) * window)
+
+
+def mean_word_length(words: Sequence[str]) -> float:
+    """Return the mean length of ``words`` in characters (0 for none)."""
+    return sum(len(word) for word in words) / len(words) if words else 0.0
+
+
+def common_word_share(words: Sequence[str], common_words: frozenset[str]) -> float:
+    """Return the share of ``words`` that are among the most frequent words of the language."""
+    return sum(1 for word in words if word in common_words) / len(words) if words else 0.0
+
+
+def rate_per_100_words(count: int, word_count: int) -> float:
+    """Return ``count`` per 100 words (0 for empty text)."""
+    return 100.0 * count / word_count if word_count > 0 else 0.0
+
+
+def count_characters(text: str, characters: str) -> int:
+    """Return how many characters of ``text`` are in ``characters``."""
+    return sum(text.count(character) for character in characters)
+
+
+def boilerplate_ratio(doc: Document) -> float:
+    """Return the share of body characters that are boilerplate, byline, bio or title."""
+    return min(1.0, doc.boilerplate_chars / len(doc.body)) if doc.body else 0.0
+
+
+def opening_connective(sentence: str, connectives: re.Pattern[str]) -> str | None:
+    """Return the connective that opens ``sentence`` (normalised), or ``None``."""
+    normalized = normalize_for_matching(sentence[:80])
+    lead = _SENTENCE_LEAD.match(normalized)
+    match = connectives.match(normalized, lead.end() if lead else 0)
+    return match.group() if match else None
+
+
+@lru_cache(maxsize=1)
+def connective_pattern() -> re.Pattern[str]:
+    """Return a regex matching an Arabic or English connective at a sentence start."""
+    entries = load_lexicon("ar/style_connectives") + load_lexicon("en/style_connectives")
+    normalized = sorted({normalize_for_matching(entry) for entry in entries}, key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(re.escape, entry.split())) for entry in normalized)
+    return re.compile(rf"(?:{alternation})(?![^\W_])")
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Return the most frequent Arabic and English words (normalised)."""
+    entries = load_lexicon("ar/style_common_words") + load_lexicon("en/style_common_words")
+    return frozenset(normalize_for_matching(entry) for entry in entries)
+
+
+def _lengths(doc: Document, spans: Iterable[Span | Block]) -> list[float]:
+    return [float(len(_WORD.findall(doc.body, span.start, span.end))) for span in spans]
+
+
+# --- the signal -----------------------------------------------------------------------------
+
+
+class StyleSignal(Signal):
+    """Descriptive style statistics and a mild machine-likeness score."""
+
+    name = "style"
+    version = "1"
+    feature_names = (
+        "style.sentence_count",
+        "style.sentence_length_mean",
+        "style.sentence_length_cv",
+        "style.paragraph_count",
+        "style.paragraph_length_cv",
+        "style.mattr",
+        "style.mean_word_length",
+        "style.common_word_share",
+        "style.comma_rate",
+        "style.question_rate",
+        "style.exclamation_rate",
+        "style.quote_rate",
+        "style.parenthesis_rate",
+        "style.dash_rate",
+        "style.colon_rate",
+        "style.boilerplate_ratio",
+        "style.connective_sentence_share",
+    )
+
+    def extract(self, doc: Document, context: SignalContext) -> SignalResult:
+        """Measure the style of ``doc``; every feature is finite, also for tiny texts."""
+        text = doc.content_text
+        words = word_tokens(text)
+        word_count = len(words)
+        sentence_lengths = [length for length in _lengths(doc, doc.sentences) if length > 0]
+        paragraphs = [block for block in doc.blocks if block.kind == "paragraph"]
+        paragraph_lengths = _lengths(doc, paragraphs)
+
+        pattern = connective_pattern()
+        connective_led: list[tuple[Span, str]] = []
+        for sentence in doc.sentences:
+            connective = opening_connective(sentence.of(doc.body), pattern)
+            if connective is not None:
+                connective_led.append((sentence, connective))
+        sentence_count = len(doc.sentences)
+        connective_share = len(connective_led) / sentence_count if sentence_count else 0.0
+
+        features = {
+            "style.sentence_count": float(sentence_count),
+            "style.sentence_length_mean": mean(sentence_lengths),
+            "style.sentence_length_cv": coefficient_of_variation(sentence_lengths),
+            "style.paragraph_count": float(len(paragraphs)),
+            "style.paragraph_length_cv": coefficient_of_variation(paragraph_lengths),
+            "style.mattr": moving_average_type_token_ratio(words),
+            "style.mean_word_length": mean_word_length(words),
+            "style.common_word_share": common_word_share(words, common_words()),
+            "style.comma_rate": rate_per_100_words(count_characters(text, _COMMAS), word_count),
+            "style.question_rate": rate_per_100_words(
+                count_characters(text, _QUESTIONS), word_count
+            ),
+            "style.exclamation_rate": rate_per_100_words(text.count("!"), word_count),
+            "style.quote_rate": rate_per_100_words(count_characters(text, _QUOTES), word_count),
+            "style.parenthesis_rate": rate_per_100_words(
+                count_characters(text, _PARENTHESES), word_count
+            ),
+            "style.dash_rate": rate_per_100_words(len(_DASHES.findall(text)), word_count),
+            "style.colon_rate": rate_per_100_words(count_characters(text, _COLONS), word_count),
+            "style.boilerplate_ratio": boilerplate_ratio(doc),
+            "style.connective_sentence_share": connective_share,
+        }
+        score = self._score(features, word_count)
+        evidence: list[Evidence] = []
+        if (
+            connective_share >= EVIDENCE_CONNECTIVE_SHARE
+            and sentence_count >= MIN_SENTENCES_FOR_CONNECTIVES
+        ):
+            evidence = [
+                Evidence(
+                    span.start,
+                    span.end,
+                    span.of(doc.body),
+                    f"sentence opens with the connective {connective!r}",
+                    weight=0.5,
+                )
+                for span, connective in connective_led[:MAX_EVIDENCE]
+            ]
+        return self.result(score, features, evidence)
+
+    @staticmethod
+    def _score(features: dict[str, float], word_count: int) -> float:
+        """Weighted sum of even sentence lengths, connective openers and plain punctuation."""
+        sentence_count = features["style.sentence_count"]
+        burstiness_part = 0.0
+        if sentence_count >= MIN_SENTENCES_FOR_BURSTINESS:
+            burstiness_part = _clip(
+                (HUMAN_SENTENCE_LENGTH_CV - features["style.sentence_length_cv"])
+                / (HUMAN_SENTENCE_LENGTH_CV - MACHINE_SENTENCE_LENGTH_CV)
+            )
+        connective_part = 0.0
+        if sentence_count >= MIN_SENTENCES_FOR_CONNECTIVES:
+            connective_part = _clip(
+                (features["style.connective_sentence_share"] - TYPICAL_CONNECTIVE_SHARE)
+                / (HEAVY_CONNECTIVE_SHARE - TYPICAL_CONNECTIVE_SHARE)
+            )
+        plain_punctuation = (
+            word_count >= MIN_WORDS_FOR_PUNCTUATION
+            and features["style.quote_rate"]
+            + features["style.parenthesis_rate"]
+            + features["style.dash_rate"]
+            == 0
+        )
+        return (
+            BURSTINESS_WEIGHT * burstiness_part
+            + CONNECTIVE_WEIGHT * connective_part
+            + PUNCTUATION_WEIGHT * float(plain_punctuation)
+        )
+
+
+def _clip(value: float) -> float:
+    return max(0.0, min(1.0, value))

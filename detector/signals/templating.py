@@ -1,0 +1,740 @@
+"""Templating: stock AI and SEO phrasing, keyword-stuffed headings and repeated text.
+
+Content farms and machine-written pages share a shape: stock phrases ("in today's fast-paced
+world", "في عالم اليوم المتسارع"), headings that repeat the title's keywords, the title
+pasted into the prose, a closing call for comments, duplicated word n-grams and sentences
+(the Gopher repetition filters), markdown left over from a chat answer, tables of round
+projections for 2030, and whole passages shared with earlier articles of the same outlet.
+Every measure is a small named function; the signal combines them into one score.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from detector.article import Block, Document
+from detector.lexicons import load_lexicon
+from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
+from detector.text import NormalizedText, normalize_for_matching, normalize_with_offsets
+
+# --- named thresholds and weights ---------------------------------------------------------
+
+STUFFED_HEADING_MIN_KEYWORDS = 2
+"""A heading repeating at least this many distinct title keywords is keyword-stuffed."""
+
+TITLE_REPEAT_MIN_WORDS = 3
+"""Titles shorter than this (in words) are not searched for in the prose."""
+
+TITLE_REPEATS_TOLERATED = 1
+"""News leads often restate the headline once; only further repeats raise the score."""
+
+CLOSING_ZONE_SHARE = 0.25
+"""An engagement call in the last quarter of the article text counts as a closer."""
+
+CLOSING_ZONE_BLOCKS = 2
+"""An engagement call in the last two content blocks counts as a closer."""
+
+DUPLICATE_NGRAM_SIZES = (5, 10)
+"""Word n-gram sizes of the duplicated-character fractions (Gopher uses 5..10)."""
+
+GOPHER_DUPLICATE_5GRAM_LIMIT = 0.15
+"""Gopher quality filter: at most 15% of characters in duplicated word 5-grams."""
+
+GOPHER_TOP_2GRAM_LIMIT = 0.20
+"""Gopher quality filter: the most frequent word 2-gram covers at most 20% of characters."""
+
+REPEATED_SENTENCE_MIN_WORDS = 4
+"""Sentences shorter than this are not compared (datelines, "he said.")."""
+
+PROJECTION_YEARS = range(2025, 2036)
+"""Years of the "projection table" pattern (market-size tables up to 2035)."""
+
+ARCHIVE_DUPLICATE_SIMILARITY = 0.5
+"""Archive similarity from which a near-duplicate counts fully in the score."""
+
+PASSAGE_PREFIX_WORDS = 12
+"""A shared passage not found whole is searched for by this many leading words."""
+
+MAX_EVIDENCE_PER_KIND = 10
+"""Evidence items kept per kind, so one noisy measure cannot flood a report."""
+
+# Weights of the measures in the noisy-or score: each is the most one measure alone can give.
+PHRASE_WEIGHT = 0.55
+STUFFED_HEADING_WEIGHT = 0.45
+CLOSING_ENGAGEMENT_WEIGHT = 0.35
+TITLE_REPEAT_WEIGHT = 0.25
+REPETITION_WEIGHT = 0.35
+MARKDOWN_WEIGHT = 0.25
+PROJECTION_TABLE_WEIGHT = 0.2
+ARCHIVE_WEIGHT = 0.6
+
+_CONTENT_KINDS = frozenset({"heading", "paragraph", "bullet", "table"})
+_PROSE_KINDS = frozenset({"paragraph", "bullet"})
+# Characters allowed between the words of one phrase: spaces, hyphens, apostrophes.
+_PHRASE_GAP = re.compile(r"[ \t\u00a0\u200c\u200f\-'’]{0,3}")
+_ARABIC_PROCLITICS = "وف"
+_ARABIC_ARTICLE_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال")
+_MARKDOWN_MARKER = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*\S[^\n]*|\*\*[^*\n]{1,120}\*\*")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# A bullet marker, up to six words (emphasis marks included) and a colon. Words are
+# separated by required whitespace so the pattern cannot backtrack badly on long bullets.
+_LABELLED_BULLET = re.compile(
+    r"\s*(?:[-•*▪►●◦–]|\d{1,2}[.)-]|[٠-٩]{1,2}[.)-])\s*(?:[^\s:：]+\s+){0,5}[^\s:：]+\s*[:：]"
+)
+# Letters and digits only: Arabic punctuation (، ؛ ؟) must not stick to words when matching.
+_WORD = re.compile(r"[^\W_]+")
+
+
+# --- token-level phrase matching ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The words of normalised ``text`` with their ``[start, end)`` offsets in it."""
+
+    text: str
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    def range_of(self, start: int, end: int) -> tuple[int, int]:
+        """Return the ``[first, last)`` token indexes of words starting in ``[start, end)``."""
+        return bisect_left(self.starts, start), bisect_left(self.starts, end)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    """A lexicon phrase found in normalised text (offsets into that text)."""
+
+    start: int
+    end: int
+    phrase: str
+    label: str
+    first_token: int
+
+
+def tokenize(normalized: str) -> Tokens:
+    """Return the words of already normalised text with their offsets."""
+    matches = list(_WORD.finditer(normalized))
+    return Tokens(
+        normalized,
+        [match.group() for match in matches],
+        [match.start() for match in matches],
+        [match.end() for match in matches],
+    )
+
+
+_Candidate = tuple[tuple[str, ...], str, str]
+
+
+@dataclass
+class _FirstWordEntry:
+    """The phrases that start with one word: one-word phrases and the rest by second word."""
+
+    single: list[_Candidate]
+    by_second: dict[str, list[_Candidate]]
+
+
+class PhraseMatcher:
+    """Finds multi-word phrases in token sequences, word-bounded and longest first.
+
+    Phrases are tokenised like the text, so "ever-evolving" matches "ever evolving" and
+    "it's" matches "it’s". An Arabic word may carry a leading و or ف ("وفي الختام").
+    Words of one phrase must sit on one line with no punctuation between them.
+    """
+
+    def __init__(self, phrases_by_label: Mapping[str, Iterable[str]]) -> None:
+        index: dict[str, _FirstWordEntry] = {}
+        for label, phrases in phrases_by_label.items():
+            for phrase in phrases:
+                words = tuple(tokenize(normalize_for_matching(phrase)).words)
+                if not words:
+                    continue
+                entry = index.setdefault(words[0], _FirstWordEntry([], {}))
+                if len(words) == 1:
+                    entry.single.append((words, phrase, label))
+                else:
+                    entry.by_second.setdefault(words[1], []).append((words, phrase, label))
+        for entry in index.values():
+            for candidates in entry.by_second.values():
+                candidates.sort(key=lambda candidate: len(candidate[0]), reverse=True)
+        self._index = index
+
+    def find(self, tokens: Tokens) -> list[PhraseMatch]:
+        """Return the non-overlapping phrase matches in ``tokens``."""
+        index = self._index
+        words = tokens.words
+        # Filter positions in one comprehension; most words start no phrase.
+        hits = [
+            position
+            for position, word in enumerate(words)
+            if word in index or (word[0] in _ARABIC_PROCLITICS and word[1:] in index)
+        ]
+        matches: list[PhraseMatch] = []
+        next_free = 0
+        for position in hits:
+            if position < next_free:
+                continue
+            word = words[position]
+            found = None
+            if word in index:
+                found = self._match_at(tokens, position, index[word])
+            if found is None and len(word) > 2 and word[0] in _ARABIC_PROCLITICS:
+                entry = index.get(word[1:])
+                if entry is not None:
+                    found = self._match_at(tokens, position, entry)
+            if found is not None:
+                matches.append(found[0])
+                next_free = found[1] + 1
+        return matches
+
+    @staticmethod
+    def _match_at(
+        tokens: Tokens, position: int, entry: _FirstWordEntry
+    ) -> tuple[PhraseMatch, int] | None:
+        words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
+        following = position + 1
+        if (
+            entry.by_second
+            and following < len(words)
+            and words[following] in entry.by_second
+            and _PHRASE_GAP.fullmatch(text, ends[position], starts[following])
+        ):
+            for phrase_words, phrase, label in entry.by_second[words[following]]:
+                last = position + len(phrase_words) - 1
+                if last >= len(words):
+                    continue
+                if all(
+                    words[position + offset] == phrase_words[offset]
+                    and _PHRASE_GAP.fullmatch(
+                        text, ends[position + offset - 1], starts[position + offset]
+                    )
+                    for offset in range(2, len(phrase_words))
+                ):
+                    match = PhraseMatch(starts[position], ends[last], phrase, label, position)
+                    return match, last
+        if entry.single:
+            _, phrase, label = entry.single[0]
+            return PhraseMatch(starts[position], ends[position], phrase, label, position), position
+        return None
+
+
+STOCK_AI_PHRASE = "stock AI phrase"
+STOCK_SEO_PHRASE = "stock SEO phrase"
+ENGAGEMENT_CALL = "engagement call"
+PROJECTION_REASON = "table row pairing a 2025-2035 year with a round figure"
+
+
+@lru_cache(maxsize=1)
+def lexicon_matcher() -> PhraseMatcher:
+    """Return the matcher of stock AI and SEO phrases and engagement calls (Arabic, English)."""
+    return PhraseMatcher(
+        {
+            STOCK_AI_PHRASE: load_lexicon("ar/templating_phrases")
+            + load_lexicon("en/templating_phrases"),
+            STOCK_SEO_PHRASE: load_lexicon("ar/templating_seo_phrases")
+            + load_lexicon("en/templating_seo_phrases"),
+            ENGAGEMENT_CALL: load_lexicon("ar/templating_engagement")
+            + load_lexicon("en/templating_engagement"),
+        }
+    )
+
+
+@lru_cache(maxsize=1)
+def title_stopwords() -> frozenset[str]:
+    """Return normalised Arabic and English stopwords ignored among title keywords."""
+    entries = load_lexicon("ar/templating_stopwords") + load_lexicon("en/templating_stopwords")
+    return frozenset(normalize_for_matching(entry) for entry in entries)
+
+
+# --- pure measures --------------------------------------------------------------------------
+
+
+def keyword_forms(word: str) -> frozenset[str]:
+    """Return the forms a keyword may take: itself, without و, without the Arabic article, -s."""
+    forms = {word}
+    if len(word) > 3 and word[0] in _ARABIC_PROCLITICS:
+        forms.add(word[1:])
+    for form in list(forms):
+        for prefix in _ARABIC_ARTICLE_PREFIXES:
+            if form.startswith(prefix) and len(form) - len(prefix) >= 2:
+                forms.add(form[len(prefix) :])
+                break
+        if form.isascii() and len(form) > 3 and form.endswith("s"):
+            forms.add(form[:-1])
+    return frozenset(forms)
+
+
+def title_keywords(title_words: Iterable[str], stopwords: frozenset[str]) -> list[frozenset[str]]:
+    """Return the content words of a title (normalised), each as its set of forms."""
+    keywords: list[frozenset[str]] = []
+    seen: set[str] = set()
+    for word in title_words:
+        bare = word[1:] if len(word) > 2 and word[0] in _ARABIC_PROCLITICS else word
+        if word in stopwords or bare in stopwords or word.isdigit() or len(word) < 2:
+            continue
+        if word not in seen:
+            seen.add(word)
+            keywords.append(keyword_forms(word))
+    return keywords
+
+
+def repeated_keywords(keywords: Sequence[frozenset[str]], words: Iterable[str]) -> int:
+    """Return how many of ``keywords`` occur (in any form) among ``words``."""
+    present: set[str] = set()
+    for word in words:
+        present |= keyword_forms(word)
+    return sum(1 for forms in keywords if forms & present)
+
+
+def duplicate_ngram_char_fraction(words: Sequence[str], size: int) -> float:
+    """Return the share of word characters in repeated word ``size``-grams (Gopher filter).
+
+    Follows the Gopher/datatrove definition: scanning left to right, an n-gram already seen
+    counts its characters and the scan jumps past it.
+    """
+    if len(words) < size:
+        return 0.0
+    ngrams = list(zip(*(words[offset:] for offset in range(size)), strict=False))
+    if len(set(ngrams)) == len(ngrams):
+        return 0.0
+    prefix_chars = [0]
+    for word in words:
+        prefix_chars.append(prefix_chars[-1] + len(word))
+    total_chars = prefix_chars[-1]
+    if total_chars == 0:
+        return 0.0
+    seen: set[tuple[str, ...]] = set()
+    repeated_chars = 0
+    position = 0
+    while position < len(ngrams):
+        ngram = ngrams[position]
+        if ngram in seen:
+            repeated_chars += prefix_chars[position + size] - prefix_chars[position]
+            position += size
+        else:
+            seen.add(ngram)
+            position += 1
+    return repeated_chars / total_chars
+
+
+def top_ngram_char_fraction(words: Sequence[str], size: int = 2) -> float:
+    """Return the share of word characters in the most frequent word ``size``-gram (Gopher)."""
+    total_chars = sum(len(word) for word in words)
+    if total_chars == 0 or len(words) < size:
+        return 0.0
+    counts = Counter(zip(*(words[offset:] for offset in range(size)), strict=False))
+    ngram, occurrences = counts.most_common(1)[0]
+    if occurrences < 2:
+        return 0.0
+    return min(1.0, sum(len(word) for word in ngram) * occurrences / total_chars)
+
+
+def per_thousand_words(count: float, word_count: int) -> float:
+    """Return ``count`` per 1000 words (0 for empty text)."""
+    return 1000.0 * count / word_count if word_count > 0 else 0.0
+
+
+def is_round_number(number: str) -> bool:
+    """Return whether a number as written looks like a rounded figure (50, 300, 2,000).
+
+    Bare four-digit numbers from 1900 to 2100 read as years, not as figures.
+    """
+    value = float(number.replace(",", ""))
+    if value < 10 or value != int(value):
+        return False
+    if number.isdigit() and 1900 <= value <= 2100:
+        return False
+    return int(value) % 10 == 0
+
+
+def is_projection_row(row: str) -> bool:
+    """Return whether a table row pairs a year in 2025-2035 with a round number."""
+    # Very long digit runs are not figures (and would overflow float conversion).
+    numbers = [match.group() for match in _NUMBER.finditer(row) if len(match.group()) <= 24]
+    has_year = any(number.isdigit() and int(number) in PROJECTION_YEARS for number in numbers)
+    return has_year and any(is_round_number(number) for number in numbers)
+
+
+def labelled_bullet_share(doc: Document) -> float:
+    """Return the share of bullets opening with a short label and a colon ("- Cost: ...")."""
+    bullets = [block for block in doc.blocks if block.kind == "bullet"]
+    if not bullets:
+        return 0.0
+    labelled = sum(
+        1 for block in bullets if _LABELLED_BULLET.match(doc.body, block.start, block.end)
+    )
+    return labelled / len(bullets)
+
+
+def saturating(value: float, full_at: float) -> float:
+    """Return ``value / full_at`` clipped to [0, 1]."""
+    return max(0.0, min(1.0, value / full_at)) if full_at > 0 else 0.0
+
+
+# --- the signal -----------------------------------------------------------------------------
+
+
+class _Layout:
+    """The words of the normalised body and the blocks they fall in."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.normalized = doc.normalized
+        self.tokens = tokenize(self.normalized.text)
+        self._block_starts = [block.start for block in doc.blocks]
+
+    def normalized_offset(self, original: int) -> int:
+        """Return the normalised offset of the first character at or after ``original``."""
+        return bisect_left(self.normalized.index, original)
+
+    def words_in(self, start: int, end: int) -> list[str]:
+        """Return the words of the original ``[start, end)`` span."""
+        first, last = self.tokens.range_of(
+            self.normalized_offset(start), self.normalized_offset(end)
+        )
+        return self.tokens.words[first:last]
+
+    def block_of(self, token_index: int) -> Block | None:
+        """Return the block holding the token at ``token_index`` (``None`` if outside all)."""
+        original = self.normalized.index[self.tokens.starts[token_index]]
+        block_index = bisect_right(self._block_starts, original) - 1
+        if block_index < 0:
+            return None
+        block = self.doc.blocks[block_index]
+        return block if original < block.end else None
+
+
+def _evidence(
+    normalized: NormalizedText,
+    start: int,
+    end: int,
+    reason: str,
+    field: EvidenceField = "body",
+) -> Evidence:
+    original_start, original_end = normalized.span(start, end)
+    return Evidence(
+        original_start,
+        original_end,
+        normalized.original[original_start:original_end],
+        reason,
+        field,
+    )
+
+
+class TemplatingSignal(Signal):
+    """Stock phrasing, keyword stuffing, repetition and archive near-duplicates."""
+
+    name = "templating"
+    version = "1"
+    feature_names = (
+        "templating.phrase_count",
+        "templating.phrases_per_1000_words",
+        "templating.stuffed_heading_count",
+        "templating.stuffed_heading_share",
+        "templating.title_repeat_count",
+        "templating.closing_engagement_count",
+        "templating.engagement_call_count",
+        "templating.duplicate_5gram_char_fraction",
+        "templating.duplicate_10gram_char_fraction",
+        "templating.top_2gram_char_fraction",
+        "templating.repeated_sentence_count",
+        "templating.repeated_sentence_fraction",
+        "templating.headings_per_1000_words",
+        "templating.bullets_per_1000_words",
+        "templating.labelled_bullet_share",
+        "templating.markdown_marker_count",
+        "templating.projection_table_rows",
+        "templating.max_archive_similarity",
+        "templating.archive_near_duplicates",
+    )
+
+    def extract(self, doc: Document, context: SignalContext) -> SignalResult:
+        """Measure templating in ``doc``; see the module docstring for the measures."""
+        layout = _Layout(doc)
+        word_count = doc.word_count
+        features: dict[str, float] = {}
+        evidence: list[Evidence] = []
+
+        phrases, engagement_calls = self._lexicon_matches(layout)
+        phrases += self._title_phrases(doc)
+        features["templating.phrase_count"] = len(phrases)
+        features["templating.phrases_per_1000_words"] = per_thousand_words(len(phrases), word_count)
+        evidence += phrases[:MAX_EVIDENCE_PER_KIND]
+
+        stuffed = self._stuffed_headings(layout)
+        headings = len(doc.headings)
+        features["templating.stuffed_heading_count"] = len(stuffed)
+        features["templating.stuffed_heading_share"] = len(stuffed) / headings if headings else 0.0
+        evidence += stuffed[:MAX_EVIDENCE_PER_KIND]
+
+        title_repeats = self._title_repeats(layout)
+        features["templating.title_repeat_count"] = len(title_repeats)
+        evidence += title_repeats[:MAX_EVIDENCE_PER_KIND]
+
+        closing = self._closing(doc, engagement_calls)
+        features["templating.closing_engagement_count"] = len(closing)
+        features["templating.engagement_call_count"] = len(engagement_calls)
+        evidence += closing[:MAX_EVIDENCE_PER_KIND]
+
+        content_words: list[str] = []
+        for block in doc.content_blocks:
+            content_words += layout.words_in(block.start, block.end)
+        for size in DUPLICATE_NGRAM_SIZES:
+            features[f"templating.duplicate_{size}gram_char_fraction"] = (
+                duplicate_ngram_char_fraction(content_words, size)
+            )
+        features["templating.top_2gram_char_fraction"] = top_ngram_char_fraction(content_words, 2)
+
+        repeated = self._repeated_sentences(layout)
+        sentence_count = len(doc.sentences)
+        features["templating.repeated_sentence_count"] = len(repeated)
+        features["templating.repeated_sentence_fraction"] = (
+            len(repeated) / sentence_count if sentence_count else 0.0
+        )
+        evidence += repeated[:MAX_EVIDENCE_PER_KIND]
+
+        bullets = sum(1 for block in doc.blocks if block.kind == "bullet")
+        features["templating.headings_per_1000_words"] = per_thousand_words(headings, word_count)
+        features["templating.bullets_per_1000_words"] = per_thousand_words(bullets, word_count)
+        features["templating.labelled_bullet_share"] = labelled_bullet_share(doc)
+
+        markdown = self._markdown_markers(doc)
+        features["templating.markdown_marker_count"] = len(markdown)
+        evidence += markdown[:MAX_EVIDENCE_PER_KIND]
+
+        projections = [
+            Evidence(
+                block.start, block.end, doc.block_text(block), "table row of round projections"
+            )
+            for block in doc.blocks
+            if block.kind == "table"
+            and is_projection_row(normalize_for_matching(doc.block_text(block)))
+        ]
+        features["templating.projection_table_rows"] = len(projections)
+        evidence += projections[:MAX_EVIDENCE_PER_KIND]
+
+        max_similarity, duplicates, archive_evidence = self._archive(doc, context)
+        features["templating.max_archive_similarity"] = max_similarity
+        features["templating.archive_near_duplicates"] = duplicates
+        evidence += archive_evidence
+
+        return self.result(self._score(features), features, evidence)
+
+    # -- measures that need the document ---------------------------------------------------
+
+    @staticmethod
+    def _lexicon_matches(layout: _Layout) -> tuple[list[Evidence], list[Evidence]]:
+        """Return stock-phrase and engagement-call evidence found in the article content."""
+        phrases: list[Evidence] = []
+        engagement_calls: list[Evidence] = []
+        for match in lexicon_matcher().find(layout.tokens):
+            block = layout.block_of(match.first_token)
+            if block is None or block.kind not in _CONTENT_KINDS:
+                continue
+            if match.label == ENGAGEMENT_CALL:
+                reason = f"call for reader comments: {match.phrase!r}"
+                engagement_calls.append(
+                    _evidence(layout.normalized, match.start, match.end, reason)
+                )
+            else:
+                reason = f"{match.label}: {match.phrase!r}"
+                phrases.append(_evidence(layout.normalized, match.start, match.end, reason))
+        return phrases, engagement_calls
+
+    @staticmethod
+    def _title_phrases(doc: Document) -> list[Evidence]:
+        """Return stock phrases in the title field (when it is not part of the body)."""
+        if not doc.title or doc.title_span is not None:
+            return []
+        title = normalize_with_offsets(doc.title)
+        return [
+            _evidence(title, match.start, match.end, f"{match.label}: {match.phrase!r}", "title")
+            for match in lexicon_matcher().find(tokenize(title.text))
+            if match.label != ENGAGEMENT_CALL
+        ]
+
+    @staticmethod
+    def _stuffed_headings(layout: _Layout) -> list[Evidence]:
+        doc = layout.doc
+        if not doc.title or not doc.headings:
+            return []
+        keywords = title_keywords(
+            tokenize(normalize_for_matching(doc.title)).words, title_stopwords()
+        )
+        if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
+            return []
+        stuffed: list[Evidence] = []
+        for heading in doc.headings:
+            repeated = repeated_keywords(keywords, layout.words_in(heading.start, heading.end))
+            if repeated >= STUFFED_HEADING_MIN_KEYWORDS:
+                stuffed.append(
+                    Evidence(
+                        heading.start,
+                        heading.end,
+                        doc.block_text(heading),
+                        f"heading repeats {repeated} keywords of the title",
+                    )
+                )
+        return stuffed
+
+    @staticmethod
+    def _title_repeats(layout: _Layout) -> list[Evidence]:
+        title = normalize_for_matching(layout.doc.title)
+        if len(tokenize(title).words) < TITLE_REPEAT_MIN_WORDS:
+            return []
+        repeats: list[Evidence] = []
+        for match in PhraseMatcher({"title": [title]}).find(layout.tokens):
+            block = layout.block_of(match.first_token)
+            if block is not None and block.kind in _PROSE_KINDS:
+                repeats.append(
+                    _evidence(
+                        layout.normalized, match.start, match.end, "title repeated in the text"
+                    )
+                )
+        return repeats
+
+    @staticmethod
+    def _closing(doc: Document, engagement_calls: Sequence[Evidence]) -> list[Evidence]:
+        """Return the engagement calls in the closing part of the article."""
+        content = doc.content_blocks
+        if not content or not engagement_calls:
+            return []
+        first, last = content[0].start, content[-1].end
+        zone_start = last - CLOSING_ZONE_SHARE * (last - first)
+        closing_blocks_start = (
+            content[-CLOSING_ZONE_BLOCKS].start if len(content) > CLOSING_ZONE_BLOCKS else last
+        )
+        return [
+            replace(call, reason=f"closing {call.reason}")
+            for call in engagement_calls
+            if call.start >= zone_start or call.start >= closing_blocks_start
+        ]
+
+    @staticmethod
+    def _repeated_sentences(layout: _Layout) -> list[Evidence]:
+        doc = layout.doc
+        seen: set[tuple[str, ...]] = set()
+        repeated: list[Evidence] = []
+        for sentence in doc.sentences:
+            key = tuple(layout.words_in(sentence.start, sentence.end))
+            if len(key) < REPEATED_SENTENCE_MIN_WORDS:
+                continue
+            if key in seen:
+                repeated.append(
+                    Evidence(
+                        sentence.start,
+                        sentence.end,
+                        sentence.of(doc.body),
+                        "sentence repeated verbatim",
+                    )
+                )
+            else:
+                seen.add(key)
+        return repeated
+
+    @staticmethod
+    def _markdown_markers(doc: Document) -> list[Evidence]:
+        markers: list[Evidence] = []
+        for block in doc.content_blocks:
+            for match in _MARKDOWN_MARKER.finditer(doc.body, block.start, block.end):
+                markers.append(
+                    Evidence(match.start(), match.end(), match.group(), "markdown left in the text")
+                )
+        return markers
+
+    @staticmethod
+    def _archive(doc: Document, context: SignalContext) -> tuple[float, int, list[Evidence]]:
+        if context.memory is None:
+            return 0.0, 0, []
+        matches = context.memory.near_duplicates(doc.content_text, doc.outlet, doc.id)
+        if not matches:
+            return 0.0, 0, []
+        evidence: list[Evidence] = []
+        ranked = sorted(matches, key=lambda item: item.similarity, reverse=True)
+        for match in ranked[:MAX_EVIDENCE_PER_KIND]:
+            span = locate_passage(doc.normalized, match.shared_passage)
+            if span is None:
+                continue
+            start, end = span
+            evidence.append(
+                Evidence(
+                    start,
+                    end,
+                    doc.body[start:end],
+                    f"near-duplicate of article {match.article_id} of the same outlet "
+                    f"(similarity {match.similarity:.2f})",
+                )
+            )
+        max_similarity = max(0.0, min(1.0, float(ranked[0].similarity)))
+        return max_similarity, len(matches), evidence
+
+    # -- score -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _score(features: Mapping[str, float]) -> float:
+        """Combine the measures as a noisy-or of weighted strengths."""
+        phrase_strength = saturating(features["templating.phrase_count"], 4) * saturating(
+            features["templating.phrases_per_1000_words"], 3
+        )
+        # Repetition counts only past the Gopher limits; ordinary prose stays at zero.
+        repetition_strength = max(
+            saturating(
+                features["templating.duplicate_5gram_char_fraction"] - GOPHER_DUPLICATE_5GRAM_LIMIT,
+                GOPHER_DUPLICATE_5GRAM_LIMIT,
+            ),
+            saturating(
+                features["templating.top_2gram_char_fraction"] - GOPHER_TOP_2GRAM_LIMIT,
+                GOPHER_TOP_2GRAM_LIMIT,
+            ),
+            saturating(features["templating.repeated_sentence_count"], 3),
+        )
+        strengths = (
+            PHRASE_WEIGHT * phrase_strength,
+            STUFFED_HEADING_WEIGHT
+            * saturating(features["templating.stuffed_heading_count"], 2)
+            * saturating(features["templating.stuffed_heading_share"], 0.5),
+            CLOSING_ENGAGEMENT_WEIGHT
+            * saturating(features["templating.closing_engagement_count"], 1),
+            TITLE_REPEAT_WEIGHT
+            * saturating(features["templating.title_repeat_count"] - TITLE_REPEATS_TOLERATED, 2),
+            REPETITION_WEIGHT * repetition_strength,
+            MARKDOWN_WEIGHT * saturating(features["templating.markdown_marker_count"], 2),
+            PROJECTION_TABLE_WEIGHT * saturating(features["templating.projection_table_rows"], 2),
+            ARCHIVE_WEIGHT
+            * saturating(
+                features["templating.max_archive_similarity"], ARCHIVE_DUPLICATE_SIMILARITY
+            ),
+        )
+        clean = 1.0
+        for strength in strengths:
+            clean *= 1.0 - strength
+        return 1.0 - clean
+
+
+def locate_passage(normalized: NormalizedText, passage: str) -> tuple[int, int] | None:
+    """Find ``passage`` in the normalised body; return original ``(start, end)`` or ``None``.
+
+    Words are matched in order with any non-word characters between them, so spacing,
+    punctuation and diacritics may differ. A passage not found whole is searched again by
+    its first :data:`PASSAGE_PREFIX_WORDS` words.
+    """
+    passage_words = tokenize(normalize_for_matching(passage)).words
+    if not passage_words:
+        return None
+    attempts = [passage_words]
+    if len(passage_words) > PASSAGE_PREFIX_WORDS:
+        attempts.append(passage_words[:PASSAGE_PREFIX_WORDS])
+    for words in attempts:
+        pattern = re.compile(
+            r"(?<!\w)" + r"\W+".join(re.escape(word) for word in words) + r"(?!\w)"
+        )
+        match = pattern.search(normalized.text)
+        if match:
+            return normalized.span(match.start(), match.end())
+    return None
