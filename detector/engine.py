@@ -150,7 +150,10 @@ class DetectorEngine:
         doc = self.parse(article)
         results, features = self.extract(doc)
         prediction = self.model.predict(features, doc)
-        ranked = sorted(prediction.contributions, key=lambda item: -abs(item.contribution))
+        ranked = sorted(
+            (item for item in prediction.contributions if item.contribution != 0.0),
+            key=lambda item: -abs(item.contribution),
+        )
         if not explain:
             results = [replace(result, evidence=()) for result in results]
         return Report(

@@ -376,12 +376,16 @@ def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -
     # Place names are looked up only in sentences with a figure, which keeps the signal fast.
     places = find_places(source.normalized, start, end)
 
-    projection = bool(counted) and _check_projection(source, start, end, findings)
+    cue = _check_projection(source, start, end, findings) if counted else None
+    projection = cue is not None
     if places:
         _check_ratios(source, start, end, numbers, places, findings)
-        if not projection:
-            # A forecast ("سيصل عدد سكان مصر إلى 160 مليونا بحلول 2050") is not today's figure.
-            _check_stated_quantities(source, start, end, numbers, places, findings)
+        # A forecast ("سيصل عدد سكان مصر إلى 160 مليونا بحلول 2050") is not today's figure,
+        # but a figure stated before the forecast cue in the same sentence still is.
+        stated_end = end if cue is None else cue
+        if stated_end > start:
+            stated_numbers = [item for item in numbers if item.end <= stated_end]
+            _check_stated_quantities(source, start, stated_end, stated_numbers, places, findings)
         _check_distances(source, start, end, numbers, places, findings)
     _check_impossible(source, start, end, numbers, findings)
     _check_precision(source, numbers, projection, findings)
@@ -785,11 +789,20 @@ def _impossible_years(source: _Field, start: int, end: int, number: _Number) -> 
     return None
 
 
-def _check_projection(source: _Field, start: int, end: int, findings: _Findings) -> bool:
-    """Count a forecast with a figure; flag it when no source is named in the sentence."""
+def _check_projection(
+    source: _Field, start: int, end: int, findings: _Findings
+) -> int | None:
+    """Count a forecast with a figure; flag it when no source is named in the sentence.
+
+    Returns where the first forecast cue starts, or ``None`` when the sentence has none.
+    """
     text = source.text
-    if not source.hits("projection", start, end) and not _BY_YEAR_RE.search(text, start, end):
-        return False
+    cues = [hit[0] for hit in source.hits("projection", start, end)]
+    by_year = _BY_YEAR_RE.search(text, start, end)
+    if by_year:
+        cues.append(by_year.start())
+    if not cues:
+        return None
     findings.projections += 1
     if not source.hits("attribution", start, end):
         findings.unsourced_projections += 1
@@ -801,7 +814,7 @@ def _check_projection(source: _Field, start: int, end: int, findings: _Findings)
                 weight=UNSOURCED_PROJECTION_WEIGHT,
             )
         )
-    return True
+    return min(cues)
 
 
 def _check_precision(
