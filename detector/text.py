@@ -38,20 +38,37 @@ _CHAR_MAP = str.maketrans(
 )
 
 
-def _fold_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Per code point: the folded code point, and whether the character is a dropped mark."""
+@lru_cache(maxsize=1)
+def _fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Build per-code-point tables: folded code point, dropped mark, NFKC expands.
+
+    Characters whose NFKC form is longer than one character take the slow path.
+    """
     fold = np.arange(0x10000, dtype=np.uint32)
-    for source, target in _CHAR_MAP.items():
-        if isinstance(target, str) and len(target) == 1:
-            fold[source] = ord(target)
     is_mark = np.zeros(0x10000, dtype=bool)
-    for code in range(0x0600, 0x0700):
-        if _ARABIC_MARKS.match(chr(code)):
+    expands = np.zeros(0x10000, dtype=bool)
+    is_normalized = unicodedata.is_normalized
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        if is_normalized("NFKC", char) and code not in _CHAR_MAP and not 0x0610 <= code <= 0x06ED:
+            lowered = char.lower()
+            if len(lowered) == 1:
+                fold[code] = ord(lowered)
+            else:
+                expands[code] = True
+            continue
+        folded = normalize_char(char)
+        if folded == "":
             is_mark[code] = True
-    return fold, is_mark
-
-
-_FOLD, _IS_MARK = _fold_tables()
+        elif len(folded) == 1:
+            fold[code] = ord(folded)
+        else:
+            expands[code] = True
+    for code in range(0x80):
+        fold[code] = ord(chr(code).lower())
+    return fold, is_mark, expands
 
 ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 LATIN_LETTER = re.compile("[A-Za-z]")
@@ -111,16 +128,15 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     """Normalise ``text`` like :func:`normalize_for_matching` and keep an offset map."""
     if text.isascii():
         return NormalizedText(text, text.lower(), range(len(text)))
-    if unicodedata.is_normalized("NFKC", text):
-        # Fast path: a code-point lookup table folds letters and drops marks in one pass.
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        bmp = np.minimum(codes, 0xFFFF)
-        keep = ~_IS_MARK[bmp]
-        folded_codes = np.where(codes <= 0xFFFF, _FOLD[bmp], codes)[keep]
-        folded = folded_codes.astype(np.uint32).tobytes().decode("utf-32-le").lower()
-        if len(folded) == len(folded_codes):
-            kept = np.flatnonzero(keep)
-            return NormalizedText(text, folded, kept.tolist())
+    # Fast path: a per-code-point table folds letters and drops marks in one vectorised pass.
+    fold, is_mark, expands = _fold_tables()
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    bmp = np.minimum(codes, 0xFFFF)
+    if not expands[bmp].any() and (codes <= 0xFFFF).all():
+        keep = ~is_mark[bmp]
+        folded_codes = fold[bmp][keep]
+        folded = folded_codes.astype(np.uint32).tobytes().decode("utf-32-le")
+        return NormalizedText(text, folded, np.flatnonzero(keep).tolist())
     chars: list[str] = []
     slow_index: list[int] = []
     for position, char in enumerate(text):

@@ -1,0 +1,589 @@
+"""``mizan batch IN OUT``: score an archive of articles, resumably.
+
+Input is JSONL, CSV or Parquet (format from the suffix or ``--input-format``), streamed so an
+archive of any size runs in constant memory. Each output line is ``report.to_dict()`` plus
+``row``, the input row number (from 1; a row without an id gets the id ``row-<number>``).
+
+Crash safety and resuming:
+
+* Reports are appended to a JSONL file chunk by chunk, flushed after every chunk and fsynced
+  every ``--fsync-every`` rows. A killed run leaves complete lines plus at most one torn last
+  line; ``--resume`` cuts the torn line off, reads the rows already in ``OUT`` and in the
+  errors file and scores only the rest, so in the end every input row is in exactly one of
+  the two files, once. Rows are matched by row number and their ids are checked, so a
+  changed input is refused instead of silently mixed.
+* For Parquet output (``--output-format parquet`` or an ``OUT`` ending in ``.parquet``) the
+  reports go to the JSONL journal ``OUT.partial.jsonl`` while the run lasts. At the end the
+  journal (after the rows of an earlier ``OUT``, on resume) is written to ``OUT.tmp`` row
+  group by row group, fsynced and renamed over ``OUT``; then the journal is deleted. A kill at
+  any point leaves a readable journal or a complete ``OUT``; a kill between the rename and
+  the deletion is recognised on resume (journal rows already in ``OUT`` are not copied twice).
+  Parquet columns: see :data:`detector.io.REPORT_COLUMNS`; ``report_json`` holds the report.
+
+Rows that cannot be scored (no body, a field too long or of the wrong type, a line that is
+not JSON) go to ``OUT.errors.jsonl`` as ``{"row", "id", "error", "reason"}`` and the run goes
+on. Output order is input order within one run; a resumed run appends the rows it scores
+after the earlier ones (sort by ``row`` if the order matters).
+
+With ``--workers N`` (N > 1) chunks of rows are scored in N processes, each building one
+engine in its initializer; results are written in input order, whatever order they finish in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import zlib
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import ValidationError
+
+from detector.errors import MizanError
+from detector.io import (
+    BODY_FIELDS,
+    ColumnMapping,
+    InputFormat,
+    JsonlAppender,
+    OutputFormat,
+    count_rows,
+    detect_input_format,
+    detect_output_format,
+    dumps_line,
+    iter_parquet_columns,
+    iter_source_rows,
+    read_header,
+    scan_jsonl,
+    stable_row_id,
+    write_reports_parquet,
+)
+
+if TYPE_CHECKING:
+    from detector.engine import DetectorEngine
+
+EngineFactory = Callable[[], "DetectorEngine"]
+DEFAULT_CHUNK_ROWS = 64
+DEFAULT_FSYNC_EVERY = 1000
+TASKS_IN_FLIGHT_PER_WORKER = 4
+
+
+def build_default_engine() -> DetectorEngine:
+    """Build the engine the settings describe (the same one ``mizan score`` uses)."""
+    from detector.engine import DetectorEngine
+
+    return DetectorEngine.from_settings()
+
+
+# --- output paths and resume state ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutputPaths:
+    """The files one batch run writes."""
+
+    output: Path
+    output_format: OutputFormat
+
+    @property
+    def reports_journal(self) -> Path:
+        """The JSONL file reports are appended to while the run lasts."""
+        if self.output_format == "jsonl":
+            return self.output
+        return self.output.with_name(self.output.name + ".partial.jsonl")
+
+    @property
+    def errors(self) -> Path:
+        """The JSONL file of rows that could not be scored."""
+        return self.output.with_name(self.output.name + ".errors.jsonl")
+
+    @property
+    def parquet_temporary(self) -> Path:
+        """Where the final Parquet file is written before it is renamed over the output."""
+        return self.output.with_name(self.output.name + ".tmp")
+
+    def existing(self) -> list[Path]:
+        """Return the files of an earlier run that hold data."""
+        paths = dict.fromkeys([self.output, self.reports_journal, self.errors])
+        return [path for path in paths if path.exists() and path.stat().st_size > 0]
+
+    def remove(self) -> None:
+        """Delete every file of an earlier run."""
+        for path in (self.output, self.reports_journal, self.errors, self.parquet_temporary):
+            path.unlink(missing_ok=True)
+
+
+# Where a finished row was found; kept as one byte per row number.
+_NOT_DONE, _IN_FINAL_OUTPUT, _IN_JOURNAL, _IN_ERRORS = 0, 1, 2, 3
+
+
+def _id_hash(article_id: str) -> int:
+    return zlib.crc32(article_id.encode("utf-8"))
+
+
+class CompletedRows:
+    """The rows an earlier run finished, by row number, with a hash of each row's id.
+
+    One byte (where the row was found) and four bytes (id hash) per row number, so resuming
+    an archive of ten million rows costs about 50 MB, not a set of strings.
+    """
+
+    def __init__(self) -> None:
+        self._where = bytearray()
+        self._id_hashes = array("I")
+        self.count = 0
+
+    def _grow(self, row: int) -> None:
+        missing = row + 1 - len(self._where)
+        if missing > 0:
+            extra = max(missing, len(self._where) // 2, 1024)
+            self._where.extend(bytes(extra))
+            self._id_hashes.frombytes(bytes(self._id_hashes.itemsize * extra))
+
+    def add(self, row: int, article_id: str, where: int, source: Path) -> None:
+        """Record that ``row`` (with ``article_id``) is finished in ``source``.
+
+        Raises:
+            MizanError: the record has no usable row number, or the row is there twice.
+        """
+        if row < 1:
+            raise MizanError(f"{source} has a record without a valid 'row'; cannot resume")
+        self._grow(row)
+        previous = self._where[row]
+        if previous == _IN_FINAL_OUTPUT and where == _IN_JOURNAL:
+            # Left by a run killed between the Parquet rename and the journal's deletion.
+            return
+        if previous != _NOT_DONE:
+            raise MizanError(f"{source} holds row {row} twice; cannot resume safely")
+        self._where[row] = where
+        self._id_hashes[row] = _id_hash(article_id)
+        self.count += 1
+
+    def where(self, row: int) -> int:
+        """Return where ``row`` was found (0 when it is not finished)."""
+        return self._where[row] if row < len(self._where) else _NOT_DONE
+
+    def id_matches(self, row: int, article_id: str) -> bool:
+        """Return whether the finished ``row`` was written with ``article_id``."""
+        return self._id_hashes[row] == _id_hash(article_id)
+
+
+def _record_row(record: dict[str, Any], source: Path) -> tuple[int, str]:
+    row, article_id = record.get("row"), record.get("id")
+    if not isinstance(row, int) or not isinstance(article_id, str):
+        raise MizanError(f"{source} has a record without 'row' and 'id'; cannot resume")
+    return row, article_id
+
+
+def load_completed_rows(paths: OutputPaths) -> CompletedRows:
+    """Read the rows an earlier run finished, cutting off torn last lines."""
+    completed = CompletedRows()
+    if paths.output_format == "parquet":
+        paths.parquet_temporary.unlink(missing_ok=True)
+        if paths.output.exists():
+            try:
+                for record in iter_parquet_columns(paths.output, ("row", "id")):
+                    row, article_id = _record_row(record, paths.output)
+                    completed.add(row, article_id, _IN_FINAL_OUTPUT, paths.output)
+            except (OSError, ValueError) as error:
+                raise MizanError(
+                    f"{paths.output} is not a reports Parquet file ({error}); "
+                    "use --overwrite to start again"
+                ) from error
+    for record in scan_jsonl(paths.reports_journal):
+        row, article_id = _record_row(record, paths.reports_journal)
+        completed.add(row, article_id, _IN_JOURNAL, paths.reports_journal)
+    for record in scan_jsonl(paths.errors):
+        row, article_id = _record_row(record, paths.errors)
+        completed.add(row, article_id, _IN_ERRORS, paths.errors)
+    return completed
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+
+class RowTask(NamedTuple):
+    """One row to score: its number, id, and fields, or why it cannot be scored."""
+
+    row: int
+    article_id: str
+    fields: dict[str, Any] | None
+    problem: str | None = None
+
+
+class RowResult(NamedTuple):
+    """One finished row as a ready JSONL line, for the reports file or the errors file."""
+
+    is_report: bool
+    line: str
+
+
+def _error_line(row: int, article_id: str, kind: str, reason: str) -> str:
+    return dumps_line({"row": row, "id": article_id, "error": kind, "reason": reason})
+
+
+def _validation_reason(error: ValidationError) -> str:
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first.get("loc", ())) or "article"
+    return f"{location}: {first.get('msg')}"
+
+
+def score_chunk(
+    engine: DetectorEngine,
+    tasks: Sequence[RowTask],
+    explain: bool = True,
+    include_features: bool = False,
+) -> list[RowResult]:
+    """Score a chunk of rows; rows that cannot be scored become error lines, never raise."""
+    results: list[RowResult] = []
+    for task in tasks:
+        if task.fields is None:
+            reason = task.problem or "row could not be read"
+            results.append(
+                RowResult(False, _error_line(task.row, task.article_id, "invalid", reason))
+            )
+            continue
+        try:
+            report = engine.score(task.fields, explain=explain)
+        except ValidationError as error:
+            line = _error_line(task.row, task.article_id, "invalid", _validation_reason(error))
+            results.append(RowResult(False, line))
+            continue
+        except MizanError as error:
+            results.append(
+                RowResult(False, _error_line(task.row, task.article_id, "invalid", str(error)))
+            )
+            continue
+        except Exception as error:  # a fault in one article must not stop an archive run
+            reason = f"{type(error).__name__}: {error}"
+            results.append(
+                RowResult(False, _error_line(task.row, task.article_id, "internal", reason))
+            )
+            continue
+        data = report.to_dict(include_features=include_features)
+        record = {"id": data.pop("id"), "row": task.row, **data}
+        results.append(RowResult(True, dumps_line(record)))
+    return results
+
+
+_worker_state: dict[str, Any] = {}
+
+
+def _init_worker(engine_factory: EngineFactory, explain: bool, include_features: bool) -> None:
+    """Build this worker process's one engine."""
+    _worker_state["engine"] = engine_factory()
+    _worker_state["explain"] = explain
+    _worker_state["include_features"] = include_features
+
+
+def _score_chunk_in_worker(tasks: Sequence[RowTask]) -> list[RowResult]:
+    return score_chunk(
+        _worker_state["engine"],
+        tasks,
+        explain=_worker_state["explain"],
+        include_features=_worker_state["include_features"],
+    )
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything one batch run needs (the command line's arguments, typed)."""
+
+    input_path: Path
+    output_path: Path
+    input_format: str | None = None
+    output_format: str | None = None
+    columns: ColumnMapping = field(default_factory=ColumnMapping)
+    resume: bool = False
+    overwrite: bool = False
+    workers: int = 1
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    fsync_every: int = DEFAULT_FSYNC_EVERY
+    explain: bool = True
+    include_features: bool = False
+    progress: bool | None = None
+
+
+@dataclass
+class BatchSummary:
+    """What a run did."""
+
+    scored: int = 0
+    errors: int = 0
+    skipped: int = 0
+    elapsed_s: float = 0.0
+    output: Path | None = None
+
+    @property
+    def rows_per_second(self) -> float:
+        """Rows scored or rejected per second of this run (skipped rows not counted)."""
+        return (self.scored + self.errors) / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def line(self) -> str:
+        """Return the one-line summary printed at the end of a run."""
+        return (
+            f"mizan batch: {self.scored} rows scored, {self.errors} errors, "
+            f"{self.skipped} skipped (resume), {self.elapsed_s:.1f} s, "
+            f"{self.rows_per_second:.1f} rows/s -> {self.output}"
+        )
+
+
+def _prepare_output(options: BatchOptions, paths: OutputPaths) -> CompletedRows:
+    if options.resume and options.overwrite:
+        raise MizanError("use either --resume or --overwrite, not both")
+    if options.overwrite:
+        paths.remove()
+        return CompletedRows()
+    if options.resume:
+        return load_completed_rows(paths)
+    existing = paths.existing()
+    if existing:
+        raise MizanError(
+            f"{existing[0]} already exists and is not empty; "
+            "add --resume to continue that run or --overwrite to start again"
+        )
+    paths.parquet_temporary.unlink(missing_ok=True)
+    return CompletedRows()
+
+
+def _check_input(options: BatchOptions, input_format: InputFormat) -> None:
+    source = options.input_path
+    if not source.is_file():
+        raise MizanError(f"no such file: {source}")
+    if source.resolve() == options.output_path.resolve():
+        raise MizanError("IN and OUT are the same file")
+    header = read_header(source, input_format)
+    if header is not None:
+        options.columns.check_header(header, str(source))
+
+
+def _iter_tasks(
+    options: BatchOptions,
+    input_format: InputFormat,
+    completed: CompletedRows,
+    summary: BatchSummary,
+) -> Iterator[RowTask]:
+    columns = options.columns
+    for source_row in iter_source_rows(
+        options.input_path, input_format, columns=columns.source_columns
+    ):
+        number = source_row.number
+        if source_row.values is None:
+            task = RowTask(number, stable_row_id(number), None, source_row.problem)
+        else:
+            fields = columns.article_fields(source_row.values, stable_row_id(number))
+            task = RowTask(number, fields["id"], fields)
+        if completed.where(number):
+            if not completed.id_matches(number, task.article_id):
+                raise MizanError(
+                    f"row {number} of {options.input_path} has id {task.article_id!r}, not the "
+                    "id written for it before: the input changed; use --overwrite to start again"
+                )
+            summary.skipped += 1
+            continue
+        if task.fields is not None and not any(name in task.fields for name in BODY_FIELDS):
+            body_column = columns.column_for("body")
+            task = task._replace(fields=None, problem=f"no article text (column {body_column!r})")
+        yield task
+
+
+def _chunks(tasks: Iterator[RowTask], size: int) -> Iterator[list[RowTask]]:
+    chunk: list[RowTask] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _scored_chunks(
+    options: BatchOptions,
+    chunks: Iterator[list[RowTask]],
+    engine_factory: EngineFactory,
+    engine: DetectorEngine,
+) -> Iterator[list[RowResult]]:
+    """Score chunks in order: in this process, or in worker processes with a bounded queue."""
+    if options.workers <= 1:
+        for chunk in chunks:
+            yield score_chunk(engine, chunk, options.explain, options.include_features)
+        return
+    in_flight: deque[Future[list[RowResult]]] = deque()
+    limit = options.workers * TASKS_IN_FLIGHT_PER_WORKER
+    pool = ProcessPoolExecutor(
+        max_workers=options.workers,
+        initializer=_init_worker,
+        initargs=(engine_factory, options.explain, options.include_features),
+    )
+    try:
+        for chunk in chunks:
+            in_flight.append(pool.submit(_score_chunk_in_worker, chunk))
+            if len(in_flight) >= limit:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress_bar(options: BatchOptions, total: int | None) -> Any:
+    from tqdm import tqdm
+
+    enabled = sys.stderr.isatty() if options.progress is None else options.progress
+    return tqdm(
+        total=total, unit="row", desc="scoring", disable=not enabled, file=sys.stderr, smoothing=0.1
+    )
+
+
+def _journal_records(paths: OutputPaths, completed: CompletedRows) -> Iterator[dict[str, Any]]:
+    for record in scan_jsonl(paths.reports_journal, repair=False):
+        if completed.where(int(record["row"])) != _IN_FINAL_OUTPUT:
+            yield record
+
+
+def _finalise_parquet(paths: OutputPaths, completed: CompletedRows) -> None:
+    """Write the journal (after an earlier output's rows) to the Parquet output, then drop it."""
+    journal = paths.reports_journal
+    if journal.exists() or not paths.output.exists():
+        keep_from = paths.output if paths.output.exists() else None
+        write_reports_parquet(paths.output, _journal_records(paths, completed), keep_from)
+    journal.unlink(missing_ok=True)
+
+
+def run_batch(
+    options: BatchOptions, engine_factory: EngineFactory = build_default_engine
+) -> BatchSummary:
+    """Score every row of ``options.input_path`` that is not already in the output.
+
+    Args:
+        options: what to read and write, and how.
+        engine_factory: builds an engine; a top-level function, as worker processes call it.
+
+    Raises:
+        MizanError: bad arguments, an unreadable input, an existing output without
+            ``resume``/``overwrite``, or an output that cannot be resumed safely.
+    """
+    started = time.perf_counter()
+    input_format = detect_input_format(options.input_path, options.input_format)
+    output_format = detect_output_format(options.output_path, options.output_format)
+    if options.workers < 1 or options.chunk_rows < 1:
+        raise MizanError("--workers and --chunk-rows must be at least 1")
+    _check_input(options, input_format)
+    # Built here even with workers, so a bad model bundle fails with its own message
+    # before any earlier output is touched.
+    engine = engine_factory()
+    paths = OutputPaths(options.output_path, output_format)
+    paths.output.parent.mkdir(parents=True, exist_ok=True)
+    completed = _prepare_output(options, paths)
+
+    summary = BatchSummary(output=paths.output)
+    tasks = _iter_tasks(options, input_format, completed, summary)
+    total = count_rows(options.input_path, input_format)
+    with (
+        JsonlAppender(paths.reports_journal, options.fsync_every, create=True) as reports,
+        JsonlAppender(paths.errors, options.fsync_every) as errors,
+        _progress_bar(options, total) as progress,
+    ):
+        for results in _scored_chunks(
+            options, _chunks(tasks, options.chunk_rows), engine_factory, engine
+        ):
+            report_lines = [result.line for result in results if result.is_report]
+            error_lines = [result.line for result in results if not result.is_report]
+            reports.write(report_lines)
+            errors.write(error_lines)
+            summary.scored += len(report_lines)
+            summary.errors += len(error_lines)
+            progress.set_postfix(errors=summary.errors, refresh=False)
+            progress.update(summary.scored + summary.errors + summary.skipped - progress.n)
+        progress.update(summary.scored + summary.errors + summary.skipped - progress.n)
+    if output_format == "parquet":
+        _finalise_parquet(paths, completed)
+    summary.elapsed_s = time.perf_counter() - started
+    return summary
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``mizan batch`` arguments to ``parser``."""
+    parser.description = (
+        "Score every row of a JSONL, CSV or Parquet archive. Rows without an id get the id "
+        "row-<number> (numbered from 1). Rows that cannot be scored go to OUT.errors.jsonl."
+    )
+    parser.add_argument("input", metavar="IN", type=Path, help="JSONL, CSV or Parquet archive")
+    parser.add_argument("output", metavar="OUT", type=Path, help="reports: JSONL or Parquet")
+    parser.add_argument("--input-format", choices=("jsonl", "csv", "parquet"))
+    parser.add_argument(
+        "--output-format",
+        choices=("jsonl", "parquet"),
+        help="default: parquet when OUT ends in .parquet, else jsonl",
+    )
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="read article FIELD from input COLUMN (repeatable), e.g. --map body=content",
+    )
+    parser.add_argument("--id-column", help="input column holding the article id (default: id)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--resume", action="store_true", help="continue a killed run: score only missing rows"
+    )
+    mode.add_argument("--overwrite", action="store_true", help="delete an earlier OUT first")
+    parser.add_argument("--workers", type=int, default=1, help="scoring processes (default 1)")
+    parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=DEFAULT_CHUNK_ROWS,
+        help=f"rows per task and per flush (default {DEFAULT_CHUNK_ROWS})",
+    )
+    parser.add_argument(
+        "--fsync-every",
+        type=int,
+        default=DEFAULT_FSYNC_EVERY,
+        help=f"fsync the output every N rows (default {DEFAULT_FSYNC_EVERY})",
+    )
+    parser.add_argument(
+        "--no-explain", action="store_true", help="leave evidence and contributions out"
+    )
+    parser.add_argument("--features", action="store_true", help="include every feature value")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar even on a terminal"
+    )
+
+
+def options_from_args(args: argparse.Namespace) -> BatchOptions:
+    """Turn parsed ``mizan batch`` arguments into :class:`BatchOptions`."""
+    return BatchOptions(
+        input_path=args.input,
+        output_path=args.output,
+        input_format=args.input_format,
+        output_format=args.output_format,
+        columns=ColumnMapping.from_options(args.map, args.id_column),
+        resume=args.resume,
+        overwrite=args.overwrite,
+        workers=args.workers,
+        chunk_rows=args.chunk_rows,
+        fsync_every=args.fsync_every,
+        explain=not args.no_explain,
+        include_features=args.features,
+        progress=False if args.no_progress else None,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``mizan batch``; print the summary line on stderr and return the exit code."""
+    summary = run_batch(options_from_args(args))
+    print(summary.line(), file=sys.stderr)
+    return 0
