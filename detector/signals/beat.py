@@ -1,0 +1,348 @@
+"""The ``beat`` signal: compare the author's beat with the article's topic.
+
+A sports writer's bio under a security or politics story, or an author whose earlier
+articles are nearly all about one topic suddenly writing about another, suggests a byline
+that was borrowed or made up. The author's beat is read from the bio ("محرر رياضي",
+"صحفي متخصص في الشؤون الاقتصادية", "tech editor", "covers health") with the lexicons
+``{ar,en}/beat_roles`` (job titles and verbs) and ``{ar,en}/beat_topics`` (beat words); the
+article's topic comes from :mod:`detector.topics`; the author's history from
+``context.memory`` when a store is attached.
+
+Feature values when something is unknown are neutral, never suspicious:
+``beat.agreement`` is 1.0 and ``beat.mismatch`` 0.0 when no beat is known;
+``beat.history_topic_share`` is 1.0 when fewer than :data:`MIN_HISTORY_ARTICLES` earlier
+articles have a topic; the other history features are 0.0 without a profile.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from detector.lexicons import load_lexicon
+from detector.signals.base import (
+    AuthorProfile,
+    Evidence,
+    EvidenceField,
+    Signal,
+    SignalContext,
+    SignalResult,
+)
+from detector.text import Span, normalize_for_matching, normalize_with_offsets
+from detector.topics import MAX_CLASSIFIED_CHARS, TOPICS, TopicClassifier, default_topic_classifier
+
+if TYPE_CHECKING:
+    from detector.article import Document
+
+MIN_HISTORY_ARTICLES = 5
+"""Earlier articles with a topic the store must hold before the author's history counts."""
+EVIDENCE_MIN_SCORE = 0.5
+"""A part of the signal (bio or history) adds evidence from this score on."""
+MAX_WORDS_BETWEEN_ROLE_AND_BEAT = 3
+"""Words allowed between a job title and the beat after it ("صحفي متخصص في الشؤون ...")."""
+MAX_WORDS_BETWEEN_BEAT_AND_ROLE = 1
+"""Words allowed between an English beat and the job title after it ("sports news reporter")."""
+
+_WORD = re.compile(r"\w+")
+_ARABIC_CLITICS = "وفبلك"
+
+
+def _arabic_variants(token: str) -> tuple[str, ...]:
+    """Return ``token`` and its forms without accusative alef, one clitic letter or "ال"."""
+    variants = [token]
+    if len(token) > 4 and token.endswith("ا"):  # accusative "محررا", "مراسلا"
+        variants.append(token[:-1])
+    if len(token) > 3 and token[0] in _ARABIC_CLITICS:
+        variants.append(token[1:])
+    if token.startswith("لل") and len(token) > 4:
+        variants.append("ال" + token[2:])
+    for variant in list(variants):
+        if variant.startswith("ال") and len(variant) > 4:
+            variants.append(variant[2:])
+    return tuple(variants)
+
+
+def _variants(token: str) -> tuple[str, ...]:
+    return (token,) if token.isascii() else _arabic_variants(token)
+
+
+@dataclass(frozen=True)
+class _Lexicons:
+    roles: frozenset[str]
+    beats_by_first_word: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+
+
+def _normalized_words(phrase: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalize_for_matching(phrase)))
+
+
+@lru_cache(maxsize=1)
+def _lexicons() -> _Lexicons:
+    roles: set[str] = set()
+    beats: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for language in ("ar", "en"):
+        for entry in load_lexicon(f"{language}/beat_roles"):
+            roles.update(_normalized_words(entry))
+        for entry in load_lexicon(f"{language}/beat_topics"):
+            topic, separator, phrase = (part.strip() for part in entry.partition("|"))
+            words = _normalized_words(phrase)
+            if not separator or topic not in TOPICS or not words:
+                raise ValueError(f"bad beat entry {entry!r} in {language}/beat_topics")
+            beats.setdefault(words[0], []).append((words, topic))
+    ordered = {
+        first: tuple(sorted(entries, key=lambda item: -len(item[0])))
+        for first, entries in beats.items()
+    }
+    return _Lexicons(frozenset(roles), ordered)
+
+
+def _beat_at(tokens: list[str], position: int, lexicons: _Lexicons) -> tuple[int, str] | None:
+    """Return (end position, topic) of the longest beat phrase starting at ``position``."""
+    best: tuple[int, str] | None = None
+    for variant in _variants(tokens[position]):
+        for words, topic in lexicons.beats_by_first_word.get(variant, ()):
+            end = position + len(words)
+            if end > len(tokens) or (best is not None and end <= best[0]):
+                continue
+            if all(
+                words[offset] in _variants(tokens[position + offset])
+                for offset in range(1, len(words))
+            ):
+                best = (end, topic)
+    return best
+
+
+def beat_from_bio(bio: str) -> tuple[str | None, Span | None]:
+    """Return the author's beat named in ``bio`` and the span of the beat phrase.
+
+    A beat is a job title or verb followed by a beat word ("كاتب صحفي رياضي", "مراسل الشؤون
+    السياسية", "covers technology"), or in English a beat word right before a job title
+    ("sports reporter", "health correspondent"). The first such phrase in the bio wins.
+
+    Returns:
+        ``(topic, span)`` with ``span`` offsets into ``bio``, or ``(None, None)``.
+    """
+    if not bio or not bio.strip():
+        return None, None
+    lexicons = _lexicons()
+    normalized = normalize_with_offsets(bio)
+    matches = list(_WORD.finditer(normalized.text))
+    tokens = [match.group() for match in matches]
+    is_role = [any(variant in lexicons.roles for variant in _variants(token)) for token in tokens]
+    position = 0
+    while position < len(tokens):
+        found = _beat_at(tokens, position, lexicons) if not is_role[position] else None
+        if found is None:
+            position += 1
+            continue
+        end, topic = found
+        first_word = _role_before(is_role, position)
+        last_word = end - 1
+        if first_word is None and tokens[position].isascii():
+            role_after = next(
+                (
+                    index
+                    for index in range(
+                        end, min(end + MAX_WORDS_BETWEEN_BEAT_AND_ROLE + 1, len(tokens))
+                    )
+                    if is_role[index] and tokens[index].isascii()
+                ),
+                None,
+            )
+            if role_after is not None:
+                first_word, last_word = position, role_after
+        if first_word is not None:
+            start, stop = normalized.span(matches[first_word].start(), matches[last_word].end())
+            return topic, Span(start, stop)
+        position = end
+    return None, None
+
+
+def _role_before(is_role: list[bool], position: int) -> int | None:
+    """Return the first word of the job-title run that ends shortly before ``position``."""
+    nearest = next(
+        (
+            index
+            for index in range(
+                position - 1, max(-1, position - MAX_WORDS_BETWEEN_ROLE_AND_BEAT - 2), -1
+            )
+            if is_role[index]
+        ),
+        None,
+    )
+    if nearest is None:
+        return None
+    # Take in the titles just before it ("كاتب صحفي", "صحفي متخصص").
+    while nearest > 0 and is_role[nearest - 1]:
+        nearest -= 1
+    return nearest
+
+
+def article_topic_text(doc: Document) -> str:
+    """Return the normalised title and content blocks of ``doc`` (no byline, bio or chrome).
+
+    Slices the document's cached normalised body, so no text is normalised twice.
+    """
+    pieces = [normalize_for_matching(doc.title)] if doc.title else []
+    normalized = doc.normalized
+    size = len(pieces[0]) if pieces else 0
+    for block in doc.content_blocks:
+        low = bisect_left(normalized.index, block.start)
+        high = bisect_left(normalized.index, block.end)
+        pieces.append(normalized.text[low:high])
+        size += high - low
+        if size >= MAX_CLASSIFIED_CHARS:
+            break
+    return "\n".join(pieces)
+
+
+def _anchor(doc: Document) -> tuple[EvidenceField, int, int, str]:
+    """Return where evidence about the author as a whole points: byline, title or body."""
+    if doc.author_span is not None:
+        span = doc.author_span
+        return "body", span.start, span.end, doc.body[span.start : span.end]
+    if doc.title:
+        return "title", 0, len(doc.title), doc.title
+    block = doc.content_blocks[0] if doc.content_blocks else None
+    start, end = (block.start, block.end) if block else (0, len(doc.body))
+    return "body", start, end, doc.body[start:end]
+
+
+@dataclass(frozen=True)
+class _History:
+    articles: float
+    topic_share: float
+    distinct_topics: float
+    articles_per_day: float
+    score: float
+    reason: str | None
+
+
+def _history(profile: AuthorProfile | None, top_topic: str, top_probability: float) -> _History:
+    if profile is None:
+        return _History(0.0, 1.0, 0.0, 0.0, 0.0, None)
+    counts = {topic: max(0, int(profile.topic_counts.get(topic, 0))) for topic in TOPICS}
+    classified = sum(counts.values())
+    distinct = float(sum(1 for count in counts.values() if count > 0))
+    if classified < MIN_HISTORY_ARTICLES:
+        return _History(
+            float(profile.article_count), 1.0, distinct, float(profile.articles_per_day), 0.0, None
+        )
+    share = counts[top_topic] / classified
+    dominant = max(TOPICS, key=lambda topic: counts[topic])
+    score = 0.0
+    reason = None
+    if dominant != top_topic:
+        score = max(0.0, counts[dominant] / classified - share)
+        reason = (
+            f"author usually writes about {dominant} ({counts[dominant]} of {classified} "
+            f"articles) but this article is about {top_topic} (p={top_probability:.2f}); "
+            f"{counts[top_topic]} of {classified} earlier articles are about {top_topic}"
+        )
+    return _History(
+        float(profile.article_count),
+        share,
+        distinct,
+        float(profile.articles_per_day),
+        score,
+        reason,
+    )
+
+
+class BeatSignal(Signal):
+    """Author's beat (bio, history) against the article's topic."""
+
+    name = "beat"
+    version = "1"
+    feature_names: tuple[str, ...] = (
+        *(f"beat.topic_{topic}" for topic in TOPICS),
+        "beat.bio_present",
+        "beat.bio_beat_known",
+        "beat.agreement",
+        "beat.mismatch",
+        "beat.history_articles",
+        "beat.history_topic_share",
+        "beat.history_distinct_topics",
+        "beat.articles_per_day",
+    )
+
+    def __init__(self, classifier: TopicClassifier | None = None) -> None:
+        """Use ``classifier`` or the default topic bundle (loaded once per process)."""
+        self._classifier = classifier or default_topic_classifier()
+
+    def extract(self, doc: Document, context: SignalContext) -> SignalResult:
+        """Compare the author's beat and history with the article's topic distribution.
+
+        Score: the larger of the bio part, ``1 - p(beat) / p(top topic)`` (0 when the beat is
+        the article's most likely topic), and the history part, the author's share of their
+        main topic minus their share of this article's topic (0 when they agree).
+        """
+        probabilities = self._classifier.probabilities_of_normalized(
+            article_topic_text(doc), doc.language
+        )
+        top_index = int(np.argmax(probabilities))
+        top_topic, top_probability = TOPICS[top_index], float(probabilities[top_index])
+        features: dict[str, float] = {
+            f"beat.topic_{topic}": float(value)
+            for topic, value in zip(TOPICS, probabilities, strict=True)
+        }
+        evidence: list[Evidence] = []
+
+        bio = doc.author_bio or ""
+        beat, beat_span = beat_from_bio(bio)
+        beat_source = "the bio"
+        profile = (
+            context.memory.author_profile(doc.author)
+            if context.memory is not None and doc.author
+            else None
+        )
+        if beat is None and profile is not None and profile.bio:
+            beat, _ = beat_from_bio(profile.bio)
+            beat_source, beat_span = "the stored author bio", None
+
+        bio_score = 0.0
+        agreement = 1.0
+        if beat is not None:
+            agreement = float(probabilities[TOPICS.index(beat)])
+            bio_score = 1.0 - agreement / top_probability
+            if bio_score >= EVIDENCE_MIN_SCORE:
+                reason = (
+                    f"author's beat is {beat} (from {beat_source}) but the article is about "
+                    f"{top_topic} (p={top_probability:.2f})"
+                )
+                evidence.append(self._beat_evidence(doc, beat_span, reason))
+        features["beat.bio_present"] = 1.0 if bio.strip() else 0.0
+        features["beat.bio_beat_known"] = 1.0 if beat is not None else 0.0
+        features["beat.agreement"] = agreement
+        features["beat.mismatch"] = 1.0 - agreement if beat is not None else 0.0
+
+        history = _history(profile, top_topic, top_probability)
+        features["beat.history_articles"] = history.articles
+        features["beat.history_topic_share"] = history.topic_share
+        features["beat.history_distinct_topics"] = history.distinct_topics
+        features["beat.articles_per_day"] = history.articles_per_day
+        if history.reason is not None and history.score >= EVIDENCE_MIN_SCORE:
+            field, start, end, text = _anchor(doc)
+            evidence.append(Evidence(start, end, text, history.reason, field=field))
+
+        return self.result(max(bio_score, history.score), features, evidence)
+
+    @staticmethod
+    def _beat_evidence(doc: Document, beat_span: Span | None, reason: str) -> Evidence:
+        if beat_span is None or doc.author_bio is None:
+            field, start, end, text = _anchor(doc)
+            return Evidence(start, end, text, reason, field=field)
+        offset = doc.bio_span.start if doc.bio_span is not None else 0
+        text = doc.author_bio[beat_span.start : beat_span.end]
+        return Evidence(
+            offset + beat_span.start,
+            offset + beat_span.end,
+            text,
+            reason,
+            field=doc.bio_field,
+        )
