@@ -1,0 +1,129 @@
+"""The FastAPI app factory: ``create_app(settings, engine) -> FastAPI``.
+
+``uvicorn.run("service.app:create_app", factory=True)`` calls it with no arguments; tests
+pass their own settings and an already loaded engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import FastAPI, Security
+from fastapi.middleware import Middleware
+from fastapi.security import APIKeyHeader
+
+from detector.engine import DetectorEngine
+from detector.settings import Settings, get_settings
+from service.errors import install_error_handlers
+from service.logs import configure_logging
+from service.metrics import ServiceMetrics
+from service.middleware import (
+    API_KEY_HEADER,
+    ApiKeyMiddleware,
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+)
+from service.routers import health, model, scoring
+from service.runtime import EngineSlot
+
+DESCRIPTION = """
+Scores Arabic and English news articles for reliability and returns a calibrated score, a
+verdict (`unreliable`, `review`, `reliable`) and the evidence spans behind it.
+
+**Input.** `Content-Type: application/json` in UTF-8 only (415 otherwise). Unknown fields are
+rejected with 422: a misspelt field is an error, not silently ignored.
+
+**Limits.** Request body: `MIZAN_MAX_BODY_BYTES` bytes (413). Article text:
+`MIZAN_MAX_TEXT_CHARS` characters for `body`, five times that for `html` (413). Batch:
+`MIZAN_MAX_BATCH_ITEMS` articles (413).
+
+**Errors.** Every error answer is JSON with a `detail` sentence; validation errors also list
+each problem in `errors`. Malformed JSON and invalid UTF-8 are 400.
+
+**Authentication.** When `MIZAN_API_KEYS` is set (a JSON list: `["key-1", "key-2"]`), every
+path except `/healthz`, `/readyz` and `/metrics` needs an `X-API-Key` header with one of the
+keys (401 otherwise); that includes `/docs` and `/openapi.json`.
+
+**Tracing.** Send `X-Request-ID` (up to 128 characters of `A-Z a-z 0-9 . _ : -`) or get one;
+it is returned on every answer and written on every log line of the request.
+"""
+
+OPENAPI_TAGS = [
+    {"name": "scoring", "description": "Score articles."},
+    {"name": "model", "description": "The loaded model bundle."},
+    {"name": "operations", "description": "Probes and metrics; never behind an API key."},
+]
+
+
+def _package_version() -> str:
+    try:
+        return version("mizan")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None, engine: DetectorEngine | None = None) -> FastAPI:
+    """Build the HTTP app.
+
+    Args:
+        settings: Limits, API keys and the model to load; default: the environment.
+        engine: An engine to serve with; when absent the lifespan loads the one the settings
+            name, in the background, and ``/readyz`` answers 503 until it is ready.
+
+    Returns:
+        The FastAPI application.
+    """
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    metrics = ServiceMetrics()
+    known_paths: set[str] = set()  # filled below, once the routes exist
+    slot = EngineSlot(engine)
+    if engine is not None:
+        metrics.mark_ready(engine.model.name, engine.model.version)
+
+    def load_engine() -> DetectorEngine:
+        return DetectorEngine.from_settings(settings)
+
+    def engine_loaded(loaded: DetectorEngine) -> None:
+        metrics.mark_ready(loaded.model.name, loaded.model.version)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        slot.start_loading(load_engine, on_ready=engine_loaded)
+        yield
+
+    app = FastAPI(
+        title="Mizan",
+        summary="News reliability and AI-spam detector with evidence, for Arabic and English.",
+        description=DESCRIPTION,
+        version=_package_version(),
+        openapi_tags=OPENAPI_TAGS,
+        lifespan=lifespan,
+        middleware=[
+            Middleware(RequestContextMiddleware, metrics=metrics, known_paths=known_paths),
+            Middleware(ApiKeyMiddleware, api_keys=settings.api_keys),
+            Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
+        ],
+    )
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.engine_slot = slot
+    install_error_handlers(app)
+
+    # The middleware enforces the key; this dependency only documents it in the schema.
+    key_scheme = APIKeyHeader(
+        name=API_KEY_HEADER, auto_error=False, description="One of MIZAN_API_KEYS."
+    )
+    protected = [Security(key_scheme)] if settings.api_keys else []
+    scoring_router = scoring.build_router(settings.max_batch_items)
+    app.include_router(scoring_router, dependencies=protected)
+    app.include_router(model.router, dependencies=protected)
+    app.include_router(health.router)
+    for router in (app.router, scoring_router, model.router, health.router):
+        for route in router.routes:
+            path = getattr(route, "path", None)
+            if isinstance(path, str):
+                known_paths.add(path)
+    return app

@@ -1,0 +1,67 @@
+"""``mizan serve``: run the HTTP API with uvicorn.
+
+Every worker process builds its own app with ``create_app()`` (uvicorn's factory mode) and
+loads the engine once; settings come from the ``MIZAN_`` environment, host, port and worker
+count may be given on the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+from detector.settings import get_settings
+from service.logs import uvicorn_log_config
+
+APP_FACTORY = "service.app:create_app"
+
+
+def _bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """Return an argparse type that accepts integers from ``low`` to ``high``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, not {value}")
+        return value
+
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``serve`` options to ``parser``."""
+    parser.add_argument("--host", help="interface to bind (default: MIZAN_HOST or 127.0.0.1)")
+    parser.add_argument(
+        "--port", type=_bounded_int(1, 65535), help="port to bind (default: MIZAN_PORT or 8000)"
+    )
+    parser.add_argument(
+        "--workers", type=_bounded_int(1, 64), help="worker processes (default: MIZAN_WORKERS or 1)"
+    )
+    parser.add_argument(
+        "--reload", action="store_true", help="restart on code changes (development only)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start uvicorn with the app factory; return 0 when it stops."""
+    import uvicorn
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port if args.port is not None else settings.port
+    workers = args.workers if args.workers is not None else settings.workers
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=None if args.reload else workers,
+        reload=args.reload,
+        log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(settings.log_level),
+        access_log=False,
+    )
+    return 0

@@ -1,0 +1,57 @@
+"""Dependencies the routers share: the settings, the metrics and the loaded engine."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from detector.engine import DetectorEngine
+from detector.settings import Settings
+from service.metrics import ServiceMetrics
+from service.runtime import EngineSlot
+
+RETRY_AFTER_SECONDS = "5"
+
+
+def get_app_settings(request: Request) -> Settings:
+    """Return the settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_metrics(request: Request) -> ServiceMetrics:
+    """Return the app's metrics."""
+    metrics: ServiceMetrics = request.app.state.metrics
+    return metrics
+
+
+def get_engine_slot(request: Request) -> EngineSlot:
+    """Return the slot that holds the engine once it is loaded."""
+    slot: EngineSlot = request.app.state.engine_slot
+    return slot
+
+
+def not_ready_detail(slot: EngineSlot) -> str:
+    """Say why the engine cannot answer yet."""
+    if slot.status == "failed":
+        return f"the detector engine failed to load: {slot.error}"
+    return "the model is still loading; retry in a few seconds"
+
+
+def get_engine(slot: Annotated[EngineSlot, Depends(get_engine_slot)]) -> DetectorEngine:
+    """Return the loaded engine, or answer 503 while it is loading (or failed to load)."""
+    engine = slot.engine
+    if engine is None:
+        raise HTTPException(
+            status_code=503,
+            detail=not_ready_detail(slot),
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+    return engine
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
+EngineDep = Annotated[DetectorEngine, Depends(get_engine)]
+EngineSlotDep = Annotated[EngineSlot, Depends(get_engine_slot)]

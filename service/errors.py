@@ -1,0 +1,210 @@
+"""Error answers: every bad input is a 4xx whose ``detail`` says what is wrong.
+
+Validation problems are rendered as one readable sentence in ``detail`` (``"articles[2].title:
+Input should be a valid string"``) plus an ``errors`` list with each location; the rejected
+input is never echoed back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
+
+from detector.article import ArticleInput
+from detector.errors import MizanError
+
+logger = logging.getLogger("mizan.service")
+
+ARTICLE_FIELDS = ", ".join(ArticleInput.model_fields)
+MAX_REPORTED_ERRORS = 10
+MAX_LOCATION_CHARS = 80
+TEXT_FIELDS = frozenset({"body", "html"})
+
+_HTTP_ERROR_KINDS = {
+    400: "bad_request",
+    401: "unauthorized",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    503: "not_ready",
+}
+_JSON_TYPE_NAMES = {
+    "list": "an array",
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "a boolean",
+    "NoneType": "null",
+}
+
+
+def set_error_kind(scope: Scope, kind: str) -> None:
+    """Remember what kind of error a request ended in, for the metrics."""
+    scope.setdefault("state", {})["error_kind"] = kind
+
+
+def printable(text: str, limit: int = MAX_LOCATION_CHARS) -> str:
+    """Return ``text`` shortened and safe to encode as UTF-8 (lone surrogates escaped)."""
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def error_body(
+    detail: str, errors: Sequence[Mapping[str, str]] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """Return the JSON body of an error answer."""
+    body: dict[str, Any] = {"detail": printable(detail, limit=2_000)}
+    if errors is not None:
+        body["errors"] = list(errors)
+    body.update(extra)
+    return body
+
+
+def error_response(
+    status: int,
+    detail: str,
+    kind: str | None = None,
+    scope: Scope | None = None,
+    headers: Mapping[str, str] | None = None,
+    errors: Sequence[Mapping[str, str]] | None = None,
+) -> JSONResponse:
+    """Build an error answer and record its kind on the request scope."""
+    if scope is not None:
+        set_error_kind(scope, kind or _HTTP_ERROR_KINDS.get(status, f"http_{status}"))
+    return JSONResponse(error_body(detail, errors), status_code=status, headers=headers)
+
+
+def format_location(loc: Sequence[int | str]) -> str:
+    """Render a pydantic location inside the request body: ``articles[2].title`` ('' = root)."""
+    parts = list(loc)
+    if parts and parts[0] == "body":
+        parts = parts[1:]
+    rendered = ""
+    for part in parts:
+        if isinstance(part, int):
+            rendered += f"[{part}]"
+        else:
+            name = printable(str(part))
+            rendered += f".{name}" if rendered else name
+    return rendered
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value).__name__, "a value of another type")
+
+
+def _message(error: Mapping[str, Any], body_fields: str) -> str:
+    """Turn one pydantic error into words a caller can act on."""
+    kind = error.get("type", "")
+    location = tuple(error.get("loc", ()))
+    at_root = location in (("body",), ())
+    if kind == "missing" and at_root:
+        return "the request body is empty; send a JSON object with the article fields"
+    if kind in ("model_attributes_type", "dict_type", "model_type") and at_root:
+        return f"the request body must be a JSON object, not {_json_type(error.get('input'))}"
+    if kind == "extra_forbidden":
+        return f"unknown field (accepted: {body_fields})"
+    if kind == "string_unicode":
+        return "must be valid Unicode text (it holds an unpaired surrogate escape)"
+    message = str(error.get("msg", "invalid value"))
+    return message.removeprefix("Value error, ")
+
+
+def describe_validation_errors(
+    errors: Sequence[Mapping[str, Any]], batch_root: bool = False
+) -> tuple[int, str, list[dict[str, str]]]:
+    """Return the status, the one-line detail and the itemised errors for validation errors.
+
+    Malformed JSON is a 400; a batch with too many articles or a text over the size limit is a
+    413; everything else is a 422.
+    """
+    items: list[dict[str, str]] = []
+    too_large: list[dict[str, str]] = []
+    for error in errors:
+        kind = str(error.get("type", "value_error"))
+        location = tuple(error.get("loc", ()))
+        ctx = error.get("ctx") or {}
+        if kind == "json_invalid":
+            position = location[1] if len(location) > 1 else 0
+            reason = ctx.get("error", "invalid JSON")
+            return 400, f"malformed JSON: {reason} at character {position}", []
+        inner = location[1:] if location[:1] == ("body",) else location
+        body_fields = "articles" if batch_root and len(inner) == 1 else ARTICLE_FIELDS
+        item = {"loc": format_location(location), "msg": _message(error, body_fields), "type": kind}
+        if kind == "too_long" and inner == ("articles",):
+            count = ctx.get("actual_length", "more than allowed")
+            item["msg"] = (
+                f"too many articles in one batch: {count}; the limit is {ctx.get('max_length')}"
+            )
+            too_large.append(item)
+        elif kind == "string_too_long" and inner and inner[-1] in TEXT_FIELDS:
+            sent = error.get("input")
+            size = f"{len(sent)} characters" if isinstance(sent, str) else "too many characters"
+            item["msg"] = f"text has {size}; the limit is {ctx.get('max_length')}"
+            too_large.append(item)
+        items.append(item)
+    # A size problem is the one to act on first; other errors may be its consequence.
+    status, shown = (413, too_large) if too_large else (422, items[:MAX_REPORTED_ERRORS])
+    detail = "; ".join(
+        f"{item['loc']}: {item['msg']}" if item["loc"] else item["msg"] for item in shown
+    )
+    if status == 422 and len(items) > len(shown):
+        detail += f"; and {len(items) - len(shown)} more"
+    return status, detail or "invalid request body", shown
+
+
+def _is_batch_route(request: Request) -> bool:
+    route = request.scope.get("route")
+    return getattr(route, "path", "").endswith("/batch")
+
+
+async def request_validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Answer a body that FastAPI could not validate (400, 413 or 422)."""
+    assert isinstance(exc, RequestValidationError)
+    status, detail, items = describe_validation_errors(exc.errors(), _is_batch_route(request))
+    kind = {400: "invalid_json", 413: "too_large"}.get(status, "invalid_input")
+    return error_response(status, detail, kind, request.scope, errors=items or None)
+
+
+async def pydantic_validation_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Answer a validation error raised inside the engine (422)."""
+    assert isinstance(exc, ValidationError)
+    status, detail, items = describe_validation_errors(exc.errors(), False)
+    return error_response(status, detail, "invalid_input", request.scope, errors=items)
+
+
+async def mizan_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Answer an error the library raised on purpose (an article it cannot score): 422."""
+    return error_response(422, str(exc), "invalid_article", request.scope)
+
+
+async def http_exception_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Answer an ``HTTPException`` with its status, detail and headers."""
+    assert isinstance(exc, StarletteHTTPException)
+    detail = str(exc.detail)
+    if isinstance(exc.__cause__, RecursionError):
+        detail = "malformed JSON: nested too deeply"
+    return error_response(exc.status_code, detail, scope=request.scope, headers=exc.headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn bad input into 4xx answers.
+
+    Anything else is a fault of ours; :class:`service.middleware.RequestContextMiddleware`
+    logs it with the request id and answers 500.
+    """
+    app.add_exception_handler(RequestValidationError, request_validation_handler)
+    app.add_exception_handler(ValidationError, pydantic_validation_handler)
+    app.add_exception_handler(MizanError, mizan_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_exception_handler)

@@ -1,0 +1,1 @@
+"""One router per resource: scoring, the model, and the operational probes."""

@@ -1,0 +1,45 @@
+"""Operational endpoints: liveness, readiness and Prometheus metrics (never behind a key)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from service.dependencies import EngineSlotDep, MetricsDep, not_ready_detail
+from service.errors import error_response
+from service.metrics import CONTENT_TYPE_LATEST
+from service.schemas import Health, ModelRef, Readiness, error_responses
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", response_model=Health, summary="Liveness probe")
+async def healthz() -> Health:
+    """Answer 200 as long as the process serves requests, even while the model loads."""
+    return Health()
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    summary="Readiness probe",
+    responses=error_responses(503),
+)
+async def readyz(request: Request, slot: EngineSlotDep) -> Readiness | Response:
+    """Answer 200 once the engine is loaded; 503 (with the reason) before that."""
+    engine = slot.engine
+    if engine is None:
+        return error_response(
+            503, not_ready_detail(slot), "not_ready", request.scope, headers={"Retry-After": "5"}
+        )
+    return Readiness(model=ModelRef(name=engine.model.name, version=engine.model.version))
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format."}},
+)
+async def metrics(service_metrics: MetricsDep) -> Response:
+    """Return request counts, latencies, error kinds and verdict counts."""
+    return Response(content=service_metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,415 @@
+"""Request and response shapes of the HTTP API, with Arabic and English examples for /docs.
+
+The request body of ``/v1/score`` is :class:`detector.article.ArticleInput` itself, so the API
+and the library accept exactly the same fields. Unknown fields are rejected (422), never
+silently dropped: a misspelt ``autor`` must not score an article as if it had no author.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from detector.article import ArticleInput
+
+# --- responses ---------------------------------------------------------------------------
+
+
+class EvidenceOut(BaseModel):
+    """A span of the submitted text that made a signal fire."""
+
+    model_config = ConfigDict(extra="allow")
+
+    field: Literal["title", "body", "author_bio"] = Field(
+        description="Which submitted field the offsets point into."
+    )
+    start: int = Field(ge=0, description="Start offset (characters) into the field.")
+    end: int = Field(ge=0, description="End offset (characters, exclusive).")
+    text: str = Field(description="The text between the offsets.")
+    reason: str = Field(description="Why this span counts against the article.")
+
+
+class SignalOut(BaseModel):
+    """What one signal family says about the article."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    version: str
+    score: float = Field(ge=0, le=1, description="0 = clean, 1 = strongly fired.")
+    features: dict[str, float] = Field(default_factory=dict)
+    evidence: list[EvidenceOut] = Field(default_factory=list)
+
+
+class ThresholdsOut(BaseModel):
+    """Verdict thresholds of the loaded model."""
+
+    unreliable_below: float
+    reliable_above: float
+
+
+class ContributionOut(BaseModel):
+    """A feature's value and its signed contribution to the reliability log-odds."""
+
+    name: str
+    value: float
+    contribution: float
+
+
+class ModelRef(BaseModel):
+    """The model bundle that produced a report."""
+
+    name: str
+    version: str
+
+
+class ReportOut(BaseModel):
+    """A calibrated reliability score, a verdict and the evidence behind it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str | None = Field(description="The caller's article id, echoed back.")
+    reliability: float = Field(ge=0, le=1, description="Calibrated probability of reliability.")
+    verdict: Literal["unreliable", "review", "reliable"]
+    thresholds: ThresholdsOut
+    ai_generated: float | None = Field(
+        default=None, description="Probability the text is machine-generated, when modelled."
+    )
+    signals: list[SignalOut]
+    top_features: list[ContributionOut]
+    language: str
+    title: str = ""
+    author: str | None = None
+    model: ModelRef
+    credibility: float | None = None
+    extracted_body: str | None = Field(
+        default=None,
+        description="For HTML input: the article text that evidence offsets point into.",
+    )
+    features: dict[str, float] | None = Field(
+        default=None, description="Every feature value (only with ?features=true)."
+    )
+
+
+class BatchResponse(BaseModel):
+    """One report per submitted article, in the order they were sent."""
+
+    reports: list[ReportOut]
+
+
+class SignalInfo(BaseModel):
+    """A signal family and its version."""
+
+    name: str
+    version: str
+
+
+class ModelInfo(BaseModel):
+    """The loaded model bundle, its thresholds, signals and feature names."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    version: str
+    thresholds: ThresholdsOut
+    signals: list[SignalInfo]
+    feature_names: list[str]
+
+
+class Health(BaseModel):
+    """Liveness answer."""
+
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    """Readiness answer."""
+
+    status: Literal["ready"] = "ready"
+    model: ModelRef
+
+
+class ErrorItem(BaseModel):
+    """One problem found in a request body."""
+
+    loc: str = Field(description="Where in the body, e.g. 'articles[2].title'.")
+    msg: str
+    type: str
+
+
+class ErrorOut(BaseModel):
+    """Every error answer: ``detail`` says what is wrong in words a caller can act on."""
+
+    detail: str
+    errors: list[ErrorItem] | None = Field(
+        default=None, description="For invalid bodies: each problem with its location."
+    )
+    request_id: str | None = Field(
+        default=None, description="For server faults: the id to quote when reporting it."
+    )
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+class BatchRequest(BaseModel):
+    """Several articles scored in one call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    articles: list[ArticleInput] = Field(min_length=1)
+
+
+@lru_cache(maxsize=16)
+def batch_request_model(max_items: int) -> type[BatchRequest]:
+    """Return :class:`BatchRequest` with the configured item limit (shown in the schema)."""
+    model: type[BatchRequest] = create_model(
+        "BatchRequest",
+        __base__=BatchRequest,
+        __doc__=BatchRequest.__doc__,
+        articles=(
+            list[ArticleInput],
+            Field(
+                min_length=1,
+                max_length=max_items,
+                description=f"1 to {max_items} articles; more is answered with 413.",
+            ),
+        ),
+    )
+    return model
+
+
+# --- examples ----------------------------------------------------------------------------
+
+ENGLISH_ARTICLE: dict[str, Any] = {
+    "id": "en-1042",
+    "title": "Experts warn Riverton water bills will triple by next summer",
+    "body": (
+        "Water bills in Riverton will triple by next summer, according to Dr. James Whitfield, "
+        'an international water security expert. "Households will pay four times more than '
+        'they do today," he said.\n\n'
+        "Whitfield added that 97% of residents are unaware of the change. The city water "
+        "authority did not respond to a request for comment; its tariff plan, published in "
+        "March, foresees a rise of 6 percent over two years."
+    ),
+    "author": "Sarah Collins",
+    "outlet": "Riverton Daily",
+    "published_at": "2025-06-02",
+    "language": "en",
+}
+
+ARABIC_ARTICLE: dict[str, Any] = {
+    "id": "ar-2210",
+    "title": "خبير: أسعار الذهب ستتضاعف أربع مرات خلال شهر",
+    "body": (
+        "قال د. محمد الراشد، خبير الأمن الاقتصادي الدولي، إن أسعار الذهب في الأسواق المحلية "
+        "ستتضاعف أربع مرات خلال شهر واحد، مؤكداً أن 95% من المستثمرين سيخسرون مدخراتهم.\n\n"
+        "وأضاف الراشد أن البنك المركزي يستعد لإجراءات غير مسبوقة، من دون أن يذكر مصدراً لهذه "
+        "المعلومات. ولم يصدر عن البنك المركزي أي بيان بهذا الشأن حتى الآن."
+    ),
+    "author": "أحمد سالم",
+    "outlet": "الوطن اليوم",
+    "language": "ar",
+}
+
+ARABIC_PAGE_TEXT: dict[str, Any] = {
+    "body": (
+        "الرئيسية | أخبار | اقتصاد | رياضة\n"
+        "ارتفاع صادرات التمور 12 في المئة خلال الربع الأول\n"
+        "كتب: سامي الخطيب\n"
+        "ارتفعت صادرات التمور خلال الربع الأول من العام بنسبة 12 في المئة مقارنة بالفترة نفسها "
+        "من العام الماضي، بحسب بيانات نشرتها هيئة الإحصاء يوم الأحد.\n"
+        "وقالت الهيئة في بيانها إن قيمة الصادرات بلغت 410 ملايين دولار، وإن الأسواق الآسيوية "
+        "استحوذت على نحو ثلثها.\n"
+        "شارك المقال\n"
+        "عن الكاتب\n"
+        "سامي الخطيب صحفي متخصص في الشؤون الاقتصادية."
+    ),
+}
+
+ENGLISH_HTML: dict[str, Any] = {
+    "html": (
+        "<html><head><title>Port of Aqaba reopens after storm</title></head><body>"
+        "<nav><a href='/'>Home</a> | <a href='/world'>World</a></nav><article>"
+        "<h1>Port of Aqaba reopens after storm</h1>"
+        "<p>The port of Aqaba reopened on Tuesday after a two-day closure caused by high "
+        "winds, the port authority said in a statement.</p>"
+        "<p>Shipping agents said about 40 vessels had been waiting offshore for a berth.</p>"
+        "</article><footer>Share on Facebook</footer></body></html>"
+    ),
+    "url": "https://example.com/world/aqaba-port-reopens",
+}
+
+SCORE_REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
+    "english": {"summary": "English article, explicit fields", "value": ENGLISH_ARTICLE},
+    "arabic": {"summary": "Arabic article, explicit fields", "value": ARABIC_ARTICLE},
+    "arabic_page_text": {
+        "summary": "Arabic page text copied from a news site (menu, byline, author box)",
+        "value": ARABIC_PAGE_TEXT,
+    },
+    "html": {"summary": "Raw HTML page", "value": ENGLISH_HTML},
+}
+
+BATCH_REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
+    "mixed": {
+        "summary": "One English and one Arabic article",
+        "value": {"articles": [ENGLISH_ARTICLE, ARABIC_ARTICLE]},
+    }
+}
+
+
+def _evidence(article: dict[str, Any], text: str, reason: str) -> dict[str, Any]:
+    """Return evidence for ``text`` in the example body, with offsets that really match."""
+    start = article["body"].index(text)
+    end = start + len(text)
+    return {"field": "body", "start": start, "end": end, "text": text, "reason": reason}
+
+
+_THRESHOLDS = {"unreliable_below": 0.35, "reliable_above": 0.7}
+_MODEL = {"name": "mizan-default", "version": "2026.11.0"}
+
+ENGLISH_REPORT: dict[str, Any] = {
+    "id": "en-1042",
+    "reliability": 0.1734,
+    "verdict": "unreliable",
+    "thresholds": _THRESHOLDS,
+    "ai_generated": None,
+    "signals": [
+        {
+            "name": "experts",
+            "version": "1",
+            "score": 0.91,
+            "features": {"experts.unsourced_count": 1.0},
+            "evidence": [
+                _evidence(
+                    ENGLISH_ARTICLE,
+                    "Dr. James Whitfield, an international water security expert",
+                    "expert quoted with no affiliation or source",
+                )
+            ],
+        },
+        {
+            "name": "statistics",
+            "version": "1",
+            "score": 0.78,
+            "features": {"statistics.implausible_count": 2.0},
+            "evidence": [
+                _evidence(
+                    ENGLISH_ARTICLE,
+                    "will pay four times more",
+                    "claimed change contradicts the figure in the same article (6 percent)",
+                ),
+                _evidence(
+                    ENGLISH_ARTICLE, "97% of residents", "sweeping percentage with no source"
+                ),
+            ],
+        },
+    ],
+    "top_features": [
+        {"name": "experts.score", "value": 0.91, "contribution": -2.73},
+        {"name": "statistics.score", "value": 0.78, "contribution": -2.34},
+    ],
+    "language": "en",
+    "title": ENGLISH_ARTICLE["title"],
+    "author": "Sarah Collins",
+    "model": _MODEL,
+}
+
+ARABIC_REPORT: dict[str, Any] = {
+    "id": "ar-2210",
+    "reliability": 0.1287,
+    "verdict": "unreliable",
+    "thresholds": _THRESHOLDS,
+    "ai_generated": None,
+    "signals": [
+        {
+            "name": "experts",
+            "version": "1",
+            "score": 0.93,
+            "features": {"experts.unsourced_count": 1.0},
+            "evidence": [
+                _evidence(
+                    ARABIC_ARTICLE,
+                    "د. محمد الراشد، خبير الأمن الاقتصادي الدولي",
+                    "expert quoted with no affiliation or source",
+                )
+            ],
+        },
+        {
+            "name": "statistics",
+            "version": "1",
+            "score": 0.85,
+            "features": {"statistics.implausible_count": 1.0},
+            "evidence": [
+                _evidence(
+                    ARABIC_ARTICLE,
+                    "ستتضاعف أربع مرات خلال شهر واحد",
+                    "implausible change over a short period, with no source",
+                )
+            ],
+        },
+    ],
+    "top_features": [
+        {"name": "experts.score", "value": 0.93, "contribution": -2.79},
+        {"name": "statistics.score", "value": 0.85, "contribution": -2.55},
+    ],
+    "language": "ar",
+    "title": ARABIC_ARTICLE["title"],
+    "author": "أحمد سالم",
+    "model": _MODEL,
+}
+
+SCORE_RESPONSE_EXAMPLES: dict[str, dict[str, Any]] = {
+    "english": {"summary": "English article flagged as unreliable", "value": ENGLISH_REPORT},
+    "arabic": {"summary": "Arabic article flagged as unreliable", "value": ARABIC_REPORT},
+}
+
+BATCH_RESPONSE_EXAMPLES: dict[str, dict[str, Any]] = {
+    "mixed": {
+        "summary": "Reports in the order the articles were sent",
+        "value": {"reports": [ENGLISH_REPORT, ARABIC_REPORT]},
+    }
+}
+
+ERROR_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {"detail": "malformed JSON: Expecting ',' delimiter at character 27"},
+    401: {"detail": "missing API key: send it in the X-API-Key header"},
+    413: {"detail": "body has 150000 characters; the limit is 100000"},
+    415: {"detail": "unsupported Content-Type 'text/plain': send application/json"},
+    422: {
+        "detail": "autor: unknown field (accepted: id, title, body, html, url, author, "
+        "author_bio, outlet, published_at, language)",
+        "errors": [
+            {
+                "loc": "autor",
+                "msg": "unknown field (accepted: id, title, body, html, url, author, "
+                "author_bio, outlet, published_at, language)",
+                "type": "extra_forbidden",
+            }
+        ],
+    },
+    503: {"detail": "the model is still loading; retry in a few seconds"},
+}
+
+_ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON or a body that is not UTF-8.",
+    401: "API keys are configured and the X-API-Key header is missing or wrong.",
+    413: "Body, text or batch larger than the configured limits.",
+    415: "Content-Type other than application/json.",
+    422: "Well-formed JSON that is not a valid article (wrong types, unknown fields, no text).",
+    503: "The engine is still loading or failed to load.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """Return OpenAPI ``responses`` entries for error statuses, each with an example."""
+    return {
+        status: {
+            "model": ErrorOut,
+            "description": _ERROR_DESCRIPTIONS[status],
+            "content": {"application/json": {"example": ERROR_EXAMPLES[status]}},
+        }
+        for status in statuses
+    }

@@ -1,0 +1,69 @@
+"""``mizan serve``: arguments, defaults from the settings, and the uvicorn call it makes."""
+
+from __future__ import annotations
+
+import logging.config
+from typing import Any
+
+import pytest
+import uvicorn
+
+from detector.cli import build_parser, main
+from detector.settings import Settings
+from service import cli as serve_cli
+
+
+@pytest.fixture
+def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
+    return calls
+
+
+def test_serve_starts_uvicorn_with_the_app_factory(
+    uvicorn_calls: list[tuple[tuple[Any, ...], dict[str, Any]]],
+) -> None:
+    assert main(["serve", "--host", "0.0.0.0", "--port", "9001", "--workers", "2"]) == 0
+    ((args, kwargs),) = uvicorn_calls
+    assert args == ("service.app:create_app",)
+    assert kwargs["factory"] is True
+    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("0.0.0.0", 9001, 2)
+    assert kwargs["reload"] is False
+    assert kwargs["access_log"] is False
+    logging.config.dictConfig(kwargs["log_config"])  # a valid logging configuration
+
+
+def test_serve_defaults_come_from_the_settings(
+    uvicorn_calls: list[tuple[tuple[Any, ...], dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(host="0.0.0.0", port=8123, workers=3, log_level="WARNING")
+    monkeypatch.setattr(serve_cli, "get_settings", lambda: settings)
+    assert main(["serve"]) == 0
+    kwargs = uvicorn_calls[0][1]
+    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("0.0.0.0", 8123, 3)
+    assert kwargs["log_level"] == "warning"
+
+
+def test_reload_runs_a_single_process(
+    uvicorn_calls: list[tuple[tuple[Any, ...], dict[str, Any]]],
+) -> None:
+    assert main(["serve", "--reload"]) == 0
+    kwargs = uvicorn_calls[0][1]
+    assert kwargs["reload"] is True and kwargs["workers"] is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["serve", "--port", "0"], "must be between 1 and 65535, not 0"),
+        (["serve", "--port", "eighty"], "expected a whole number, not 'eighty'"),
+        (["serve", "--workers", "0"], "must be between 1 and 64, not 0"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_message(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser("serve").parse_args(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
