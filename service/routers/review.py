@@ -1,0 +1,120 @@
+"""``GET /review``: the editors' page that shows why an article was flagged.
+
+The page is one server-rendered template with a stylesheet and a script committed next to
+it (``service/templates``, ``service/static``); nothing is fetched from another site. The
+script calls the JSON API of the same app (``POST /v1/score``, ``GET /v1/articles/{id}``,
+``POST /v1/feedback``) and asks for the API key when the API answers 401.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.routing import Match
+
+from service.middleware import API_KEY_HEADER
+
+SERVICE_DIR = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = SERVICE_DIR / "templates"
+STATIC_DIR = SERVICE_DIR / "static"
+REVIEW_PATH = "/review"
+STATIC_PREFIX = "/review/static/"
+
+ASSET_TYPES = {
+    "review.js": "text/javascript; charset=utf-8",
+    "review.css": "text/css; charset=utf-8",
+}
+
+# The page and its assets hold no data and must load without an API key (the page asks for
+# the key itself when the API answers 401), so the key middleware lets these paths through.
+PAGE_PATHS = frozenset({REVIEW_PATH, *(STATIC_PREFIX + name for name in ASSET_TYPES)})
+
+# Everything the page loads comes from this app; the script never builds markup from text
+# (it creates text nodes), and the policy makes the browser refuse anything else.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+router = APIRouter(tags=["review"])
+
+
+@lru_cache(maxsize=len(ASSET_TYPES))
+def read_asset(name: str) -> tuple[bytes, str]:
+    """Return an asset's bytes and a short content hash (its version in URLs and its ETag)."""
+    content = (STATIC_DIR / name).read_bytes()
+    return content, hashlib.sha256(content).hexdigest()[:16]
+
+
+def asset_url(root_path: str, name: str) -> str:
+    """Return the URL of an asset, versioned by its content so a new release is re-fetched."""
+    _, digest = read_asset(name)
+    return f"{root_path}{STATIC_PREFIX}{name}?v={digest}"
+
+
+def has_route(request: Request, path: str, method: str) -> bool:
+    """Say whether the app serves ``method path`` (the page hides what the app lacks)."""
+    scope = {"type": "http", "path": path, "method": method, "root_path": "", "headers": []}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
+@router.api_route(
+    REVIEW_PATH,
+    methods=["GET", "HEAD"],
+    response_class=HTMLResponse,
+    summary="Editor review page",
+    include_in_schema=False,
+)
+async def review_page(request: Request) -> Response:
+    """Serve the page where an editor scores an article, reads the evidence and gives a verdict."""
+    root_path = str(request.scope.get("root_path", ""))
+    settings = request.app.state.settings
+    context: dict[str, Any] = {
+        "api_root": root_path,
+        "api_key_header": API_KEY_HEADER,
+        "script_url": asset_url(root_path, "review.js"),
+        "stylesheet_url": asset_url(root_path, "review.css"),
+        "max_text_chars": settings.max_text_chars,
+        "can_open_stored": has_route(request, "/v1/articles/any-id", "GET"),
+        "can_send_feedback": has_route(request, "/v1/feedback", "POST"),
+    }
+    return templates.TemplateResponse(request, "review.html", context, headers=PAGE_HEADERS)
+
+
+@router.api_route(STATIC_PREFIX + "{name}", methods=["GET", "HEAD"], include_in_schema=False)
+async def review_asset(name: str, request: Request) -> Response:
+    """Serve the page's script or stylesheet (only those two files)."""
+    media_type = ASSET_TYPES.get(name)
+    if media_type is None:
+        raise HTTPException(status_code=404, detail=f"no review asset named {name!r}")
+    content, digest = read_asset(name)
+    etag = f'"{digest}"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "public, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(content, media_type=media_type, headers=headers)
