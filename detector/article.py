@@ -9,8 +9,13 @@ The parsed document keeps every span as offsets into the text the caller sent.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -64,6 +69,27 @@ BlockKind = Literal[
     "title", "heading", "paragraph", "bullet", "table", "byline", "bio", "boilerplate"
 ]
 CONTENT_KINDS = frozenset({"heading", "paragraph", "bullet", "table"})
+
+
+@dataclass(frozen=True)
+class WordSpans:
+    """The words of a text (runs of letters and digits) with their ``[start, end)`` offsets."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
+_LETTERS_AND_DIGITS = re.compile(r"([^\W_]+)")
+
+
+def word_spans(text: str) -> WordSpans:
+    """Return the runs of letters and digits of ``text`` with their offsets."""
+    # Splitting keeps the words at odd positions between separators; summing the lengths
+    # of all pieces gives every piece's offset.
+    pieces = _LETTERS_AND_DIGITS.split(text)
+    offsets = list(accumulate(map(len, pieces), initial=0))
+    return WordSpans(pieces[1::2], offsets[1:-1:2], offsets[2::2])
 
 
 @dataclass(frozen=True)
@@ -125,6 +151,30 @@ class Document:
         return normalize_with_offsets(self.body)
 
     @cached_property
+    def normalized_title(self) -> NormalizedText:
+        """The title normalised for matching, with an offset map back to ``title``."""
+        return normalize_with_offsets(self.title)
+
+    @cached_property
+    def normalized_blocks(self) -> list[str]:
+        """The text of each block as :func:`normalize_for_matching` gives it, in block order."""
+        return normalized_pieces(self.normalized, self.blocks)
+
+    @cached_property
+    def normalized_content_text(self) -> str:
+        """:attr:`content_text` as :func:`normalize_for_matching` gives it."""
+        return "\n".join(
+            text
+            for block, text in zip(self.blocks, self.normalized_blocks, strict=True)
+            if block.kind in CONTENT_KINDS
+        )
+
+    @cached_property
+    def normalized_words(self) -> WordSpans:
+        """The words of :attr:`normalized` with offsets into its text (shared by signals)."""
+        return word_spans(self.normalized.text)
+
+    @cached_property
     def word_count(self) -> int:
         """Number of words in the article content."""
         return len(words(self.content_text))
@@ -141,6 +191,55 @@ class Document:
     def block_text(self, block: Block) -> str:
         """Return the text of ``block``."""
         return self.body[block.start : block.end]
+
+
+# Capital sigma lower-cases to "σ" or, at the end of a word, "ς": the only character whose
+# lower case depends on its neighbours.
+_CAPITAL_SIGMA = "\u03a3"
+
+
+def normalized_pieces(normalized: NormalizedText, spans: Iterable[Span | Block]) -> list[str]:
+    """Return :func:`normalize_for_matching` of each span of ``normalized.original``.
+
+    ``normalized`` folds the text character by character, so a slice of it equals the span
+    normalised on its own unless the span is not in NFKC form (NFKC may then compose or
+    reorder characters across positions) or holds a capital sigma; such spans are normalised
+    on their own.
+    """
+    original, text, index = normalized.original, normalized.text, normalized.index
+    pieces: list[str] = []
+    for span in spans:
+        piece = original[span.start : span.end]
+        if _CAPITAL_SIGMA in piece or not unicodedata.is_normalized("NFKC", piece):
+            pieces.append(normalize_for_matching(piece))
+        else:
+            pieces.append(text[bisect_left(index, span.start) : bisect_left(index, span.end)])
+    return pieces
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The lines of a text: spans, raw text and normalised text, computed once per parse."""
+
+    spans: list[Span]
+    raw: list[str]
+    normalized: list[str]
+    normalized_text: NormalizedText
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
+        """Split ``text`` into lines and normalise it once."""
+        normalized_text = normalize_with_offsets(text)
+        spans = split_paragraphs(text)
+        raw = [span.of(text) for span in spans]
+        return cls(spans, raw, normalized_pieces(normalized_text, spans), normalized_text)
+
+
+def _keep_normalized(doc: Document, lines: _Lines) -> Document:
+    """Keep the normalised body and lines of parsing in ``doc`` (its blocks are ``lines``)."""
+    doc.normalized = lines.normalized_text
+    doc.normalized_blocks = lines.normalized
+    return doc
 
 
 # --- page-text parsing -------------------------------------------------------------------
@@ -175,18 +274,20 @@ def _boilerplate_lines() -> frozenset[str]:
 
 
 _BOILERPLATE_CACHE: dict[str, frozenset[str]] = {}
+_NAVIGATION_SEPARATOR = re.compile(r"[|/›»>·•]")
 
 
-def _is_boilerplate(line: str) -> bool:
+def _is_boilerplate(normalized_line: str) -> bool:
+    """Tell whether a line (given normalised for matching) is site chrome."""
     lines = _BOILERPLATE_CACHE.get("all")
     if lines is None:
         lines = _boilerplate_lines()
         _BOILERPLATE_CACHE["all"] = lines
-    normalized = normalize_for_matching(line).strip(" |:-–•>»«")
+    normalized = normalized_line.strip(" |:-–•>»«")
     if normalized in lines:
         return True
     # Short lines made only of menu words ("الرئيسية | أخبار | رياضة") are navigation.
-    parts = [part.strip() for part in re.split(r"[|/›»>·•]", normalized) if part.strip()]
+    parts = [part.strip() for part in _NAVIGATION_SEPARATOR.split(normalized) if part.strip()]
     return len(parts) >= 3 and all(len(part.split()) <= 3 for part in parts)
 
 
@@ -194,25 +295,24 @@ def _is_heading(line: str) -> bool:
     return 1 <= len(line.split()) <= 16 and not _END_PUNCT.search(line) and len(line) <= 160
 
 
-def _same_title(line: str, title: str) -> bool:
-    return (
-        bool(title)
-        and normalize_for_matching(line).strip() == normalize_for_matching(title).strip()
-    )
+def _title_key(title: str) -> str:
+    """Return what a line must equal, once normalised and stripped, to repeat ``title``."""
+    return normalize_for_matching(title).strip()
 
 
-def parse_page_text(text: str, title: str | None = None) -> Document:
+def parse_page_text(text: str, title: str | None = None, lines: _Lines | None = None) -> Document:
     """Parse raw page text into a :class:`Document` with classified blocks.
 
     The title is the first heading-like line that repeats later (sites print it two or three
     times) or, failing that, the first heading-like line before the first paragraph.
     """
-    lines = split_paragraphs(text)
-    kinds: list[BlockKind] = ["paragraph"] * len(lines)
-    raw = [span.of(text) for span in lines]
+    lines = lines or _Lines.of(text)
+    raw = lines.raw
+    line_keys = [line.strip() for line in lines.normalized]
+    kinds: list[BlockKind] = ["paragraph"] * len(raw)
 
-    for index, line in enumerate(raw):
-        if _is_boilerplate(line):
+    for index, normalized_line in enumerate(lines.normalized):
+        if _is_boilerplate(normalized_line):
             kinds[index] = "boilerplate"
 
     first_prose = next(
@@ -221,19 +321,20 @@ def parse_page_text(text: str, title: str | None = None) -> Document:
     )
     title_index: int | None = None
     if title:
-        title_index = next((i for i, line in enumerate(raw) if _same_title(line, title)), None)
+        title_key = _title_key(title)
+        title_index = next((i for i, key in enumerate(line_keys) if key == title_key), None)
     else:
         candidates = [
             i for i in range(first_prose) if kinds[i] == "paragraph" and _is_heading(raw[i])
         ]
-        repeated = [
-            i for i in candidates if sum(_same_title(raw[j], raw[i]) for j in range(len(raw))) > 1
-        ]
+        key_counts = Counter(line_keys)
+        repeated = [i for i in candidates if key_counts[line_keys[i]] > 1]
         chosen = repeated or [i for i in candidates if len(raw[i].split()) >= 3] or candidates
         if chosen:
             title_index = chosen[0]
             title = raw[title_index]
     title = title or ""
+    title_key = _title_key(title) if title else ""
 
     author: str | None = None
     author_span: Span | None = None
@@ -242,7 +343,7 @@ def parse_page_text(text: str, title: str | None = None) -> Document:
     for index, line in enumerate(raw):
         if kinds[index] == "boilerplate":
             continue
-        if title and _same_title(line, title):
+        if title and line_keys[index] == title_key:
             kinds[index] = "title"
             continue
         if author is None:
@@ -251,7 +352,7 @@ def parse_page_text(text: str, title: str | None = None) -> Document:
                 if match:
                     name = match.group("name").strip(" :|-–")
                     author = name
-                    offset = lines[index].start + match.start("name")
+                    offset = lines.spans[index].start + match.start("name")
                     author_span = Span(offset, offset + len(match.group("name").rstrip()))
                     kinds[index] = "byline"
                     break
@@ -265,7 +366,7 @@ def parse_page_text(text: str, title: str | None = None) -> Document:
             kinds[index] = "bio"
             in_bio = False
             if bio_span is None:
-                bio_span = lines[index]
+                bio_span = lines.spans[index]
             continue
         if kinds[index] == "paragraph":
             if _BULLET.match(line):
@@ -276,11 +377,15 @@ def parse_page_text(text: str, title: str | None = None) -> Document:
                 kinds[index] = "heading"
 
     _mark_trailing_boilerplate(raw, kinds)
-    blocks = [Block(span.start, span.end, kind) for span, kind in zip(lines, kinds, strict=True)]
+    blocks = [
+        Block(span.start, span.end, kind) for span, kind in zip(lines.spans, kinds, strict=True)
+    ]
     title_span = (
-        lines[title_index] if title_index is not None and kinds[title_index] == "title" else None
+        lines.spans[title_index]
+        if title_index is not None and kinds[title_index] == "title"
+        else None
     )
-    return Document(
+    doc = Document(
         body=text,
         title=title,
         title_span=title_span,
@@ -292,6 +397,7 @@ def parse_page_text(text: str, title: str | None = None) -> Document:
         blocks=blocks,
         source_format="page_text",
     )
+    return _keep_normalized(doc, lines)
 
 
 def _mark_trailing_boilerplate(raw: list[str], kinds: list[BlockKind]) -> None:
@@ -304,31 +410,31 @@ def _mark_trailing_boilerplate(raw: list[str], kinds: list[BlockKind]) -> None:
             kinds[index] = "boilerplate"
 
 
-def parse_fields(body: str, title: str | None) -> Document:
+def parse_fields(body: str, title: str | None, lines: _Lines | None = None) -> Document:
     """Parse an explicit body: paragraphs, headings, bullets and tables, no boilerplate removal."""
+    lines = lines or _Lines.of(body)
+    title_key = _title_key(title) if title else ""
     blocks: list[Block] = []
-    spans = split_paragraphs(body)
-    for span in spans:
-        line = span.of(body)
+    for span, line, normalized_line in zip(lines.spans, lines.raw, lines.normalized, strict=True):
         kind: BlockKind = "paragraph"
         if _BULLET.match(line):
             kind = "bullet"
         elif "\t" in line or line.count("|") >= 2:
             kind = "table"
-        elif _is_heading(line) and len(spans) > 1:
+        elif _is_heading(line) and len(lines.spans) > 1:
             kind = "heading"
-        if title and _same_title(line, title):
+        if title and normalized_line.strip() == title_key:
             kind = "title"
         blocks.append(Block(span.start, span.end, kind))
-    return Document(body=body, title=title or "", blocks=blocks, source_format="fields")
+    doc = Document(body=body, title=title or "", blocks=blocks, source_format="fields")
+    return _keep_normalized(doc, lines)
 
 
-def _looks_like_page_text(body: str) -> bool:
-    lines = split_paragraphs(body)
-    if len(lines) < 4:
+def _looks_like_page_text(lines: _Lines) -> bool:
+    if len(lines.raw) < 4:
         return False
-    noisy = sum(1 for span in lines if _is_boilerplate(span.of(body)))
-    bylined = any(p.match(span.of(body)) for span in lines[:12] for p in _BYLINE_PATTERNS)
+    noisy = sum(1 for normalized_line in lines.normalized if _is_boilerplate(normalized_line))
+    bylined = any(p.match(line) for line in lines.raw[:12] for p in _BYLINE_PATTERNS)
     return noisy >= 1 or bylined
 
 
@@ -359,7 +465,7 @@ def parse_article(article: ArticleInput) -> Document:
     meta: dict[str, str | None] = {}
     if article.body and article.body.strip():
         body = article.body
-        fmt = "page_text" if _looks_like_page_text(body) else "fields"
+        fmt = "body"
     elif article.html:
         body, meta = parse_html(article.html)
         fmt = "html"
@@ -368,10 +474,13 @@ def parse_article(article: ArticleInput) -> Document:
     if len(body) > MAX_TEXT_CHARS:
         raise InvalidArticleError(f"article text is longer than {MAX_TEXT_CHARS} characters")
 
+    lines = _Lines.of(body)
+    if fmt == "body":
+        fmt = "page_text" if _looks_like_page_text(lines) else "fields"
     if fmt == "page_text":
-        doc = parse_page_text(body, article.title)
+        doc = parse_page_text(body, article.title, lines)
     else:
-        doc = parse_fields(body, article.title or meta.get("title"))
+        doc = parse_fields(body, article.title or meta.get("title"), lines)
         doc.source_format = "html" if fmt == "html" else "fields"
         doc.title = article.title or meta.get("title") or ""
 

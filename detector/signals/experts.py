@@ -29,9 +29,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import itemgetter, sub
 from typing import Literal
 
-from detector.article import Document
+from detector.article import Document, WordSpans
 from detector.lexicons import load_lexicon
 from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
 from detector.text import normalize_for_matching
@@ -54,6 +56,9 @@ _MAX_WINDOW_TOKENS = 14
 _MAX_TAIL_CHARS = 80
 _TOKEN_CACHE_SIZE = 100_000
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+# An apostrophe or hyphen inside a word ("al-Sisi", "O'Brien"), which _WORD keeps in one token.
+# The pattern opens with the joiner so the regex engine can skip quickly to candidates.
+_JOINED_RUNS = re.compile(r"['’-](?<=[^\W_]['’-])(?=[^\W_])")
 # Commas, and dashes with a space on either side ("مصطفى حجازي- المفكر الاستراتيجي").
 _COMMA = re.compile(r"[،,]|\s[-–—]\s?|[-–—]\s")
 _OPENING_QUOTES = frozenset('«"“')
@@ -263,9 +268,29 @@ class _CueEntry:
     language: Language
 
 
+@dataclass(frozen=True)
+class _CueGroup:
+    """The cues that start with one word, phrases first and longest first.
+
+    ``next_words``: the words one of them needs right after the first; ``None`` when one of
+    them may match whatever follows (a single word, or a phrase ending in a joined ل).
+    """
+
+    entries: tuple[_CueEntry, ...]
+    next_words: frozenset[str] | None
+
+
+def _cue_group(entries: list[_CueEntry]) -> _CueGroup:
+    """Order the cues that share a first word and note what must follow that word."""
+    ordered = tuple(sorted(entries, key=lambda cue: (cue.kind == "verb", -len(cue.rest))))
+    open_ended = any(not entry.rest or (entry.joined and len(entry.rest) == 1) for entry in entries)
+    next_words = None if open_ended else frozenset(entry.rest[0] for entry in entries)
+    return _CueGroup(ordered, next_words)
+
+
 @lru_cache(maxsize=1)
-def _cue_table() -> dict[str, tuple[_CueEntry, ...]]:
-    """Map a token to the cues it may start, phrases first and longest first."""
+def _cue_table() -> dict[str, _CueGroup]:
+    """Map a token to the cues it may start."""
     table: dict[str, list[_CueEntry]] = {}
     languages: tuple[Language, ...] = ("ar", "en")
     for language in languages:
@@ -287,10 +312,7 @@ def _cue_table() -> dict[str, tuple[_CueEntry, ...]]:
                     table.setdefault(key, []).append(
                         _CueEntry(words[1:], kind, joined, prefixed, language)
                     )
-    return {
-        key: tuple(sorted(entries, key=lambda cue: (cue.kind == "verb", -len(cue.rest))))
-        for key, entries in table.items()
-    }
+    return {key: _cue_group(entries) for key, entries in table.items()}
 
 
 @lru_cache(maxsize=2)
@@ -349,8 +371,8 @@ class _BlockReader:
     def __init__(self, text: str, tokens: list[Token], is_upper: Callable[[int], bool]) -> None:
         self.text = text
         self.all_tokens = tokens
-        self.token_starts = [start for start, _, _ in tokens]
-        self.token_ends = [end for _, end, _ in tokens]
+        self.token_starts = list(map(itemgetter(0), tokens))
+        self.token_ends = list(map(itemgetter(1), tokens))
         self.is_upper = is_upper
         self.sentence_ends = self._sentence_ends()
 
@@ -787,7 +809,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
         block_start = bisect_left(index, block.start)
         block_end = bisect_left(index, block.end)
         text = normalized.text[block_start:block_end]
-        tokens = [(match.start(), match.end(), match.group()) for match in _WORD.finditer(text)]
+        tokens = _block_tokens(text, doc.normalized_words, block_start)
         cues = _find_cues(text, tokens, lexicons)
         if not cues:
             continue
@@ -842,26 +864,49 @@ def find_attributions(doc: Document) -> list[Attribution]:
     return found
 
 
+def _block_tokens(text: str, words: WordSpans, block_start: int) -> list[Token]:
+    """Return the tokens of a block's normalised ``text``, which starts at ``block_start``.
+
+    These are the document's words inside the block, shifted to block offsets. A block with
+    a word joined by an apostrophe or hyphen is tokenised again, since _WORD keeps such a
+    word in one token.
+    """
+    if _JOINED_RUNS.search(text):
+        return [(match.start(), match.end(), match.group()) for match in _WORD.finditer(text)]
+    first = bisect_left(words.starts, block_start)
+    last = bisect_left(words.starts, block_start + len(text), first)
+    return list(
+        zip(
+            map(sub, words.starts[first:last], repeat(block_start)),
+            map(sub, words.ends[first:last], repeat(block_start)),
+            words.words[first:last],
+            strict=True,
+        )
+    )
+
+
 def _find_cues(text: str, tokens: list[Token], lexicons: dict[str, _Lexicon]) -> list[_Cue]:
     """Return reporting verbs and attribution phrases of both languages, in text order."""
     table = _cue_table()
     cues: list[_Cue] = []
-    index = 0
-    while index < len(tokens):
-        entries = table.get(tokens[index][2])
-        if entries is None:
-            index += 1
+    words = list(map(itemgetter(2), tokens))
+    next_free = 0
+    for index in compress(range(len(words)), map(table.__contains__, words)):
+        if index < next_free:
             continue
-        for entry in entries:
+        group = table[words[index]]
+        if group.next_words is not None and (
+            index + 1 >= len(words) or words[index + 1] not in group.next_words
+        ):
+            continue
+        for entry in group.entries:
             matched = _match_cue(text, tokens, index, entry)
             if matched is not None:
                 cue_end, used = matched
                 lexicon = lexicons[entry.language]
                 cues.append(_Cue(tokens[index][0], cue_end, entry.kind, entry.prefixed, lexicon))
-                index += used
+                next_free = index + used
                 break
-        else:
-            index += 1
     return cues
 
 

@@ -36,7 +36,7 @@ from detector.numbers import NumberMention, extract_numbers_normalized
 from detector.reference import PlaceMention, find_places, great_circle_km
 from detector.reference.patterns import trie_regex
 from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
-from detector.text import NormalizedText, normalize_for_matching, normalize_with_offsets
+from detector.text import NormalizedText, normalize_for_matching
 
 RATIO_TOLERANCE = 1.5
 POPULATION_OVER_TOLERANCE = 1.9
@@ -321,7 +321,7 @@ class StatisticsSignal(Signal):
         """Score ``doc``: 0 when its figures are plausible, towards 1 as they contradict facts."""
         findings = _Findings()
         if doc.title.strip():
-            title = _make_field("title", normalize_with_offsets(doc.title))
+            title = _make_field("title", doc.normalized_title)
             _check_sentence(title, 0, len(title.text), findings)
         body = _make_field("body", doc.normalized)
         for sentence in doc.sentences:
@@ -789,9 +789,7 @@ def _impossible_years(source: _Field, start: int, end: int, number: _Number) -> 
     return None
 
 
-def _check_projection(
-    source: _Field, start: int, end: int, findings: _Findings
-) -> int | None:
+def _check_projection(source: _Field, start: int, end: int, findings: _Findings) -> int | None:
     """Count a forecast with a figure; flag it when no source is named in the sentence.
 
     Returns where the first forecast cue starts, or ``None`` when the sentence has none.

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from detector.article import Block, Document
+import numpy as np
+
+from detector.article import Block, Document, normalized_pieces
 from detector.lexicons import load_lexicon
 from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
 from detector.text import Span, normalize_for_matching
@@ -48,6 +51,9 @@ EVIDENCE_CONNECTIVE_SHARE = 0.25
 
 MAX_EVIDENCE = 10
 """Connective-led sentences reported at most."""
+
+CONNECTIVE_SEARCH_CHARS = 80
+"""Characters at the start of a sentence searched for an opening connective."""
 
 BURSTINESS_WEIGHT = 0.45
 CONNECTIVE_WEIGHT = 0.4
@@ -96,34 +102,35 @@ def moving_average_type_token_ratio(words: Sequence[str], window: int = MATTR_WI
         return 0.0
     if len(words) <= window:
         return len(set(words)) / len(words)
-    counts: dict[str, int] = {}
-    for word in words[:window]:
-        counts[word] = counts.get(word, 0) + 1
-    distinct = len(counts)
-    total = distinct
-    for leaving, entering in zip(words, words[window:], strict=False):
-        remaining = counts[leaving] - 1
-        if remaining:
-            counts[leaving] = remaining
-        else:
-            del counts[leaving]
-            distinct -= 1
-        seen = counts.get(entering, 0)
-        if not seen:
-            distinct += 1
-        counts[entering] = seen + 1
-        total += distinct
+    # The sum over all windows of their distinct words, counted word by word: a word counts
+    # once in every window that holds it but not its previous occurrence, i.e. in the windows
+    # starting from max(position - window + 1, previous + 1, 0) to min(position, last_window).
+    first_seen: dict[str, int] = {}
+    word_ids = np.fromiter(
+        map(first_seen.setdefault, words, range(len(words))), dtype=np.int64, count=len(words)
+    )
+    positions = np.arange(len(words))
+    by_word = np.argsort(word_ids, kind="stable")
+    previous_in_order = np.full(len(words), -1)
+    same_word = word_ids[by_word[1:]] == word_ids[by_word[:-1]]
+    previous_in_order[1:][same_word] = by_word[:-1][same_word]
+    previous = np.empty(len(words), dtype=np.int64)
+    previous[by_word] = previous_in_order
+    last_window = len(words) - window
+    first_window = np.maximum(positions - window + 1, previous + 1)
+    windows = np.minimum(positions, last_window) - np.maximum(first_window, 0) + 1
+    total = int(np.maximum(windows, 0).sum())
     return total / ((len(words) - window + 1) * window)
 
 
 def mean_word_length(words: Sequence[str]) -> float:
     """Return the mean length of ``words`` in characters (0 for none)."""
-    return sum(len(word) for word in words) / len(words) if words else 0.0
+    return sum(map(len, words)) / len(words) if words else 0.0
 
 
 def common_word_share(words: Sequence[str], common_words: frozenset[str]) -> float:
     """Return the share of ``words`` that are among the most frequent words of the language."""
-    return sum(1 for word in words if word in common_words) / len(words) if words else 0.0
+    return sum(map(common_words.__contains__, words)) / len(words) if words else 0.0
 
 
 def rate_per_100_words(count: int, word_count: int) -> float:
@@ -143,7 +150,13 @@ def boilerplate_ratio(doc: Document) -> float:
 
 def opening_connective(sentence: str, connectives: re.Pattern[str]) -> str | None:
     """Return the connective that opens ``sentence`` (normalised), or ``None``."""
-    normalized = normalize_for_matching(sentence[:80])
+    return normalized_opening_connective(
+        normalize_for_matching(sentence[:CONNECTIVE_SEARCH_CHARS]), connectives
+    )
+
+
+def normalized_opening_connective(normalized: str, connectives: re.Pattern[str]) -> str | None:
+    """Return the connective that opens an already normalised sentence start, or ``None``."""
     lead = _SENTENCE_LEAD.match(normalized)
     match = connectives.match(normalized, lead.end() if lead else 0)
     return match.group() if match else None
@@ -165,8 +178,24 @@ def common_words() -> frozenset[str]:
     return frozenset(normalize_for_matching(entry) for entry in entries)
 
 
-def _lengths(doc: Document, spans: Iterable[Span | Block]) -> list[float]:
-    return [float(len(_WORD.findall(doc.body, span.start, span.end))) for span in spans]
+def _word_counts(doc: Document, spans: Iterable[Span]) -> list[int]:
+    return [len(_WORD.findall(doc.body, span.start, span.end)) for span in spans]
+
+
+def _block_word_counts(
+    blocks: Iterable[Block], sentences: Sequence[Span], sentence_word_counts: Sequence[int]
+) -> list[int]:
+    """Return the words of each prose block, summed over its sentences.
+
+    Sentences cover their block up to the whitespace between them, so no word straddles two.
+    """
+    sentence_starts = [sentence.start for sentence in sentences]
+    counts = []
+    for block in blocks:
+        first = bisect_left(sentence_starts, block.start)
+        last = bisect_left(sentence_starts, block.end, first)
+        counts.append(sum(sentence_word_counts[first:last]))
+    return counts
 
 
 # --- the signal -----------------------------------------------------------------------------
@@ -200,16 +229,27 @@ class StyleSignal(Signal):
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Measure the style of ``doc``; every feature is finite, also for tiny texts."""
         text = doc.content_text
-        words = word_tokens(text)
+        words = _WORD.findall(doc.normalized_content_text)  # word_tokens(text), normalised once
         word_count = len(words)
-        sentence_lengths = [length for length in _lengths(doc, doc.sentences) if length > 0]
+        sentence_word_counts = _word_counts(doc, doc.sentences)
+        sentence_lengths = [float(count) for count in sentence_word_counts if count > 0]
         paragraphs = [block for block in doc.blocks if block.kind == "paragraph"]
-        paragraph_lengths = _lengths(doc, paragraphs)
+        paragraph_lengths = [
+            float(count)
+            for count in _block_word_counts(paragraphs, doc.sentences, sentence_word_counts)
+        ]
 
         pattern = connective_pattern()
+        sentence_starts = normalized_pieces(
+            doc.normalized,
+            (
+                Span(sentence.start, min(sentence.end, sentence.start + CONNECTIVE_SEARCH_CHARS))
+                for sentence in doc.sentences
+            ),
+        )
         connective_led: list[tuple[Span, str]] = []
-        for sentence in doc.sentences:
-            connective = opening_connective(sentence.of(doc.body), pattern)
+        for sentence, normalized_start in zip(doc.sentences, sentence_starts, strict=True):
+            connective = normalized_opening_connective(normalized_start, pattern)
             if connective is not None:
                 connective_led.append((sentence, connective))
         sentence_count = len(doc.sentences)

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate, compress
 
-from detector.article import Block, Document
+import numpy as np
+
+from detector.article import Block, Document, word_spans
 from detector.lexicons import load_lexicon
 from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
-from detector.text import NormalizedText, normalize_for_matching, normalize_with_offsets
+from detector.text import NormalizedText, normalize_for_matching
 
 # --- named thresholds and weights ---------------------------------------------------------
 
@@ -86,8 +88,6 @@ _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _LABELLED_BULLET = re.compile(
     r"\s*(?:[-•*▪►●◦–]|\d{1,2}[.)-]|[٠-٩]{1,2}[.)-])\s*(?:[^\s:：]+\s+){0,5}[^\s:：]+\s*[:：]"
 )
-# Letters and digits only: Arabic punctuation (، ؛ ؟) must not stick to words when matching.
-_WORD = re.compile(r"[^\W_]+")
 
 
 # --- token-level phrase matching ----------------------------------------------------------
@@ -119,14 +119,13 @@ class PhraseMatch:
 
 
 def tokenize(normalized: str) -> Tokens:
-    """Return the words of already normalised text with their offsets."""
-    matches = list(_WORD.finditer(normalized))
-    return Tokens(
-        normalized,
-        [match.group() for match in matches],
-        [match.start() for match in matches],
-        [match.end() for match in matches],
-    )
+    """Return the words of already normalised text with their offsets.
+
+    Words are runs of letters and digits: Arabic punctuation (، ؛ ؟) must not stick to words
+    when matching.
+    """
+    spans = word_spans(normalized)
+    return Tokens(normalized, spans.words, spans.starts, spans.ends)
 
 
 _Candidate = tuple[tuple[str, ...], str, str]
@@ -164,17 +163,17 @@ class PhraseMatcher:
             for candidates in entry.by_second.values():
                 candidates.sort(key=lambda candidate: len(candidate[0]), reverse=True)
         self._index = index
+        # Words that may open a phrase: a first word, bare or behind an Arabic proclitic.
+        self._openers = frozenset(index) | frozenset(
+            proclitic + word for proclitic in _ARABIC_PROCLITICS for word in index
+        )
 
     def find(self, tokens: Tokens) -> list[PhraseMatch]:
         """Return the non-overlapping phrase matches in ``tokens``."""
         index = self._index
         words = tokens.words
-        # Filter positions in one comprehension; most words start no phrase.
-        hits = [
-            position
-            for position, word in enumerate(words)
-            if word in index or (word[0] in _ARABIC_PROCLITICS and word[1:] in index)
-        ]
+        # Most words open no phrase; pick the positions of those that may in one pass.
+        hits = compress(range(len(words)), map(self._openers.__contains__, words))
         matches: list[PhraseMatch] = []
         next_free = 0
         for position in hits:
@@ -292,47 +291,92 @@ def repeated_keywords(keywords: Sequence[frozenset[str]], words: Iterable[str]) 
     return sum(1 for forms in keywords if forms & present)
 
 
-def duplicate_ngram_char_fraction(words: Sequence[str], size: int) -> float:
-    """Return the share of word characters in repeated word ``size``-grams (Gopher filter).
+_NGRAM_HASH_BASE = np.uint64(1_000_003)
 
-    Follows the Gopher/datatrove definition: scanning left to right, an n-gram already seen
-    counts its characters and the scan jumps past it.
+
+class _WordSequence:
+    """A word list prepared for the repetition measures: word ids and character offsets.
+
+    A word's id is the position of its first occurrence, so equal n-grams have equal ids.
     """
-    if len(words) < size:
-        return 0.0
-    ngrams = list(zip(*(words[offset:] for offset in range(size)), strict=False))
-    if len(set(ngrams)) == len(ngrams):
-        return 0.0
-    prefix_chars = [0]
-    for word in words:
-        prefix_chars.append(prefix_chars[-1] + len(word))
-    total_chars = prefix_chars[-1]
-    if total_chars == 0:
-        return 0.0
-    seen: set[tuple[str, ...]] = set()
-    repeated_chars = 0
-    position = 0
-    while position < len(ngrams):
-        ngram = ngrams[position]
-        if ngram in seen:
-            repeated_chars += prefix_chars[position + size] - prefix_chars[position]
-            position += size
-        else:
-            seen.add(ngram)
-            position += 1
-    return repeated_chars / total_chars
+
+    def __init__(self, words: Sequence[str]) -> None:
+        """Give each word of ``words`` an id."""
+        self.words = words
+        first_seen: dict[str, int] = {}
+        self.ids = np.fromiter(
+            map(first_seen.setdefault, words, range(len(words))), dtype=np.int64, count=len(words)
+        )
+        self.prefix_chars = list(accumulate(map(len, words), initial=0))
+
+    def duplicate_char_fraction(self, size: int) -> float:
+        """Return the share of word characters in repeated word ``size``-grams (Gopher filter).
+
+        Follows the Gopher/datatrove definition: scanning left to right, an n-gram already
+        seen counts its characters and the scan jumps past it. An n-gram that occurs once is
+        never found again, so the scan only stops where a hash of the n-gram repeats (equal
+        n-grams hash alike; a collision only adds a stop that finds nothing).
+        """
+        words, count = self.words, len(self.words) - size + 1
+        if count <= 0:
+            return 0.0
+        hashes = np.zeros(count, dtype=np.uint64)
+        ids = self.ids.astype(np.uint64)
+        for offset in range(size):
+            hashes = hashes * _NGRAM_HASH_BASE + ids[offset : offset + count]
+        _, inverse, occurrences = np.unique(hashes, return_inverse=True, return_counts=True)
+        stops = np.flatnonzero(occurrences[inverse] > 1).tolist()
+        total_chars = self.prefix_chars[-1]
+        if not stops or total_chars == 0:
+            return 0.0
+        seen: set[tuple[str, ...]] = set()
+        repeated_chars = 0
+        position = 0  # where the left-to-right scan stands; it may jump over stops
+        for stop in stops:
+            if stop < position:
+                continue
+            ngram = tuple(words[stop : stop + size])
+            if ngram in seen:
+                repeated_chars += self.prefix_chars[stop + size] - self.prefix_chars[stop]
+                position = stop + size
+            else:
+                seen.add(ngram)
+                position = stop + 1
+        return repeated_chars / total_chars
+
+    def top_char_fraction(self, size: int = 2) -> float:
+        """Return the share of word characters in the most frequent word ``size``-gram (Gopher).
+
+        Among equally frequent n-grams the one that occurs first counts.
+        """
+        words, count = self.words, len(self.words) - size + 1
+        total_chars = self.prefix_chars[-1]
+        if total_chars == 0 or count <= 0:
+            return 0.0
+        # Number the n-grams exactly, one word at a time: n-gram id * words + next word id,
+        # renumbered densely before the next word so the ids stay small.
+        keys = self.ids[:count]
+        for offset in range(1, size):
+            if offset > 1:
+                keys = np.unique(keys, return_inverse=True)[1]
+            keys = keys * len(words) + self.ids[offset : offset + count]
+        _, first_positions, occurrences = np.unique(keys, return_index=True, return_counts=True)
+        most = int(occurrences.max())
+        if most < 2:
+            return 0.0
+        first = int(first_positions[occurrences == most].min())
+        ngram = words[first : first + size]
+        return min(1.0, sum(len(word) for word in ngram) * most / total_chars)
+
+
+def duplicate_ngram_char_fraction(words: Sequence[str], size: int) -> float:
+    """Return the share of word characters in repeated word ``size``-grams (Gopher filter)."""
+    return _WordSequence(words).duplicate_char_fraction(size)
 
 
 def top_ngram_char_fraction(words: Sequence[str], size: int = 2) -> float:
     """Return the share of word characters in the most frequent word ``size``-gram (Gopher)."""
-    total_chars = sum(len(word) for word in words)
-    if total_chars == 0 or len(words) < size:
-        return 0.0
-    counts = Counter(zip(*(words[offset:] for offset in range(size)), strict=False))
-    ngram, occurrences = counts.most_common(1)[0]
-    if occurrences < 2:
-        return 0.0
-    return min(1.0, sum(len(word) for word in ngram) * occurrences / total_chars)
+    return _WordSequence(words).top_char_fraction(size)
 
 
 def per_thousand_words(count: float, word_count: int) -> float:
@@ -386,7 +430,8 @@ class _Layout:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.normalized = doc.normalized
-        self.tokens = tokenize(self.normalized.text)
+        spans = doc.normalized_words
+        self.tokens = Tokens(self.normalized.text, spans.words, spans.starts, spans.ends)
         self._block_starts = [block.start for block in doc.blocks]
 
     def normalized_offset(self, original: int) -> int:
@@ -485,11 +530,12 @@ class TemplatingSignal(Signal):
         content_words: list[str] = []
         for block in doc.content_blocks:
             content_words += layout.words_in(block.start, block.end)
+        sequence = _WordSequence(content_words)
         for size in DUPLICATE_NGRAM_SIZES:
             features[f"templating.duplicate_{size}gram_char_fraction"] = (
-                duplicate_ngram_char_fraction(content_words, size)
+                sequence.duplicate_char_fraction(size)
             )
-        features["templating.top_2gram_char_fraction"] = top_ngram_char_fraction(content_words, 2)
+        features["templating.top_2gram_char_fraction"] = sequence.top_char_fraction(2)
 
         repeated = self._repeated_sentences(layout)
         sentence_count = len(doc.sentences)
@@ -552,7 +598,7 @@ class TemplatingSignal(Signal):
         """Return stock phrases in the title field (when it is not part of the body)."""
         if not doc.title or doc.title_span is not None:
             return []
-        title = normalize_with_offsets(doc.title)
+        title = doc.normalized_title
         return [
             _evidence(title, match.start, match.end, f"{match.label}: {match.phrase!r}", "title")
             for match in lexicon_matcher().find(tokenize(title.text))
@@ -641,6 +687,8 @@ class TemplatingSignal(Signal):
     @staticmethod
     def _markdown_markers(doc: Document) -> list[Evidence]:
         markers: list[Evidence] = []
+        if "#" not in doc.body and "**" not in doc.body:
+            return markers
         for block in doc.content_blocks:
             for match in _MARKDOWN_MARKER.finditer(doc.body, block.start, block.end):
                 markers.append(
