@@ -21,11 +21,12 @@ from service.logs import configure_logging
 from service.metrics import ServiceMetrics
 from service.middleware import (
     API_KEY_HEADER,
+    PUBLIC_PATHS,
     ApiKeyMiddleware,
     BodyLimitMiddleware,
     RequestContextMiddleware,
 )
-from service.routers import health, model, scoring
+from service.routers import articles, feedback, health, model, review, scoring
 from service.runtime import EngineSlot
 
 DESCRIPTION = """
@@ -103,7 +104,11 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
         lifespan=lifespan,
         middleware=[
             Middleware(RequestContextMiddleware, metrics=metrics, known_paths=known_paths),
-            Middleware(ApiKeyMiddleware, api_keys=settings.api_keys),
+            Middleware(
+                ApiKeyMiddleware,
+                api_keys=settings.api_keys,
+                public_paths=PUBLIC_PATHS | review.PAGE_PATHS,
+            ),
             Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
         ],
     )
@@ -120,8 +125,12 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
     scoring_router = scoring.build_router(settings.max_batch_items)
     app.include_router(scoring_router, dependencies=protected)
     app.include_router(model.router, dependencies=protected)
+    app.include_router(articles.router, dependencies=protected)
+    app.include_router(feedback.router, dependencies=protected)
     app.include_router(health.router)
-    for router in (app.router, scoring_router, model.router, health.router):
+    app.include_router(review.router)
+    routers = (app.router, scoring_router, model.router, health.router)
+    for router in (*routers, articles.router, feedback.router, review.router):
         for route in router.routes:
             path = getattr(route, "path", None)
             if isinstance(path, str):

@@ -68,6 +68,7 @@ class ArchiveMatch:
     similarity: float
     shared_passage: str = ""
     published_at: str | None = None
+    outlet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,14 @@ class AuthorProfile:
     topic_counts: Mapping[str, int]
     articles_per_day: float = 0.0
     bio: str | None = None
+    kind: str = "person"
+    """``"person"``, ``"agency"`` (a wire service) or ``"desk"`` (a newsroom desk)."""
+    bio_topic: str | None = None
+    """The beat read from the stored bio (its most probable topic), when clear."""
+    first_seen: str | None = None
+    last_seen: str | None = None
+    topic_shares: Mapping[str, float] = field(default_factory=dict)
+    """Mean topic probabilities over the author's articles (sums to 1 when known)."""
 
 
 class ArticleMemory(Protocol):

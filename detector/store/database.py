@@ -1,0 +1,87 @@
+"""Database engines for the store: SQLite (the default) and any SQLAlchemy URL.
+
+SQLite files are opened in WAL mode with ``synchronous=NORMAL``: readers never block the
+writer, and a committed transaction survives the process being killed (a power cut may
+lose the last commits, never corrupt the file). Transactions are started explicitly, and
+write transactions with ``BEGIN IMMEDIATE`` so two writers queue for the lock
+(``busy_timeout``) instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import StaticPool
+
+from detector.errors import MizanError
+from detector.store.migrations import WRITE_OPTION
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite writer waits for another writer's lock before failing."""
+
+
+class StoreError(MizanError):
+    """The store cannot be opened or used (bad URL, missing driver, unreadable database)."""
+
+
+def _is_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or "mode=memory" in str(url)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    memory = _is_memory(url)
+    if not memory and url.database:
+        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    }
+    if memory:
+        # One shared connection, so every thread sees the same in-memory database.
+        options["poolclass"] = StaticPool
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN, not the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    return engine
+
+
+def create_store_engine(url: str) -> Engine:
+    """Return an engine for ``url`` (``sqlite:///path.db``, ``postgresql+psycopg://...``).
+
+    Raises:
+        StoreError: the URL is malformed or its database driver is not installed.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise StoreError(f"store URL {url!r} is not a database URL: {error}") from error
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(parsed)
+        return create_engine(parsed, pool_pre_ping=True)
+    except NoSuchModuleError as error:
+        raise StoreError(f"store URL {url!r} names an unknown database: {error}") from error
+    except ImportError as error:
+        raise StoreError(
+            f"the driver for {parsed.drivername} is not installed ({error}); for PostgreSQL "
+            "install psycopg and use a postgresql+psycopg:// URL"
+        ) from error
