@@ -16,6 +16,7 @@ from fastapi.security import APIKeyHeader
 
 from detector.engine import DetectorEngine
 from detector.settings import Settings, get_settings
+from detector.store import ArticleStore
 from service.errors import install_error_handlers
 from service.logs import configure_logging
 from service.metrics import ServiceMetrics
@@ -84,8 +85,12 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
     if engine is not None:
         metrics.mark_ready(engine.model.name, engine.model.version)
 
+    store = ArticleStore.from_settings(settings)
+
     def load_engine() -> DetectorEngine:
-        return DetectorEngine.from_settings(settings)
+        loaded = DetectorEngine.from_settings(settings, memory=store)
+        store.build_index()
+        return loaded
 
     def engine_loaded(loaded: DetectorEngine) -> None:
         metrics.mark_ready(loaded.model.name, loaded.model.version)
@@ -93,7 +98,10 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         slot.start_loading(load_engine, on_ready=engine_loaded)
-        yield
+        try:
+            yield
+        finally:
+            store.close()
 
     app = FastAPI(
         title="Mizan",
@@ -115,6 +123,7 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
     app.state.settings = settings
     app.state.metrics = metrics
     app.state.engine_slot = slot
+    app.state.store = store
     install_error_handlers(app)
 
     # The middleware enforces the key; this dependency only documents it in the schema.

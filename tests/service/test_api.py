@@ -630,7 +630,7 @@ def test_readyz_is_503_until_the_engine_is_loaded(
 ) -> None:
     release = threading.Event()
 
-    def slow_load(settings: Settings) -> DetectorEngine:
+    def slow_load(settings: Settings, memory: object = None) -> DetectorEngine:
         release.wait(30)
         return engine
 
@@ -654,7 +654,7 @@ def test_readyz_is_503_until_the_engine_is_loaded(
 def test_a_model_that_fails_to_load_keeps_readyz_503_with_the_reason(
     test_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_load(settings: Settings) -> DetectorEngine:
+    def broken_load(settings: Settings, memory: object = None) -> DetectorEngine:
         raise ModelBundleError("models/x/model.joblib does not match the sha256 in metadata.json")
 
     monkeypatch.setattr(app_module.DetectorEngine, "from_settings", staticmethod(broken_load))

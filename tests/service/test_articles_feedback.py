@@ -5,14 +5,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from detector.engine import DetectorEngine
 from detector.settings import Settings
 from detector.store import ArticleStore
 from service.app import create_app
-from service.routers import articles, feedback
 
 ARTICLE_AR: dict[str, Any] = {
     "id": "ar-2211",
@@ -32,14 +30,6 @@ ARTICLE_EN: dict[str, Any] = {
 }
 
 
-def _include_memory_routers(app: FastAPI) -> None:
-    """Include the store routers unless the app factory already does."""
-    paths = {getattr(route, "path", None) for route in app.router.routes}
-    if "/v1/feedback" not in paths:
-        app.include_router(articles.router)
-        app.include_router(feedback.router)
-
-
 @pytest.fixture
 def make_memory_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
     clients: list[TestClient] = []
@@ -55,7 +45,6 @@ def make_memory_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
             **changes,
         )
         app = create_app(settings, engine)
-        _include_memory_routers(app)
         client = TestClient(app)
         client.__enter__()
         clients.append(client)

@@ -8,6 +8,7 @@ long run.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections import Counter
 
 import pytest
@@ -32,13 +33,25 @@ STATUSES: Counter[str] = Counter()
 
 # The schema is read when the module is collected; the engine is put in at test time, from
 # the session fixture, so collecting this module loads no model.
+FUZZ_STORE_URL = f"sqlite:///{tempfile.mkdtemp(prefix='mizan-fuzz-')}/mizan.db"
 APP = create_app(
-    Settings(api_keys=[], max_body_bytes=1_000_000, max_text_chars=100_000, max_batch_items=100)
+    Settings(
+        api_keys=[],
+        max_body_bytes=1_000_000,
+        max_text_chars=100_000,
+        max_batch_items=100,
+        store_url=FUZZ_STORE_URL,
+    )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 API_KEY = "fuzz-key-1"
 KEYED_APP = create_app(
-    Settings(api_keys=[API_KEY], max_body_bytes=1_000_000, max_text_chars=100_000)
+    Settings(
+        api_keys=[API_KEY],
+        max_body_bytes=1_000_000,
+        max_text_chars=100_000,
+        store_url=FUZZ_STORE_URL,
+    )
 )
 keyed_schema = schemathesis.openapi.from_asgi(
     "/openapi.json", KEYED_APP, headers={"X-API-Key": API_KEY}
