@@ -111,17 +111,34 @@ def _add_score_arguments(parser: argparse.ArgumentParser) -> None:
         help="exit 1 when the verdict is this bad or worse",
     )
     parser.add_argument("--features", action="store_true", help="include every feature value")
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        help="score with author and outlet memory from this store (default: MIZAN_STORE_URL "
+        "when it is set, else none)",
+    )
 
 
 def _run_score(args: argparse.Namespace) -> int:
     from detector.engine import DetectorEngine
+    from detector.settings import get_settings
 
     fields = _read_article(args.path)
     for name in ("title", "author", "author_bio", "outlet", "language"):
         value = getattr(args, name)
         if value is not None:
             fields[name] = value
-    engine = DetectorEngine.from_settings()
+    settings = get_settings()
+    store_url = args.store or (
+        settings.store_url if "store_url" in settings.model_fields_set else None
+    )
+    memory = None
+    if store_url:
+        from detector.store import ArticleStore
+
+        memory = ArticleStore(store_url)
+        memory.build_index()
+    engine = DetectorEngine.from_settings(settings, memory=memory)
     report = engine.score(fields).to_dict(include_features=args.features)
     if args.format == "table":
         print(_format_table(report))
