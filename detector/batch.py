@@ -52,6 +52,7 @@ from detector.io import (
     InputFormat,
     JsonlAppender,
     OutputFormat,
+    add_column_mapping_arguments,
     count_rows,
     detect_input_format,
     detect_output_format,
@@ -528,14 +529,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("jsonl", "parquet"),
         help="default: parquet when OUT ends in .parquet, else jsonl",
     )
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=COLUMN",
-        help="read article FIELD from input COLUMN (repeatable), e.g. --map body=content",
-    )
-    parser.add_argument("--id-column", help="input column holding the article id (default: id)")
+    add_column_mapping_arguments(parser)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
         "--resume", action="store_true", help="continue a killed run: score only missing rows"

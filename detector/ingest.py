@@ -22,6 +22,7 @@ from detector.errors import MizanError
 from detector.io import (
     ColumnMapping,
     InputFormat,
+    add_column_mapping_arguments,
     count_rows,
     detect_input_format,
     dumps_line,
@@ -67,14 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("input", metavar="FILE", type=Path, help="JSONL, CSV or Parquet archive")
     parser.add_argument("--input-format", choices=("jsonl", "csv", "parquet"))
-    parser.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="FIELD=COLUMN",
-        help="read article FIELD from input COLUMN (repeatable), e.g. --map body=content",
-    )
-    parser.add_argument("--id-column", help="input column holding the article id (default: id)")
+    add_column_mapping_arguments(parser)
     parser.add_argument(
         "--store", help="SQLAlchemy URL of the store (default: MIZAN_STORE_URL, sqlite:///mizan.db)"
     )

@@ -14,6 +14,7 @@ fixed columns of :data:`REPORT_COLUMNS`.
 
 from __future__ import annotations
 
+import argparse
 import codecs
 import csv
 import datetime as dt
@@ -207,6 +208,18 @@ class ColumnMapping:
 
 
 # --- reading inputs ----------------------------------------------------------------------
+
+
+def add_column_mapping_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--map`` and ``--id-column``, the options read by :meth:`ColumnMapping.from_options`."""
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="read article FIELD from input COLUMN (repeatable), e.g. --map body=content",
+    )
+    parser.add_argument("--id-column", help="input column holding the article id (default: id)")
 
 
 @dataclass(frozen=True)

@@ -133,24 +133,39 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_bundle_metadata(bundle_dir: Path) -> dict[str, Any]:
-    """Read and check ``metadata.json`` and the sha256 of ``model.joblib`` in a bundle folder."""
+def read_bundle_metadata(bundle_dir: Path, retrain_hint: str = "") -> dict[str, Any]:
+    """Read and check ``metadata.json`` and the sha256 of ``model.joblib`` in a bundle folder.
+
+    Args:
+        bundle_dir: The bundle folder.
+        retrain_hint: Appended to the refusals that a retrained bundle fixes.
+
+    Raises:
+        ModelBundleError: When a file is missing, the metadata is unreadable or the sha256
+            of ``model.joblib`` differs from the one recorded.
+    """
     metadata_path = bundle_dir / "metadata.json"
     model_path = bundle_dir / "model.joblib"
     if not metadata_path.is_file() or not model_path.is_file():
         raise ModelBundleError(
             f"{bundle_dir} is not a model bundle: it needs model.joblib and metadata.json"
+            f"{retrain_hint}"
         )
     try:
-        metadata: dict[str, Any] = json.loads(metadata_path.read_text(encoding="utf-8"))
+        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise ModelBundleError(f"{metadata_path} is not valid JSON: {error}") from error
+    except (OSError, ValueError) as error:
+        raise ModelBundleError(f"cannot read {metadata_path}: {error}") from error
+    if not isinstance(metadata, dict):
+        raise ModelBundleError(f"{metadata_path} does not hold a JSON object")
     expected = metadata.get("sha256")
     actual = sha256_file(model_path)
     if expected != actual:
         raise ModelBundleError(
             f"{model_path} does not match the sha256 in metadata.json "
-            f"(expected {expected}, found {actual}); refusing to load a changed bundle"
+            f"(expected {expected}, found {actual}): the file was modified or corrupted; "
+            f"refusing to load a changed bundle{retrain_hint}"
         )
     return metadata
 

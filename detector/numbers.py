@@ -17,7 +17,6 @@ groups of three digits (``1.250.000``) are read as thousands separators.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -288,11 +287,6 @@ _GUARD_FOLLOWERS = (
 )
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """Return a regex matching any of ``words``, longest first, written as a fast trie."""
-    return trie_regex(words)
-
-
 _WORD_VALUES: dict[str, tuple[float, str]] = {
     **{normalize_for_matching(word): entry for word, entry in _ARABIC_WORDS.items()},
     **_ENGLISH_WORDS,
@@ -302,14 +296,14 @@ _ARABIC_WORD_NAMES = frozenset(normalize_for_matching(word) for word in _ARABIC_
 _SEPARATED_DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,250,000.5
     r"|\d{1,3}(?:\.\d{3}){2,}"  # 1.250.000
-    rf"|\d+,\d{{1,2}}(?=\s*(?:{_alternation(_DIGIT_SCALES)})(?!\w))"  # 2,5 مليار
+    rf"|\d+,\d{{1,2}}(?=\s*(?:{trie_regex(_DIGIT_SCALES)})(?!\w))"  # 2,5 مليار
     r"|\d+(?:\.\d+)?"
 )
 # Digits glued to Latin letters (COVID-19, G20, F-16) or inside dates and times are not counts.
 _DIGIT_TOKEN = (
     r"(?=\d)(?<![a-z0-9_.,/:])(?<![a-z]-)(?<![\u0621-\u064a]-)"
     rf"(?P<digits>{_SEPARATED_DIGITS})(?!\d|[.,]\d|/\d|:\d)"
-    rf"(?:\s*(?P<scale>{_alternation(_DIGIT_SCALES)})(?![^\W\d_]))?"
+    rf"(?:\s*(?P<scale>{trie_regex(_DIGIT_SCALES)})(?![^\W\d_]))?"
 )
 _MULTIPLIER_VALUES: dict[str, float] = {**_MULTIPLIER_WORDS, **_GUARDED_MULTIPLIERS}
 _ARABIC_TOKEN_WORDS = _ARABIC_WORD_NAMES | {
@@ -320,12 +314,12 @@ _CLITIC_WORDS = [
 ]
 _WORD_TOKEN = (
     r"(?<![\w])(?:"
-    rf"(?P<word>{_alternation([*_WORD_VALUES, *_MULTIPLIER_VALUES])}"
+    rf"(?P<word>{trie_regex([*_WORD_VALUES, *_MULTIPLIER_VALUES])}"
     r"|a(?=\s+(?:hundred|thousand|million|billion)\b))"
-    rf"|(?P<prefix>و)(?P<prefixed>{_alternation(_ARABIC_TOKEN_WORDS)})"
+    rf"|(?P<prefix>و)(?P<prefixed>{trie_regex(_ARABIC_TOKEN_WORDS)})"
     # Short number words take no other clitic: "لست" is "I am not", not "to six".
     r"|(?P<clitic>وب|ول|فب|ف|ب|ل|ك)"
-    rf"(?P<clitic_word>{_alternation(_CLITIC_WORDS)})"
+    rf"(?P<clitic_word>{trie_regex(_CLITIC_WORDS)})"
     r")(?![\w])"
 )
 _TOKEN_RE = re.compile(f"{_DIGIT_TOKEN}|{_WORD_TOKEN}")
@@ -370,7 +364,7 @@ _COMMA_DECIMAL_RE = re.compile(r"\d+,\d{1,2}")
 
 _GUARD_RE = re.compile(
     r"\s+(?:of\s+)?"
-    rf"(?:{_alternation(normalize_for_matching(word) for word in _GUARD_FOLLOWERS)})(?![\w])"
+    rf"(?:{trie_regex(normalize_for_matching(word) for word in _GUARD_FOLLOWERS)})(?![\w])"
 )
 
 

@@ -194,13 +194,20 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(start, end) if end > start else None
 
 
-def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """Split ``text[start:end]`` into non-empty lines/paragraphs with original offsets."""
+def _split_spans(
+    text: str, breaks: re.Pattern[str], start: int, end: int | None, keep_marks: bool
+) -> list[Span]:
+    """Return the trimmed, non-empty pieces of ``text[start:end]`` between ``breaks`` matches.
+
+    With ``keep_marks``, a break that is not only whitespace (closing quotes after a full
+    stop) stays with the piece before it.
+    """
     end = len(text) if end is None else end
     spans: list[Span] = []
     cursor = start
-    for match in _PARAGRAPH_BREAK.finditer(text, start, end):
-        span = _trimmed(text, cursor, match.start())
+    for match in breaks.finditer(text, start, end):
+        piece_end = match.end() if keep_marks and match.group().strip() else match.start()
+        span = _trimmed(text, cursor, piece_end)
         if span:
             spans.append(span)
         cursor = match.end()
@@ -208,6 +215,11 @@ def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[
     if span:
         spans.append(span)
     return spans
+
+
+def split_paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` into non-empty lines/paragraphs with original offsets."""
+    return _split_spans(text, _PARAGRAPH_BREAK, start, end, keep_marks=False)
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -216,15 +228,4 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     Sentences end at ``. ! ? ؟ …`` followed by space, or at a line break. Decimal points
     ("2.7") do not end a sentence because no space follows them.
     """
-    end = len(text) if end is None else end
-    spans: list[Span] = []
-    cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        span = _trimmed(text, cursor, match.start() if match.group().strip() == "" else match.end())
-        if span:
-            spans.append(span)
-        cursor = match.end()
-    span = _trimmed(text, cursor, end)
-    if span:
-        spans.append(span)
-    return spans
+    return _split_spans(text, _SENTENCE_END, start, end, keep_marks=True)

@@ -13,8 +13,6 @@ after its sha256 matches the one in ``metadata.json``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import re
 from collections import Counter
@@ -29,6 +27,7 @@ import numpy as np
 
 from detector.errors import ModelBundleError
 from detector.lexicons import load_lexicon
+from detector.model import read_bundle_metadata, sha256_file
 from detector.settings import get_settings
 from detector.text import detect_language, normalize_for_matching
 
@@ -153,58 +152,31 @@ def newest_bundle(root: Path) -> Path:
     return max(candidates, key=lambda path: bundle_version_key(path.name))
 
 
-def file_sha256(path: Path) -> str:
-    """Return the hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+file_sha256 = sha256_file
+"""Hex sha256 of a file, as recorded in ``metadata.json``."""
+
+_RETRAIN_HINT = "; retrain with `python -m training.topics`"
 
 
-def _read_metadata(bundle: Path) -> dict[str, Any]:
-    metadata_path = bundle / METADATA_FILE
-    if not metadata_path.is_file():
-        raise ModelBundleError(f"topic model bundle {bundle} has no {METADATA_FILE}")
-    try:
-        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ModelBundleError(f"cannot read {metadata_path}: {error}") from error
-    if not isinstance(metadata, dict) or not isinstance(metadata.get("sha256"), str):
-        raise ModelBundleError(f"{metadata_path} does not record the sha256 of {MODEL_FILE}")
-    return metadata
-
-
-def _verified_payload(bundle: Path, metadata: Mapping[str, Any]) -> dict[str, Any]:
+def _verified_payload(bundle: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    metadata = read_bundle_metadata(bundle, retrain_hint=_RETRAIN_HINT)
     model_path = bundle / MODEL_FILE
-    if not model_path.is_file():
-        raise ModelBundleError(f"topic model bundle {bundle} has no {MODEL_FILE}")
-    expected = metadata["sha256"]
-    actual = file_sha256(model_path)
-    if actual != expected:
-        raise ModelBundleError(
-            f"refusing to load {model_path}: its sha256 is {actual} but {METADATA_FILE} "
-            f"records {expected}; the file was modified or corrupted (retrain with "
-            "`python -m training.topics`)"
-        )
     recorded_numpy = str(metadata.get("libraries", {}).get("numpy", ""))
     if recorded_numpy.split(".")[0] != np.__version__.split(".")[0]:
         raise ModelBundleError(
             f"topic model bundle {bundle} was written with numpy {recorded_numpy or 'unknown'}, "
-            f"this environment has numpy {np.__version__}; retrain with "
-            "`python -m training.topics`"
+            f"this environment has numpy {np.__version__}{_RETRAIN_HINT}"
         )
     payload = joblib.load(model_path)
     if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT:
         raise ModelBundleError(
-            f"{model_path} is not a topic model of layout {BUNDLE_FORMAT}; retrain with "
-            "`python -m training.topics`"
+            f"{model_path} is not a topic model of layout {BUNDLE_FORMAT}{_RETRAIN_HINT}"
         )
     if tuple(payload.get("topics", ())) != TOPICS:
         raise ModelBundleError(
             f"{model_path} predicts topics {payload.get('topics')}, this code expects {TOPICS}"
         )
-    return payload
+    return payload, metadata
 
 
 def _linear_model(payload: Mapping[str, Any], model_path: Path) -> _LinearModel:
@@ -262,8 +234,7 @@ class TopicClassifier:
         )
         if not bundle.is_dir():
             raise ModelBundleError(f"topic model bundle {bundle} does not exist")
-        metadata = _read_metadata(bundle)
-        payload = _verified_payload(bundle, metadata)
+        payload, metadata = _verified_payload(bundle)
         return cls.from_payload(payload, metadata, bundle)
 
     def probabilities_of_normalized(
