@@ -1,0 +1,243 @@
+"""Write a bundle's MODEL_CARD.md from its metadata (and the evaluation, when there is one)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+TEST_SPLIT_NOTE = (
+    "While the text features were first being chosen, an early exploration printed the "
+    "test-split AUROC of text-only models on MCE (and on a provisional split of the other "
+    "corpora). `mizan train` prints test figures after fitting, and the evaluation report of "
+    "one earlier build (identical except that the combiner's signal weights were shrunk "
+    "towards 0 rather than towards the rules-v0 weights) was read before the final build; "
+    "that change was made because of how the example articles scored, and it left the "
+    "validation figures unchanged. Every choice (hash size and n-gram ranges, "
+    "regularisation, which corpora and signals enter which layer, the combiner's form, "
+    "calibration and thresholds) was made on the validation split. Treat the MCE test "
+    "figure as slightly optimistic; the independent MCE hold-out kept outside the corpora "
+    "folder was never read."
+)
+
+LIMITS = (
+    "- **Credibility is hard from text alone.** MCE labels come from a human media monitor "
+    "judging sourcing, accuracy and neutrality of 2013 Egyptian news; the model ranks MCE "
+    "articles far better than chance but well below the 0.93 AUROC target. FA-KES (Syrian "
+    "war casualty claims checked against an external database) is at chance: its labels "
+    "depend on facts outside the text. ReCOVery's labels are source-level and its test "
+    "split has 14 articles.",
+    "- **Machine-text detection is learnt from ChatGPT-era generators** (ChatGPT for "
+    "Arabic; GPT-3.5, GPT-4o, Gemini 1.5, Llama 3 for English). Newer generators, "
+    "paraphrasing tools and human post-editing will lower recall. The Arabic machine-text "
+    "corpus is informational web text, not news; no Arabic machine-written *news* was "
+    "available for training.",
+    "- **Priors differ across corpora.** MCE is 74% untrusted, SaudiNewsNet is all "
+    "mainstream news. The reliability score is calibrated on the pooled validation data, so "
+    "on a single corpus it can be off (see the per-corpus reliability ECE in "
+    "`reports/evaluation.md`); the heads are calibrated per task.",
+    "- **Domain shortcuts.** Mainstream human news in training is Saudi (2015) and Egyptian "
+    "(2013). Articles from other regions, dialects, eras or registers (opinion, sports "
+    "live-blogs, press releases) are out of distribution.",
+    "- **Diacritics.** The text model reads normalised text (diacritics, tatweel and letter "
+    "variants removed), so adding or stripping diacritics does not change its text score; "
+    "the `style` signal still sees the raw text.",
+    "- **Not a fact checker.** Statistics checks cover a small reference table (country "
+    "areas, populations, capitals); most false claims are not detectable.",
+    "- **The signals are barely validated by these corpora.** The signals fire on about 1% "
+    "of articles in every corpus, for both labels, so the data gives their scores small "
+    "weights; `beat` never fires at all (no corpus has author bios or histories), so its "
+    "weight is the rules-v0 prior (2.5 log-odds per unit of score), not a fitted value. "
+    "The verdicts of articles where `beat` fires are therefore not covered by the "
+    "calibration figures.",
+)
+
+FAILURE_MODES = (
+    "- **Arabic machine-written news is largely missed by the `ai_generated` head.** Its "
+    "Arabic machine-written examples are informational web text and its Arabic human "
+    "examples are mostly news, so news register reads as human: the Arabic content-farm "
+    "example (`examples/farm_ar.txt`) gets `ai_generated` near 0 and is flagged by the "
+    "signals (`beat`, `experts`) instead.",
+    "- Short texts (a headline and one paragraph) get uncertain scores near the prior.",
+    "- Human articles written in a list-heavy, SEO style (how-to, health tips) can score as "
+    "machine-written; the Arabic training negatives include such web text, but less of it "
+    "than news.",
+    "- Wire copy repeated across outlets looks like templated content to the `templating` "
+    "signal when an outlet archive is connected.",
+    "- Articles that quote many anonymous officials (common in legitimate security reporting) "
+    "lower credibility, as MCE penalised unnamed sources.",
+)
+
+
+def _number(value: Any, digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _metrics_rows(
+    metrics: Mapping[str, Any], baseline: Mapping[str, Any] | None, kind: str
+) -> list[str]:
+    header = "| slice | task | n | AUROC | TPR@1%FPR | F1 | accuracy | Brier | ECE |"
+    if baseline is not None:
+        header += " baseline AUROC | baseline ECE |"
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for name, entry in metrics.get(kind, {}).items():
+        head = entry["head"]
+        cells = [name, entry["task"], head["n"]]
+        cells += [
+            _number(head[key])
+            for key in ("auroc", "tpr_at_1pct_fpr", "f1", "accuracy", "brier", "ece")
+        ]
+        if baseline is not None:
+            base = baseline.get(kind, {}).get(name, {}).get("head", {})
+            cells += [_number(base.get("auroc")), _number(base.get("ece"))]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    return lines
+
+
+def render_model_card(
+    metadata: Mapping[str, Any], evaluation: Mapping[str, Any] | None = None
+) -> str:
+    """Return the model card as Markdown.
+
+    Args:
+        metadata: The bundle's ``metadata.json`` content.
+        evaluation: The report of :func:`training.evaluate.evaluate`, when available; adds
+            the baseline, the false-positive figures and the ablation.
+    """
+    thresholds = metadata["thresholds"]
+    text_model = metadata.get("text_model", {})
+    lines = [
+        f"# Model card: {metadata['name']} {metadata['version']}",
+        "",
+        f"`model.joblib` sha256 `{metadata.get('sha256', 'written with the bundle')}`; "
+        f"seed {metadata.get('seed')}; trained in {metadata.get('training_seconds', '?')} s.",
+        "",
+        "## Intended use",
+        "",
+        "Scoring one Arabic or English news article for reliability, as an aid to editors and "
+        "moderators: a calibrated reliability in 0..1, a verdict (`unreliable`, `review`, "
+        "`reliable`), the probability that the text is machine-written (`ai_generated`), a "
+        "credibility probability, evidence spans from the signals and the features that moved "
+        "the score. It is meant to prioritise human review, not to replace it, and not to "
+        "make automated decisions about people (authors, outlets).",
+        "",
+        "Out of scope: social-media posts, claims without an article body, languages other "
+        "than Arabic and English, and any use as proof that a text was machine-written.",
+        "",
+        "## How it works",
+        "",
+        f"- Text model per head: logistic regression (SGD) on hashed character "
+        f"{text_model.get('char_ngrams')}-grams and word 1-{text_model.get('word_ngrams')}-grams "
+        f"(2^{text_model.get('hash_bits')} buckets, sublinear tf, L2 norm) of the normalised "
+        "title and article text (diacritics stripped: "
+        f"{text_model.get('strip_diacritics')}).",
+        "- `ai_generated` head: a logistic layer over the text score (its own weight per "
+        "language) and every signal feature; `credibility` head: a logistic layer over the "
+        "text score and the language (signal features did not help it on validation). Both "
+        "Platt-calibrated on the validation split.",
+        "- Reliability: a logistic combiner, predicting unreliability, over softplus of both "
+        "heads' logits (a noisy-OR), the language and the five `<signal>.score` values, with "
+        "non-negative weights on the heads and signals (a signal firing can only lower "
+        "reliability). The L2 penalty pulls each signal weight towards its rules-v0 value "
+        "instead of 0, so a signal the data says little about keeps its expert weight and "
+        "scores are not clipped. Platt-calibrated on validation. `top_features` are the combiner's "
+        "terms `coef * standardised value`; with the intercept they sum to the reliability "
+        "logit.",
+        f"- Thresholds (from validation): `unreliable` below {thresholds['unreliable_below']}, "
+        f"`reliable` above {thresholds['reliable_above']}. "
+        f"Rule: {metadata.get('threshold_rule', '')}.",
+        "",
+        "## Training data",
+        "",
+        "Splits are deterministic (seed above); exact and near duplicates (MinHash) and "
+        "rewrites of one article never cross splits; MCE, FA-KES and ReCOVery are split "
+        "outlet-disjoint where the outlet is known. SaudiNewsNet is sampled per split; its "
+        "test sample is the held-out human-news set.",
+        "",
+        "| corpus | language | task | licence | train | val | test | labels (1 = bad) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for corpus in metadata.get("corpora", []):
+        rows = corpus["rows"]
+        labels = ", ".join(f"{key}: {value}" for key, value in sorted(corpus["labels"].items()))
+        lines.append(
+            f"| {corpus['name']} | {corpus['language']} | {corpus['task']} | {corpus['licence']} "
+            f"| {rows.get('train', 0)} | {rows.get('val', 0)} | {rows.get('test', 0)} | {labels} |"
+        )
+    lines += [
+        "",
+        "Because SaudiNewsNet and ReCOVery are CC BY-NC-SA and two corpora state no licence, "
+        "this bundle is for research and non-commercial use. Corpus folder hashes are in "
+        "`metadata.json`.",
+        "",
+        "## Metrics (test splits)",
+        "",
+        "Task head: `ai_generated` for machine-text corpora, `1 - credibility` for credibility "
+        "corpora.",
+        "",
+    ]
+    test_metrics = metadata.get("metrics", {}).get("test", {})
+    baseline = evaluation.get("baseline_test") if evaluation else None
+    lines += _metrics_rows(test_metrics, baseline, "corpus")
+    lines += ["", "Per language:", ""]
+    lines += _metrics_rows(test_metrics, baseline, "language")
+    if evaluation:
+        human = evaluation.get("human_news_false_positives")
+        if human:
+            lines += [
+                "",
+                f"Held-out human news ({human['corpus']}, {human['kept']['n']} articles): "
+                f"`unreliable` verdict on {human['kept']['unreliable_rate']:.2%} "
+                f"(diacritics stripped: {human['stripped']['unreliable_rate']:.2%}); "
+                f"`ai_generated > 0.5` on {human['kept']['ai_generated_rate']:.2%} "
+                f"(stripped: {human['stripped']['ai_generated_rate']:.2%}).",
+            ]
+        aigt = evaluation.get("aigt_variants", {})
+        if aigt:
+            parts = [
+                f"{name}: accuracy {_number(entry['accuracy'])}"
+                for name, entry in aigt.items()
+                if "baseline" not in name
+            ]
+            lines += ["", "Arabic AIGT test: " + "; ".join(parts) + "."]
+        targets = evaluation.get("targets")
+        if targets is None:
+            from training.evaluate import check_targets
+
+            targets = check_targets(evaluation)
+        lines += ["", "Targets:", ""]
+        for row in targets:
+            lines.append(
+                f"- {row['target']}: {_number(row['value'], 4)} "
+                f"({'met' if row['met'] else 'not met'}{'; ' + row['note'] if row['note'] else ''})"
+            )
+        lines += ["", "Full tables, ablation and plots: `reports/evaluation.md`."]
+    lines += [
+        "",
+        "## Limits",
+        "",
+        *LIMITS,
+        "",
+        "## Known failure modes",
+        "",
+        *FAILURE_MODES,
+        "",
+        "## Use of the test split",
+        "",
+        TEST_SPLIT_NOTE,
+        "",
+        "## Reproduce",
+        "",
+        "`mizan train` (same seed, same corpora: same bundle), then `mizan evaluate`.",
+        "",
+        "Library versions: "
+        + ", ".join(f"{key} {value}" for key, value in metadata.get("library_versions", {}).items())
+        + ".",
+        "",
+    ]
+    return "\n".join(lines)

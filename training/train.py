@@ -1,0 +1,765 @@
+"""Train the default reliability model and write it as a verified bundle.
+
+Stages (each reproducible from the corpora with a fixed seed):
+
+1. Load every corpus (:mod:`training.datasets`), assign leak-free splits
+   (:mod:`training.splits`), sample the human-news corpus (SaudiNewsNet) per split.
+2. Extract the signal features and the model text of every row through the engine
+   (:mod:`training.features`, cached).
+3. Text stage, per head: a logistic model (SGD) on hashed character 1-5-grams and word
+   1-2-grams of the normalised text; out-of-fold logits on train (grouped folds), the full
+   model's logits elsewhere.
+4. Stack, per head: a logistic layer over the text logit, the language and the signal
+   features, fitted on train, Platt-calibrated on val.
+5. Combine: a logistic layer over both heads' logits, the language and the signal
+   features, predicting unreliability; fitted on train, Platt-calibrated on val.
+6. Thresholds from val: ``unreliable`` on at most 1% of human-written mainstream news.
+
+Nothing is fitted or tuned on the test split.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import platform
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import GroupKFold
+
+from detector.engine import DetectorEngine
+from detector.model import RulesModel, Thresholds, sha256_file
+from detector.settings import REPO_ROOT, get_settings
+from detector.trained import (
+    HEAD_NAMES,
+    LANGUAGE_INPUT,
+    LogisticLayer,
+    TextHasher,
+    TextHead,
+    TextVectorizer,
+    TrainedModel,
+    transform_inputs,
+)
+from training.datasets import load_all
+from training.features import (
+    DEFAULT_CACHE_DIR,
+    LANGUAGE_COLUMN,
+    PARSED_COLUMN,
+    TEXT_COLUMN,
+    ProgressFactory,
+    corpus_fingerprint,
+    extract_features,
+    feature_matrix,
+)
+from training.splits import SPLIT_GROUP_COLUMN, assign_splits
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "mizan-default"
+MODEL_VERSION = "2026.11.0"
+HUMAN_NEWS_CORPUS = "saudinewsnet"
+HEAD_TASKS: Mapping[str, str] = {"ai_generated": "ai_generated", "credibility": "credibility"}
+"""The corpus ``task`` each head learns; human-news rows join a head as negatives when its
+``human_news_weight`` is above zero."""
+MAINSTREAM_NEWS_CORPORA: frozenset[str] = frozenset(
+    {
+        "saudinewsnet",
+        "mce-arabic-news-credibility",
+        "en-l2r-newsarticle",
+        "en-fakes-syria",
+        "en-recovery-sample",
+    }
+)
+"""Corpora whose label-0 rows are human-written mainstream news (thresholds are set on them)."""
+CORPUS_LICENCES: Mapping[str, str] = {
+    "mce-arabic-news-credibility": "Apache-2.0 (repository); texts belong to the outlets",
+    "arabic-aigt-diacritics": "none stated (research repository)",
+    "saudinewsnet": "CC BY-NC-SA 4.0 (research only)",
+    "en-l2r-newsarticle": "CC BY 3.0",
+    "en-llmfake": "none stated (released for research)",
+    "en-fakes-syria": "CC BY 4.0",
+    "en-recovery-sample": "CC BY-NC-SA 4.0",
+}
+UNRELIABLE_FALSE_POSITIVE_RATE = 0.01
+RELIABLE_MISS_RATE = 0.05
+"""At most this share of unreliable val articles may score above ``reliable_above``."""
+
+Say = Callable[[str], None]
+
+
+OPERATIONAL_FIELDS: tuple[str, ...] = (
+    "corpora_dir",
+    "models_root",
+    "cache_dir",
+    "workers",
+    "update_default",
+)
+"""Config fields that change where and how fast training runs, not what it produces."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a trained bundle."""
+
+    seed: int = 13
+    version: str = MODEL_VERSION
+    corpora_dir: Path | None = None
+    models_root: Path | None = None
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
+    max_rows_per_corpus: int | None = None
+    human_news_rows: Mapping[str, int] = field(
+        default_factory=lambda: {"train": 6000, "val": 2000, "test": 3000}
+    )
+    human_news_weight: Mapping[str, float] = field(
+        default_factory=lambda: {"ai_generated": 0.5, "credibility": 0.05, "combiner": 0.5}
+    )
+    combiner_signals: str = "scores"
+    signal_prior: Mapping[str, float] = field(default_factory=lambda: dict(RulesModel.weights))
+    head_signals: Mapping[str, bool] = field(
+        default_factory=lambda: {"ai_generated": True, "credibility": False}
+    )
+    n_bits: int = 20
+    char_ngrams: tuple[int, int] = (1, 5)
+    word_ngrams: int = 2
+    strip_diacritics: bool = True
+    text_alpha: Mapping[str, float] = field(
+        default_factory=lambda: {"ai_generated": 1e-6, "credibility": 1e-5}
+    )
+    text_epochs: int = 30
+    folds: int = 5
+    layer_c: Mapping[str, float] = field(
+        default_factory=lambda: {"ai_generated": 0.3, "credibility": 0.1, "combiner": 0.3}
+    )
+    workers: int | None = None
+    update_default: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields that define the model as JSON-ready data.
+
+        Machine-specific fields (paths, workers) are left out, so the stored config
+        rebuilds the same data and model on any machine.
+        """
+        data = asdict(self)
+        for key in OPERATIONAL_FIELDS:
+            data.pop(key, None)
+        data["char_ngrams"] = list(self.char_ngrams)
+        data["human_news_rows"] = dict(self.human_news_rows)
+        data["text_alpha"] = dict(self.text_alpha)
+        data["human_news_weight"] = dict(self.human_news_weight)
+        data["layer_c"] = dict(self.layer_c)
+        data["head_signals"] = dict(self.head_signals)
+        data["signal_prior"] = dict(self.signal_prior)
+        return data
+
+
+def config_from_metadata(
+    metadata: Mapping[str, Any], overrides: Mapping[str, Any] | None = None
+) -> TrainConfig:
+    """Rebuild the :class:`TrainConfig` a bundle was trained with (``metadata["config"]``)."""
+    stored = dict(metadata.get("config", {}))
+    known = set(TrainConfig.__dataclass_fields__)
+    values: dict[str, Any] = {key: value for key, value in stored.items() if key in known}
+    if "char_ngrams" in values:
+        values["char_ngrams"] = tuple(values["char_ngrams"])
+    values.update(overrides or {})
+    return TrainConfig(**values)
+
+
+@dataclass
+class PreparedData:
+    """Rows with splits, labels, model text and signal features."""
+
+    frame: pd.DataFrame
+    feature_names: tuple[str, ...]
+    features: np.ndarray
+    is_arabic: np.ndarray
+    corpora: list[dict[str, Any]]
+
+
+@dataclass
+class TextStage:
+    """The text models of every head and their logits for every row."""
+
+    vectorizer: TextVectorizer
+    matrix: sparse.csr_matrix
+    weights: dict[str, tuple[np.ndarray, float]]
+    logits: dict[str, np.ndarray]
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` produced."""
+
+    model: TrainedModel
+    metadata: dict[str, Any]
+    bundle_dir: Path
+    data: PreparedData
+    text_stage: TextStage
+    seconds: float
+
+
+def _quiet(message: str) -> None:
+    logger.info(message)
+
+
+def worker_count(config: TrainConfig) -> int:
+    """Worker processes to use: the configured number, or up to 4 available CPUs."""
+    return config.workers or max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+def corpus_folder_hash(folder: Path) -> str:
+    """Return a sha256 over every file in a corpus folder (relative paths and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode("utf-8"))
+        digest.update(b"\0")
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sample_human_news(frame: pd.DataFrame, rows: Mapping[str, int], seed: int) -> pd.DataFrame:
+    """Keep at most ``rows[split]`` human-news rows per split, chosen by a seeded hash of the id."""
+    is_human = frame["source_corpus"] == HUMAN_NEWS_CORPUS
+    keep = ~is_human
+    order = frame["id"].map(lambda row_id: hashlib.sha1(f"{seed}:{row_id}".encode()).hexdigest())
+    for split, limit in rows.items():
+        candidates = order[is_human & (frame["split"] == split)].sort_values()
+        keep.loc[candidates.index[:limit]] = True
+    return frame[keep].reset_index(drop=True)
+
+
+def prepare_data(
+    config: TrainConfig,
+    engine: DetectorEngine,
+    say: Say = _quiet,
+    progress: ProgressFactory | None = None,
+) -> PreparedData:
+    """Load, split, sample and extract features (stages 1 and 2)."""
+    corpora_root = config.corpora_dir or get_settings().corpora_dir
+    say(f"loading corpora from {corpora_root}")
+    frame = load_all(corpora_dir=corpora_root, limit=config.max_rows_per_corpus)
+    say(f"loaded {len(frame)} rows; assigning leak-free splits (seed {config.seed})")
+    frame = assign_splits(frame, seed=config.seed)
+    frame = sample_human_news(frame, config.human_news_rows, config.seed)
+    say(f"{len(frame)} rows after sampling {HUMAN_NEWS_CORPUS}; extracting features")
+    extracted = extract_features(
+        frame, engine, cache_dir=config.cache_dir, workers=worker_count(config), progress=progress
+    )
+    frame = frame.join(extracted)
+    unparsed = int((frame[PARSED_COLUMN] == 0).sum())
+    if unparsed:
+        say(f"dropped {unparsed} rows that hold no article text after parsing")
+    frame = frame[frame[PARSED_COLUMN] == 1].reset_index(drop=True)
+    corpora = []
+    for corpus, rows in frame.groupby("source_corpus", sort=True):
+        folder = Path(corpora_root) / str(corpus)
+        corpora.append(
+            {
+                "name": corpus,
+                "licence": CORPUS_LICENCES.get(str(corpus), "see PROVENANCE.md"),
+                "language": str(rows["language"].iloc[0]),
+                "task": str(rows["task"].iloc[0]),
+                "rows": {split: int((rows["split"] == split).sum()) for split in SPLITS},
+                "labels": {str(k): int(v) for k, v in rows["label"].value_counts().items()},
+                "folder_sha256": corpus_folder_hash(folder) if folder.is_dir() else None,
+                "rows_sha256": corpus_fingerprint(rows),
+            }
+        )
+    return PreparedData(
+        frame=frame,
+        feature_names=engine.feature_names,
+        features=feature_matrix(frame, engine.feature_names),
+        is_arabic=(frame[LANGUAGE_COLUMN] == "ar").to_numpy(dtype=np.float64),
+        corpora=corpora,
+    )
+
+
+SPLITS: tuple[str, ...] = ("train", "val", "test")
+
+
+def head_mask(frame: pd.DataFrame, head: str, with_human_news: bool) -> np.ndarray:
+    """Rows a head learns from: its task's rows, and the human-news rows if asked."""
+    mask: np.ndarray = (frame["task"] == HEAD_TASKS[head]).to_numpy()
+    if with_human_news:
+        mask = mask | (frame["task"] == "human_news").to_numpy()
+    return mask
+
+
+def sample_weights(frame: pd.DataFrame, human_news_weight: float = 1.0) -> np.ndarray:
+    """Per-row weights: each corpus weighs ``sqrt(rows)`` in all; human news scaled down.
+
+    Square-root balancing keeps the large corpora from drowning the small ones without
+    letting a 70-row corpus count as much as a 7,000-row one.
+    """
+    counts = frame["source_corpus"].map(frame["source_corpus"].value_counts())
+    weights = 1.0 / np.sqrt(counts.to_numpy(dtype=np.float64))
+    weights[(frame["task"] == "human_news").to_numpy()] *= human_news_weight
+    total = float(weights.sum())
+    return weights * (len(weights) / total) if total > 0 else weights
+
+
+def vectorize_texts(
+    vectorizer: TextVectorizer, texts: Sequence[str], workers: int
+) -> sparse.csr_matrix:
+    """Vectorise ``texts`` in chunks, in parallel when ``workers`` > 1."""
+    chunk = 2000
+    pieces = [list(texts[start : start + chunk]) for start in range(0, len(texts), chunk)]
+    if workers <= 1 or len(pieces) <= 1:
+        matrices = [vectorizer.transform(piece) for piece in pieces]
+    else:
+        matrices = joblib.Parallel(n_jobs=workers)(
+            joblib.delayed(vectorizer.transform)(piece) for piece in pieces
+        )
+    if not matrices:
+        return sparse.csr_matrix((0, vectorizer.n_features))
+    stacked: sparse.csr_matrix = sparse.vstack(matrices, format="csr")
+    return stacked
+
+
+def _text_learner(config: TrainConfig, head: str) -> SGDClassifier:
+    return SGDClassifier(
+        loss="log_loss",
+        alpha=config.text_alpha[head],
+        max_iter=config.text_epochs,
+        tol=None,
+        random_state=config.seed,
+    )
+
+
+def fit_text_stage(data: PreparedData, config: TrainConfig, say: Say = _quiet) -> TextStage:
+    """Fit each head's text model; logits are out-of-fold on its train rows (stage 3)."""
+    frame = data.frame
+    hasher = TextHasher(
+        n_bits=config.n_bits,
+        char_ngrams=config.char_ngrams,
+        word_ngrams=config.word_ngrams,
+        strip_diacritics=config.strip_diacritics,
+    )
+    vectorizer = TextVectorizer(hasher)
+    say(f"hashing the text of {len(frame)} rows into 2^{config.n_bits} n-gram buckets")
+    matrix = vectorize_texts(vectorizer, frame[TEXT_COLUMN].tolist(), worker_count(config))
+    weights: dict[str, tuple[np.ndarray, float]] = {}
+    logits: dict[str, np.ndarray] = {}
+    is_train = (frame["split"] == "train").to_numpy()
+    groups = frame[SPLIT_GROUP_COLUMN].to_numpy()
+    labels = frame["label"].to_numpy()
+    for head in HEAD_NAMES:
+        human_news_weight = config.human_news_weight[head]
+        row_weights = sample_weights(frame, human_news_weight)
+        rows = np.flatnonzero(head_mask(frame, head, human_news_weight > 0) & is_train)
+        learner = _text_learner(config, head).fit(
+            matrix[rows], labels[rows], sample_weight=row_weights[rows]
+        )
+        coef = learner.coef_.ravel().astype(np.float32)
+        bias = float(learner.intercept_[0])
+        weights[head] = (coef, bias)
+        head_logits = np.asarray(matrix @ coef.astype(np.float64)).ravel() + bias
+        folds = min(config.folds, len(np.unique(groups[rows])))
+        say(f"{head}: text model on {len(rows)} train rows; {folds}-fold out-of-fold logits")
+        if folds >= 2:
+            for fit_part, held_part in GroupKFold(n_splits=folds).split(rows, groups=groups[rows]):
+                fit_rows, held_rows = rows[fit_part], rows[held_part]
+                fold_learner = _text_learner(config, head).fit(
+                    matrix[fit_rows], labels[fit_rows], sample_weight=row_weights[fit_rows]
+                )
+                head_logits[held_rows] = fold_learner.decision_function(matrix[held_rows])
+        logits[head] = head_logits
+    return TextStage(vectorizer, matrix, weights, logits)
+
+
+def _long_tailed(values: np.ndarray) -> np.ndarray:
+    """Columns read on a log scale: non-negative count-like features with a long tail."""
+    if values.shape[0] == 0:
+        return np.zeros(values.shape[1], dtype=bool)
+    minimum = values.min(axis=0)
+    high = np.quantile(values, 0.99, axis=0)
+    mask: np.ndarray = (minimum >= 0) & (high > 1.5)
+    return mask
+
+
+def fit_logistic(
+    z: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    c_value: float,
+    nonnegative: np.ndarray,
+    prior: np.ndarray | None = None,
+) -> tuple[np.ndarray, float]:
+    """L2-regularised weighted logistic regression with sign bounds and a prior mean.
+
+    Minimises ``0.5 * |coef - prior|^2 + C * sum(weight * log_loss)`` (scikit-learn's
+    convention when ``prior`` is 0) with L-BFGS-B, so sign constraints are plain bounds. A
+    coefficient the data says little about stays near its prior.
+    """
+    from scipy.optimize import minimize
+
+    signs = 2.0 * labels - 1.0
+    center = np.zeros(z.shape[1]) if prior is None else prior
+
+    def objective(parameters: np.ndarray) -> tuple[float, np.ndarray]:
+        coef, intercept = parameters[:-1], parameters[-1]
+        margins = signs * (z @ coef + intercept)
+        losses = np.logaddexp(0.0, -margins)
+        slopes = -signs * weights / (1.0 + np.exp(margins))
+        offset = coef - center
+        value = 0.5 * float(offset @ offset) + c_value * float(weights @ losses)
+        gradient = np.append(offset + c_value * (z.T @ slopes), c_value * slopes.sum())
+        return value, gradient
+
+    bounds = [(0.0, None) if flag else (None, None) for flag in nonnegative] + [(None, None)]
+    start = np.append(center, 0.0)
+    result = minimize(
+        objective,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 5000},
+    )
+    return result.x[:-1].astype(np.float64), float(result.x[-1])
+
+
+def fit_layer(
+    names: Sequence[str],
+    values: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    c_value: float,
+    transforms: Mapping[str, str],
+    nonnegative: Sequence[str] = (),
+    prior: Mapping[str, float] | None = None,
+) -> LogisticLayer:
+    """Fit a logistic layer on transformed, standardised inputs.
+
+    Constant inputs are dropped, except those with a ``prior`` weight (per unit of the raw
+    input), which keep that weight: the data cannot move it.
+    """
+    prior = prior or {}
+    input_transforms = tuple(transforms.get(name, "identity") for name in names)
+    transformed = transform_inputs(values, input_transforms)
+    mean = transformed.mean(axis=0)
+    scale = transformed.std(axis=0)
+    constant = scale <= 1e-9
+    with_prior = np.array([name in prior for name in names], dtype=bool)
+    kept = ~constant | with_prior
+    # A constant input with a prior is read raw (mean 0, scale 1), at its prior weight.
+    mean = np.where(constant, 0.0, mean)
+    scale = np.where(constant, 1.0, scale)
+    layer = LogisticLayer(
+        input_names=tuple(name for name, keep in zip(names, kept, strict=True) if keep),
+        transforms=tuple(t for t, keep in zip(input_transforms, kept, strict=True) if keep),
+        mean=mean[kept],
+        scale=scale[kept],
+        coef=np.zeros(int(kept.sum())),
+        intercept=0.0,
+    )
+    z = layer.standardise(values[:, kept])
+    bounded = np.array([name in nonnegative for name in layer.input_names], dtype=bool)
+    prior_z = np.array(
+        [
+            prior.get(name, 0.0) * width
+            for name, width in zip(layer.input_names, layer.scale, strict=True)
+        ]
+    )
+    layer.coef, layer.intercept = fit_logistic(z, labels, weights, c_value, bounded, prior_z)
+    return layer
+
+
+def calibrate_layer(
+    layer: LogisticLayer, values: np.ndarray, labels: np.ndarray, weights: np.ndarray
+) -> LogisticLayer:
+    """Platt-scale ``layer`` on held-out rows and fold the map into its weights."""
+    logits = layer.logits(values).reshape(-1, 1)
+    platt = LogisticRegression(C=1e4, max_iter=1000).fit(logits, labels, sample_weight=weights)
+    slope, offset = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    return replace(layer, coef=layer.coef * slope, intercept=layer.intercept * slope + offset)
+
+
+@dataclass
+class StackedLayers:
+    """The fitted heads and combiner, before they are put into a model."""
+
+    heads: list[TextHead]
+    combiner: LogisticLayer
+    thresholds: Thresholds
+
+
+def _inputs(
+    names: Sequence[str],
+    data: PreparedData,
+    extra: Mapping[str, np.ndarray],
+    rows: np.ndarray,
+) -> np.ndarray:
+    position = {name: index for index, name in enumerate(data.feature_names)}
+    columns = [
+        extra[name][rows] if name in extra else data.features[rows, position[name]]
+        for name in names
+    ]
+    return np.column_stack(columns) if columns else np.zeros((len(rows), 0))
+
+
+def choose_thresholds(reliability: np.ndarray, frame: pd.DataFrame, rows: np.ndarray) -> Thresholds:
+    """Pick verdict thresholds on held-out rows (indices ``rows`` of ``frame``).
+
+    ``unreliable_below`` flags at most 1% of human-written mainstream news;
+    ``reliable_above`` lets at most 5% of unreliable articles through as reliable.
+    """
+    part = frame.iloc[rows]
+    scores = reliability[rows]
+    human_news = (
+        part["source_corpus"].isin(MAINSTREAM_NEWS_CORPORA) & (part["label"] == 0)
+    ).to_numpy()
+    unreliable = (part["label"] == 1).to_numpy()
+    unreliable_below = 0.35
+    if human_news.any():
+        ordered = np.sort(scores[human_news])
+        allowed = int(np.floor(UNRELIABLE_FALSE_POSITIVE_RATE * len(ordered)))
+        unreliable_below = float(ordered[allowed])
+    reliable_above = 0.7
+    if unreliable.any():
+        reliable_above = float(np.quantile(scores[unreliable], 1 - RELIABLE_MISS_RATE))
+    unreliable_below = float(np.clip(unreliable_below, 0.01, 0.9))
+    reliable_above = float(np.clip(max(reliable_above, unreliable_below + 0.05), 0.1, 0.99))
+    # Round outwards, so rounding never flags more human news or passes more bad articles.
+    return Thresholds(
+        math.floor(unreliable_below * 1e4) / 1e4, math.ceil(reliable_above * 1e4) / 1e4
+    )
+
+
+def fit_stack(
+    data: PreparedData,
+    text_stage: TextStage,
+    config: TrainConfig,
+    drop_families: Sequence[str] = (),
+) -> StackedLayers:
+    """Fit the head layers and the combiner on train, calibrate on val (stages 4-6)."""
+    frame = data.frame
+    split = frame["split"].to_numpy()
+    labels = frame["label"].to_numpy()
+    signal_names = [
+        name for name in data.feature_names if name.split(".", 1)[0] not in drop_families
+    ]
+    signal_positions = [data.feature_names.index(name) for name in signal_names]
+    train_rows = np.flatnonzero(split == "train")
+    long_tailed = _long_tailed(data.features[train_rows][:, signal_positions])
+    transforms: dict[str, str] = {
+        name: "log1p" for name, flag in zip(signal_names, long_tailed, strict=True) if flag
+    }
+
+    extra: dict[str, np.ndarray] = {LANGUAGE_INPUT: data.is_arabic}
+    heads: list[TextHead] = []
+    for head in HEAD_NAMES:
+        text_input, english_input = f"text.{head}", f"text.{head}.english"
+        extra[text_input] = text_stage.logits[head]
+        extra[english_input] = text_stage.logits[head] * (1.0 - data.is_arabic)
+        names = [text_input, english_input, LANGUAGE_INPUT]
+        if config.head_signals[head]:
+            names += signal_names
+        weights = sample_weights(frame, config.human_news_weight[head])
+        in_head = head_mask(frame, head, config.human_news_weight[head] > 0)
+        fit_rows = np.flatnonzero(in_head & (split == "train"))
+        val_rows = np.flatnonzero(in_head & (split == "val"))
+        layer = fit_layer(
+            names,
+            _inputs(names, data, extra, fit_rows),
+            labels[fit_rows],
+            weights[fit_rows],
+            config.layer_c[head],
+            transforms,
+        )
+        layer = calibrate_layer(
+            layer,
+            _inputs(layer.input_names, data, extra, val_rows),
+            labels[val_rows],
+            weights[val_rows],
+        )
+        coef, bias = text_stage.weights[head]
+        heads.append(TextHead(head, coef, bias, layer))
+        extra[head] = layer.logits(_inputs(layer.input_names, data, extra, np.arange(len(frame))))
+
+    combiner_signals = [
+        name for name in signal_names if config.combiner_signals == "all" or name.endswith(".score")
+    ]
+    names = [*HEAD_NAMES, LANGUAGE_INPUT, *combiner_signals]
+    scores = [name for name in combiner_signals if name.endswith(".score")]
+    combiner_transforms = {
+        **transforms,
+        **dict.fromkeys(HEAD_NAMES, "softplus"),
+        **dict.fromkeys(scores, "bounded"),
+    }
+    # Heads and signal scores may only lower reliability (a monotone, readable combiner).
+    nonnegative = [*HEAD_NAMES, *scores]
+    prior = {
+        f"{family}.score": weight
+        for family, weight in config.signal_prior.items()
+        if f"{family}.score" in scores
+    }
+    weights = sample_weights(frame, config.human_news_weight["combiner"])
+    val_rows = np.flatnonzero(split == "val")
+    combiner = fit_layer(
+        names,
+        _inputs(names, data, extra, train_rows),
+        labels[train_rows],
+        weights[train_rows],
+        config.layer_c["combiner"],
+        combiner_transforms,
+        nonnegative,
+        prior,
+    )
+    combiner = calibrate_layer(
+        combiner,
+        _inputs(combiner.input_names, data, extra, val_rows),
+        labels[val_rows],
+        weights[val_rows],
+    )
+    unreliable_logit = combiner.logits(
+        _inputs(combiner.input_names, data, extra, np.arange(len(frame)))
+    )
+    reliability = 1.0 / (1.0 + np.exp(unreliable_logit))
+    thresholds = choose_thresholds(reliability, frame, val_rows)
+    return StackedLayers(heads, combiner, thresholds)
+
+
+def build_model(
+    stacked: StackedLayers, text_stage: TextStage, data: PreparedData, config: TrainConfig
+) -> TrainedModel:
+    """Put the fitted parts into the object a bundle holds."""
+    return TrainedModel(
+        name=MODEL_NAME,
+        version=config.version,
+        feature_names=data.feature_names,
+        thresholds=stacked.thresholds,
+        vectorizer=text_stage.vectorizer,
+        heads=stacked.heads,
+        combiner=stacked.combiner,
+    )
+
+
+def score_rows(model: TrainedModel, data: PreparedData, matrix: sparse.csr_matrix) -> pd.DataFrame:
+    """Return per-row probabilities: ``ai_generated``, ``not_credible``, ``unreliable``."""
+    logits = model.score_arrays(data.features, matrix, data.is_arabic)
+
+    def probability(values: np.ndarray) -> np.ndarray:
+        result: np.ndarray = 1.0 / (1.0 + np.exp(-values))
+        return result
+
+    return pd.DataFrame(
+        {
+            "ai_generated": probability(logits["ai_generated"]),
+            "not_credible": probability(logits["credibility"]),
+            "unreliable": probability(logits["unreliable"]),
+        },
+        index=data.frame.index,
+    )
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a bundle depends on."""
+    import scipy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "joblib": joblib.__version__,
+        "pandas": pd.__version__,
+    }
+
+
+def write_bundle(
+    model: TrainedModel, metadata: dict[str, Any], bundle_dir: Path, model_card: str
+) -> dict[str, Any]:
+    """Write ``model.joblib``, ``metadata.json`` (with its sha256) and ``MODEL_CARD.md``."""
+    bundle_dir.mkdir(parents=True, exist_ok=True)
+    model_path = bundle_dir / "model.joblib"
+    joblib.dump(model, model_path, compress=3)
+    metadata = {**metadata, "sha256": sha256_file(model_path)}
+    metadata["size_bytes"] = model_path.stat().st_size
+    (bundle_dir / "metadata.json").write_text(
+        json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (bundle_dir / "MODEL_CARD.md").write_text(model_card, encoding="utf-8")
+    return metadata
+
+
+def train(
+    config: TrainConfig,
+    say: Say = _quiet,
+    progress: ProgressFactory | None = None,
+) -> TrainResult:
+    """Run every stage and write the bundle; return the model, metadata and data."""
+    from training.evaluate import metrics_by_corpus
+    from training.model_card import render_model_card
+
+    started = time.perf_counter()
+    np.random.seed(config.seed)
+    engine = DetectorEngine()
+    data = prepare_data(config, engine, say, progress)
+    text_stage = fit_text_stage(data, config, say)
+    say("fitting the head layers and the combiner; calibrating on val")
+    stacked = fit_stack(data, text_stage, config)
+    model = build_model(stacked, text_stage, data, config)
+    scores = score_rows(model, data, text_stage.matrix)
+    metrics = {split: metrics_by_corpus(data.frame, scores, split) for split in ("val", "test")}
+    models_root = config.models_root or get_settings().models_root
+    bundle_dir = Path(models_root) / MODEL_NAME / config.version
+    seconds = time.perf_counter() - started
+    metadata: dict[str, Any] = {
+        "name": MODEL_NAME,
+        "version": config.version,
+        "model_class": f"{TrainedModel.__module__}.{TrainedModel.__name__}",
+        "feature_names": list(data.feature_names),
+        "signals": [{"name": s.name, "version": s.version} for s in engine.signals],
+        "heads": list(HEAD_NAMES),
+        "combiner_inputs": list(model.combiner.input_names),
+        "thresholds": model.thresholds.to_dict(),
+        "threshold_rule": (
+            f"unreliable_below: at most {UNRELIABLE_FALSE_POSITIVE_RATE:.0%} of human-written "
+            f"mainstream news in val ({', '.join(sorted(MAINSTREAM_NEWS_CORPORA))}, label 0); "
+            f"reliable_above: at most {RELIABLE_MISS_RATE:.0%} of unreliable val articles above it"
+        ),
+        "text_model": {
+            "hash_bits": config.n_bits,
+            "char_ngrams": list(config.char_ngrams),
+            "word_ngrams": config.word_ngrams,
+            "strip_diacritics": config.strip_diacritics,
+        },
+        "seed": config.seed,
+        "config": config.to_dict(),
+        "library_versions": library_versions(),
+        "corpora": data.corpora,
+        "metrics": metrics,
+        "training_seconds": round(seconds, 1),
+    }
+    card = render_model_card(metadata)
+    metadata = write_bundle(model, metadata, bundle_dir, card)
+    if config.update_default:
+        (Path(models_root) / "DEFAULT").write_text(
+            f"{MODEL_NAME}/{config.version}\n", encoding="utf-8"
+        )
+    say(f"wrote {bundle_dir} ({metadata['size_bytes'] / 1e6:.1f} MB) in {seconds:.0f} s")
+    return TrainResult(model, metadata, bundle_dir, data, text_stage, seconds)
+
+
+def repo_relative(path: Path) -> str:
+    """Show ``path`` relative to the repository when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
