@@ -21,8 +21,8 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/ruff check detector training service tests benchmarks
+	$(BIN)/ruff format --check detector training service tests benchmarks
 	$(BIN)/mypy
 
 bench: setup

@@ -1,0 +1,1 @@
+"""Training: corpus loaders, splits, features, training, evaluation and the model card."""
