@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from detector.article import ArticleInput, Document, parse_article
@@ -22,6 +23,19 @@ from detector.signals import DEFAULT_SIGNALS, registry
 from detector.signals.base import ArticleMemory, Signal, SignalContext, SignalResult
 
 TOP_FEATURES = 8
+
+
+@lru_cache(maxsize=1)
+def _single_threaded_blas() -> None:
+    """Keep BLAS/OpenMP to one thread in this process.
+
+    One article is far too small a problem for threaded linear algebra: extra threads only
+    contend, and they make parallel worker processes several times slower. Throughput comes
+    from processes (``--workers``), each scoring single-threaded.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
 
 
 @dataclass(frozen=True)
@@ -90,6 +104,7 @@ class DetectorEngine:
         memory: ArticleMemory | None = None,
         thresholds: Thresholds | None = None,
     ) -> None:
+        _single_threaded_blas()
         self.signals: tuple[Signal, ...] = tuple(registry.get(name) for name in signals)
         self.feature_names: tuple[str, ...] = tuple(
             name

@@ -6,10 +6,11 @@ Scoring is CPU-bound, so it runs in the thread pool and never blocks the event l
 # No ``from __future__ import annotations`` here: the batch body model is built per app
 # (its item limit comes from the settings) and FastAPI must see it as a real annotation.
 
-from typing import Annotated, Any, cast
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, cast
 
+import anyio
 from fastapi import APIRouter, Body, HTTPException, Query
-from starlette.concurrency import run_in_threadpool
 
 from detector.article import ArticleInput
 from detector.engine import DetectorEngine, Report
@@ -54,6 +55,26 @@ def check_text_limits(article: ArticleInput, max_text_chars: int, where: str = "
             )
 
 
+T = TypeVar("T")
+
+
+class CpuGate:
+    """Run CPU-bound scoring in one worker thread per process, off the event loop.
+
+    Scoring holds the GIL, so more threads only add switching; waiting requests queue on the
+    event loop instead, and health checks stay answered.
+    """
+
+    def __init__(self) -> None:
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run ``function(*args)`` in the scoring thread."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(function, *args, limiter=self._limiter)
+
+
 def score_all(engine: DetectorEngine, articles: list[ArticleInput], explain: bool) -> list[Report]:
     """Score articles in order; an article the engine refuses names its index."""
     reports = []
@@ -69,6 +90,7 @@ def build_router(max_batch_items: int) -> APIRouter:
     """Build the scoring router; the batch body allows at most ``max_batch_items`` articles."""
     router = APIRouter(prefix="/v1", tags=["scoring"])
     batch_model = batch_request_model(max_batch_items)
+    gate = CpuGate()
 
     @router.post(
         "/score",
@@ -91,7 +113,7 @@ def build_router(max_batch_items: int) -> APIRouter:
     ) -> dict[str, Any]:
         """Return a calibrated reliability, a verdict and the evidence for one article."""
         check_text_limits(article, settings.max_text_chars)
-        report = await run_in_threadpool(engine.score, article, explain)
+        report = await gate.run(engine.score, article, explain)
         metrics.observe_score(report.verdict, report.reliability)
         return report.to_dict(include_features=features)
 
@@ -122,7 +144,7 @@ def build_router(max_batch_items: int) -> APIRouter:
         articles = cast(BatchRequest, batch).articles
         for index, article in enumerate(articles):
             check_text_limits(article, settings.max_text_chars, where=f"articles[{index}].")
-        reports = await run_in_threadpool(score_all, engine, articles, explain)
+        reports = await gate.run(score_all, engine, articles, explain)
         for report in reports:
             metrics.observe_score(report.verdict, report.reliability)
         return {"reports": [report.to_dict(include_features=features) for report in reports]}
