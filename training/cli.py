@@ -87,6 +87,12 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig | None = None) 
         changes["cache_dir"] = args.cache_dir
     if getattr(args, "no_default", False):
         changes["update_default"] = False
+    if getattr(args, "with_feedback", False):
+        changes["with_feedback"] = True
+    if getattr(args, "store", None):
+        if not getattr(args, "with_feedback", False):
+            raise MizanError("--store names the feedback store; use it with --with-feedback")
+        changes["store_url"] = args.store
     return replace(config, **changes)
 
 
@@ -99,6 +105,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--no-default", action="store_true", help="do not point models/DEFAULT at the new bundle"
+    )
+    parser.add_argument(
+        "--with-feedback",
+        action="store_true",
+        help="add the editors' latest reliable/unreliable verdicts from the store to the "
+        "train split (never val or test)",
+    )
+    parser.add_argument(
+        "--store", metavar="URL", help="store holding the feedback (default: MIZAN_STORE_URL)"
     )
     add_common_arguments(parser)
 
@@ -116,6 +131,12 @@ def run(args: argparse.Namespace) -> int:
     test_metrics = result.metadata["metrics"]["test"]["corpus"]
     print(f"bundle: {repo_relative(result.bundle_dir)}")
     print(f"thresholds: {result.metadata['thresholds']}")
+    feedback = result.metadata.get("feedback")
+    if feedback is not None:
+        print(
+            f"editor feedback: {feedback['rows']} train rows ({feedback['unreliable']} "
+            f"unreliable, {feedback['reliable']} reliable) from {feedback['verdicts']} verdicts"
+        )
     for corpus, entry in test_metrics.items():
         head = entry["head"]
         print(

@@ -39,9 +39,12 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold
 
+from detector.article import ArticleInput, parse_article
 from detector.engine import DetectorEngine
+from detector.errors import MizanError
 from detector.model import RulesModel, Thresholds, sha256_file
 from detector.settings import REPO_ROOT, get_settings
+from detector.text import detect_language
 from detector.trained import (
     HEAD_NAMES,
     LANGUAGE_INPUT,
@@ -52,7 +55,7 @@ from detector.trained import (
     TrainedModel,
     transform_inputs,
 )
-from training.datasets import load_all
+from training.datasets import COLUMNS, load_all
 from training.features import (
     DEFAULT_CACHE_DIR,
     LANGUAGE_COLUMN,
@@ -63,7 +66,7 @@ from training.features import (
     extract_features,
     feature_matrix,
 )
-from training.splits import SPLIT_GROUP_COLUMN, assign_splits
+from training.splits import SPLIT_GROUP_COLUMN, UnionFind, assign_splits, near_duplicate_pairs
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +94,12 @@ CORPUS_LICENCES: Mapping[str, str] = {
     "en-llmfake": "none stated (released for research)",
     "en-fakes-syria": "CC BY 4.0",
     "en-recovery-sample": "CC BY-NC-SA 4.0",
+    "editor-feedback": "the newsroom's own editor verdicts (POST /v1/feedback); texts as scored",
 }
+FEEDBACK_CORPUS = "editor-feedback"
+"""``source_corpus`` of the rows made from editor verdicts in the store."""
+FEEDBACK_LABELS: Mapping[str, int] = {"unreliable": 1, "reliable": 0}
+"""Credibility label of each editor verdict that training uses (``review`` is no verdict)."""
 UNRELIABLE_FALSE_POSITIVE_RATE = 0.01
 RELIABLE_MISS_RATE = 0.05
 """At most this share of unreliable val articles may score above ``reliable_above``."""
@@ -105,6 +113,7 @@ OPERATIONAL_FIELDS: tuple[str, ...] = (
     "cache_dir",
     "workers",
     "update_default",
+    "store_url",
 )
 """Config fields that change where and how fast training runs, not what it produces."""
 
@@ -144,6 +153,10 @@ class TrainConfig:
     )
     workers: int | None = None
     update_default: bool = True
+    with_feedback: bool = False
+    """Add the editors' latest verdicts from the store to the train split."""
+    store_url: str | None = None
+    """Store that holds the feedback (default: ``MIZAN_STORE_URL``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields that define the model as JSON-ready data.
@@ -186,6 +199,8 @@ class PreparedData:
     features: np.ndarray
     is_arabic: np.ndarray
     corpora: list[dict[str, Any]]
+    feedback: dict[str, Any] | None = None
+    """Editor-feedback counts when training used them (``--with-feedback``)."""
 
 
 @dataclass
@@ -242,6 +257,143 @@ def sample_human_news(frame: pd.DataFrame, rows: Mapping[str, int], seed: int) -
     return frame[keep].reset_index(drop=True)
 
 
+@dataclass
+class FeedbackRows:
+    """Training rows made from editor verdicts, and what could not be used."""
+
+    frame: pd.DataFrame
+    verdicts: int
+    """Latest reliable/unreliable verdicts in the store."""
+    missing_article: list[str] = field(default_factory=list)
+    """Article ids whose text neither the feedback nor the archive holds."""
+
+
+def _feedback_article(record: Any, store: Any) -> ArticleInput | None:
+    """Return the article a verdict is about: as sent with the feedback, else as archived."""
+    if record.entry.article is not None:
+        return ArticleInput.model_validate(dict(record.entry.article))
+    stored = store.get_article(record.entry.article_id)
+    return None if stored is None else stored.as_input()
+
+
+def feedback_rows(store: Any) -> FeedbackRows:
+    """Turn each article's latest editor verdict in ``store`` into a credibility train row.
+
+    ``unreliable`` is label 1, ``reliable`` label 0; articles whose latest verdict is
+    ``review`` are left out. Every row is in the train split, so val and test stay the
+    corpora's own held-out rows.
+
+    Args:
+        store: An open :class:`~detector.store.archive.ArticleStore`.
+    """
+    latest = store.latest_verdicts(tuple(FEEDBACK_LABELS))
+    records: list[dict[str, Any]] = []
+    missing: list[str] = []
+    for article_id in sorted(latest):
+        record = latest[article_id]
+        article = _feedback_article(record, store)
+        if article is None:
+            missing.append(article_id)
+            continue
+        document = parse_article(article)
+        if not document.body.strip():
+            missing.append(article_id)
+            continue
+        title = document.title or None
+        records.append(
+            {
+                "id": f"{FEEDBACK_CORPUS}:{article_id}",
+                "title": title,
+                "text": document.body.strip(),
+                "author": article.author,
+                "outlet": article.outlet,
+                "language": detect_language(f"{title or ''}\n{document.body}"),
+                "label": FEEDBACK_LABELS[record.entry.verdict],
+                "task": "credibility",
+                "source_corpus": FEEDBACK_CORPUS,
+                "split": "train",
+                "group": None,
+                "variant": None,
+            }
+        )
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    frame = frame.astype({"label": "int64"})
+    return FeedbackRows(frame, len(latest), missing)
+
+
+def load_feedback(store_url: str | None = None) -> FeedbackRows:
+    """Open the store (``store_url`` or ``MIZAN_STORE_URL``) and read its feedback rows.
+
+    Raises:
+        MizanError: the URL names a SQLite file that does not exist.
+    """
+    from detector.store.archive import ArticleStore
+
+    url = store_url or get_settings().store_url
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+        if not path.is_file():
+            raise MizanError(
+                f"--with-feedback: no store at {path} (set MIZAN_STORE_URL or --store)"
+            )
+    with ArticleStore(url, topics=None) as store:
+        return feedback_rows(store)
+
+
+def add_feedback_rows(frame: pd.DataFrame, feedback: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Append feedback rows to split corpus rows, keeping val and test free of them.
+
+    A feedback article that is a copy or near duplicate (:func:`near_duplicate_pairs`) of a
+    val or test row is dropped, so nothing that is evaluated was trained on. One that
+    duplicates train rows (or other feedback) shares their ``split_group``, so grouped
+    folds keep the copies together.
+
+    Returns:
+        The combined frame and the number of feedback rows dropped.
+    """
+    if feedback.empty:
+        return frame, 0
+    base = frame.reset_index(drop=True)
+    extra = feedback.reset_index(drop=True).copy()
+    texts = [*base["text"].tolist(), *extra["text"].tolist()]
+    offset = len(base)
+    held_out = (base["split"] != "train").to_numpy()
+    forest = UnionFind(len(extra))
+    leaked: set[int] = set()
+    first_train_match: dict[int, int] = {}
+    for first, second in near_duplicate_pairs(texts):
+        if second < offset:
+            continue
+        if first >= offset:
+            forest.union(first - offset, second - offset)
+        elif held_out[first]:
+            leaked.add(second - offset)
+        else:
+            first_train_match.setdefault(second - offset, first)
+    components = forest.labels()
+    leaked_components = {int(components[position]) for position in leaked}
+    base_groups = base[SPLIT_GROUP_COLUMN].to_numpy()
+    component_group: dict[int, int] = {}
+    for position, train_row in first_train_match.items():
+        component_group.setdefault(int(components[position]), int(base_groups[train_row]))
+    next_group = int(base[SPLIT_GROUP_COLUMN].max()) + 1 if len(base) else 0
+    groups: list[int] = []
+    keep: list[bool] = []
+    for position in range(len(extra)):
+        component = int(components[position])
+        keep.append(component not in leaked_components)
+        if component not in component_group:
+            component_group[component] = next_group
+            next_group += 1
+        groups.append(component_group[component])
+    extra[SPLIT_GROUP_COLUMN] = groups
+    extra["split"] = "train"
+    extra = extra[keep]
+    combined = pd.concat([base, extra], ignore_index=True)
+    combined.attrs = dict(base.attrs)
+    return combined, len(keep) - int(sum(keep))
+
+
 def prepare_data(
     config: TrainConfig,
     engine: DetectorEngine,
@@ -255,7 +407,27 @@ def prepare_data(
     say(f"loaded {len(frame)} rows; assigning leak-free splits (seed {config.seed})")
     frame = assign_splits(frame, seed=config.seed)
     frame = sample_human_news(frame, config.human_news_rows, config.seed)
-    say(f"{len(frame)} rows after sampling {HUMAN_NEWS_CORPUS}; extracting features")
+    say(f"{len(frame)} rows after sampling {HUMAN_NEWS_CORPUS}")
+    feedback_summary: dict[str, Any] | None = None
+    if config.with_feedback:
+        feedback = load_feedback(config.store_url)
+        frame, dropped = add_feedback_rows(frame, feedback.frame)
+        added = len(feedback.frame) - dropped
+        labels = frame.loc[frame["source_corpus"] == FEEDBACK_CORPUS, "label"].value_counts()
+        feedback_summary = {
+            "verdicts": feedback.verdicts,
+            "rows": added,
+            "unreliable": int(labels.get(1, 0)),
+            "reliable": int(labels.get(0, 0)),
+            "missing_article": len(feedback.missing_article),
+            "dropped_as_val_test_duplicates": dropped,
+        }
+        say(
+            f"editor feedback: {added} train rows from {feedback.verdicts} verdicts "
+            f"({len(feedback.missing_article)} without article text, {dropped} dropped as "
+            f"duplicates of val/test rows)"
+        )
+    say(f"extracting features of {len(frame)} rows")
     extracted = extract_features(
         frame, engine, cache_dir=config.cache_dir, workers=worker_count(config), progress=progress
     )
@@ -271,7 +443,7 @@ def prepare_data(
             {
                 "name": corpus,
                 "licence": CORPUS_LICENCES.get(str(corpus), "see PROVENANCE.md"),
-                "language": str(rows["language"].iloc[0]),
+                "language": ",".join(sorted(rows["language"].astype(str).unique())),
                 "task": str(rows["task"].iloc[0]),
                 "rows": {split: int((rows["split"] == split).sum()) for split in SPLITS},
                 "labels": {str(k): int(v) for k, v in rows["label"].value_counts().items()},
@@ -285,6 +457,7 @@ def prepare_data(
         features=feature_matrix(frame, engine.feature_names),
         is_arabic=(frame[LANGUAGE_COLUMN] == "ar").to_numpy(dtype=np.float64),
         corpora=corpora,
+        feedback=feedback_summary,
     )
 
 
@@ -744,6 +917,7 @@ def train(
         "config": config.to_dict(),
         "library_versions": library_versions(),
         "corpora": data.corpora,
+        "feedback": data.feedback,
         "metrics": metrics,
         "training_seconds": round(seconds, 1),
     }

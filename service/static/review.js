@@ -18,6 +18,7 @@
     beat: "Author's beat",
     templating: "Templated text",
     style: "Writing style",
+    other: "Model terms (text models, language)",
   };
   const VERDICT_LABELS = {
     unreliable: "Unreliable",
