@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -183,6 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         location = ".".join(str(part) for part in first.get("loc", ())) or "article"
         print(f"mizan: invalid input: {location}: {first.get('msg')}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader went away (``mizan score x | head``): not an error of the input.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except (MizanError, OSError) as error:
         print(f"mizan: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
