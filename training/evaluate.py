@@ -23,6 +23,7 @@ from sklearn.metrics import f1_score, roc_auc_score, roc_curve
 
 from detector.settings import REPO_ROOT
 from detector.text import strip_diacritics
+from training.datasets import BASE_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -180,44 +181,18 @@ def verdict_rates(
 def score_frame(model: Any, frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     """Score rows that carry extracted features (``training.features`` columns)."""
     from training.features import LANGUAGE_COLUMN, TEXT_COLUMN, feature_matrix
-    from training.train import vectorize_texts
+    from training.train import probabilities_frame, vectorize_texts
 
     features = feature_matrix(frame, model.feature_names)
     matrix = vectorize_texts(model.vectorizer, frame[TEXT_COLUMN].tolist(), workers)
     is_arabic = (frame[LANGUAGE_COLUMN] == "ar").to_numpy(dtype=np.float64)
     logits = model.score_arrays(features, matrix, is_arabic)
-
-    def probability(values: np.ndarray) -> np.ndarray:
-        result: np.ndarray = 1.0 / (1.0 + np.exp(-values))
-        return result
-
-    return pd.DataFrame(
-        {
-            "ai_generated": probability(logits["ai_generated"]),
-            "not_credible": probability(logits["credibility"]),
-            "unreliable": probability(logits["unreliable"]),
-        },
-        index=frame.index,
-    )
+    return probabilities_frame(logits, frame.index)
 
 
 def diacritics_stripped(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy of corpus rows with Arabic diacritics removed from title and text."""
-    copy = frame[
-        [
-            "id",
-            "title",
-            "text",
-            "author",
-            "outlet",
-            "language",
-            "label",
-            "task",
-            "source_corpus",
-            "split",
-            "variant",
-        ]
-    ].copy()
+    copy = frame[[*BASE_COLUMNS, "variant"]].copy()
     copy["id"] = copy["id"] + "#stripped"
     copy["text"] = copy["text"].map(strip_diacritics)
     copy["title"] = copy["title"].map(

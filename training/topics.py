@@ -30,7 +30,6 @@ import argparse
 import hashlib
 import json
 import logging
-import platform
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -42,8 +41,6 @@ from typing import Any
 import joblib
 import numpy as np
 import pandas as pd
-import scipy
-import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.feature_selection import SelectKBest, chi2
 from sklearn.linear_model import LogisticRegression
@@ -69,6 +66,7 @@ from detector.topics import (
     file_sha256,
     topic_ngrams,
 )
+from training.train import library_versions
 
 logger = logging.getLogger(__name__)
 
@@ -635,14 +633,7 @@ def train_and_write(
             "sanad_label_audit": audit,
         },
         "metrics": metrics,
-        "libraries": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-            "scikit-learn": sklearn.__version__,
-            "joblib": joblib.__version__,
-            "pandas": pd.__version__,
-        },
+        "libraries": library_versions(),
         "corpora": corpora,
         "model_file": MODEL_FILE,
         "model_bytes": model_path.stat().st_size,

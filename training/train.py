@@ -822,9 +822,8 @@ def build_model(
     )
 
 
-def score_rows(model: TrainedModel, data: PreparedData, matrix: sparse.csr_matrix) -> pd.DataFrame:
-    """Return per-row probabilities: ``ai_generated``, ``not_credible``, ``unreliable``."""
-    logits = model.score_arrays(data.features, matrix, data.is_arabic)
+def probabilities_frame(logits: Mapping[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
+    """Turn the heads' logits into ``ai_generated``, ``not_credible``, ``unreliable`` columns."""
 
     def probability(values: np.ndarray) -> np.ndarray:
         result: np.ndarray = 1.0 / (1.0 + np.exp(-values))
@@ -836,8 +835,14 @@ def score_rows(model: TrainedModel, data: PreparedData, matrix: sparse.csr_matri
             "not_credible": probability(logits["credibility"]),
             "unreliable": probability(logits["unreliable"]),
         },
-        index=data.frame.index,
+        index=index,
     )
+
+
+def score_rows(model: TrainedModel, data: PreparedData, matrix: sparse.csr_matrix) -> pd.DataFrame:
+    """Return per-row probabilities: ``ai_generated``, ``not_credible``, ``unreliable``."""
+    logits = model.score_arrays(data.features, matrix, data.is_arabic)
+    return probabilities_frame(logits, data.frame.index)
 
 
 def library_versions() -> dict[str, str]:
