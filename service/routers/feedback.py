@@ -27,6 +27,8 @@ router = APIRouter(prefix="/v1", tags=["feedback"])
 
 Verdict = Literal["unreliable", "review", "reliable"]
 MAX_EXPORT_ROWS = 10_000
+MAX_RECORD_ID = 2**63 - 1
+"""Largest record id a 64-bit database integer holds; larger query values are refused (422)."""
 
 
 class FeedbackIn(BaseModel):
@@ -136,7 +138,9 @@ async def add_feedback(
 )
 async def export_feedback(
     store: StoreDep,
-    after_id: Annotated[int, Query(ge=0, description="Return records after this id.")] = 0,
+    after_id: Annotated[
+        int, Query(ge=0, le=MAX_RECORD_ID, description="Return records after this id.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_EXPORT_ROWS, description="Records per page.")] = 1000,
     article_id: Annotated[str | None, Query(max_length=ID_LENGTH)] = None,
     verdict: Verdict | None = None,

@@ -236,3 +236,9 @@ def test_routes_are_documented(memory_client: TestClient) -> None:
         "/v1/feedback",
     } <= set(paths)
     assert set(paths["/v1/feedback"]) == {"get", "post"}
+
+
+def test_feedback_export_refuses_an_after_id_past_64_bits(client: TestClient) -> None:
+    response = client.get("/v1/feedback", params={"after_id": 2**63})
+    assert response.status_code == 422
+    assert "after_id" in response.text
