@@ -27,7 +27,14 @@ class Settings(BaseSettings):
     api_keys: list[str] = Field(default_factory=list, description="Accepted X-API-Key values.")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    workers: int = Field(default=1, ge=1, le=64)
+    workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
+    scorers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Scoring processes per server process, fed from one queue; 0: score in "
+        "a thread of the server process (`mizan serve` defaults to one per CPU).",
+    )
     log_level: str = "info"
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
     max_text_chars: int = Field(default=100_000, ge=100)

@@ -29,6 +29,7 @@ from service.middleware import (
 )
 from service.routers import articles, feedback, health, model, review, scoring
 from service.runtime import EngineSlot
+from service.scorers import ProcessScorer, Scorer, ThreadScorer
 
 DESCRIPTION = """
 Scores Arabic and English news articles for reliability and returns a calibrated score, a
@@ -86,10 +87,17 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
         metrics.mark_ready(engine.model.name, engine.model.version)
 
     store = ArticleStore.from_settings(settings)
+    # An engine handed in is scored with in this process; otherwise MIZAN_SCORERS decides.
+    processes = (
+        ProcessScorer(settings, settings.scorers) if engine is None and settings.scorers else None
+    )
+    scorer: Scorer = processes or ThreadScorer(lambda: slot.require())
 
     def load_engine() -> DetectorEngine:
         loaded = DetectorEngine.from_settings(settings, memory=store)
         store.build_index()
+        if processes is not None:
+            processes.start()  # ready only once every scoring process has loaded
         return loaded
 
     def engine_loaded(loaded: DetectorEngine) -> None:
@@ -101,6 +109,8 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
         try:
             yield
         finally:
+            if processes is not None:
+                processes.close()
             store.close()
 
     app = FastAPI(
@@ -124,6 +134,7 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
     app.state.metrics = metrics
     app.state.engine_slot = slot
     app.state.store = store
+    app.state.scorer = scorer
     install_error_handlers(app)
 
     # The middleware enforces the key; this dependency only documents it in the schema.

@@ -1,19 +1,22 @@
 """``mizan serve``: run the HTTP API with uvicorn.
 
-Every worker process builds its own app with ``create_app()`` (uvicorn's factory mode) and
-loads the engine once; settings come from the ``MIZAN_`` environment, host, port and worker
-count may be given on the command line.
+Every uvicorn worker process builds its own app with ``create_app()`` (uvicorn's factory
+mode) and loads the engine once; settings come from the ``MIZAN_`` environment, host, port,
+worker and scorer counts may be given on the command line. By default one server process
+feeds one scoring process per CPU from a single queue (see :mod:`service.scorers`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 
 from detector.settings import get_settings
 from service.logs import uvicorn_log_config
 
 APP_FACTORY = "service.app:create_app"
+SCORERS_ENV = "MIZAN_SCORERS"
 
 
 def _bounded_int(low: int, high: int) -> Callable[[str], int]:
@@ -38,7 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--port", type=_bounded_int(1, 65535), help="port to bind (default: MIZAN_PORT or 8000)"
     )
     parser.add_argument(
-        "--workers", type=_bounded_int(1, 64), help="worker processes (default: MIZAN_WORKERS or 1)"
+        "--workers",
+        type=_bounded_int(1, 64),
+        help="uvicorn server processes (default: MIZAN_WORKERS or 1)",
+    )
+    parser.add_argument(
+        "--scorers",
+        type=_bounded_int(0, 64),
+        help="scoring processes per server process, fed from one queue; 0 scores in a "
+        "thread of the server (default: MIZAN_SCORERS, else one per CPU)",
     )
     parser.add_argument(
         "--reload", action="store_true", help="restart on code changes (development only)"
@@ -53,6 +64,13 @@ def run(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     workers = args.workers if args.workers is not None else settings.workers
+    if args.scorers is not None:
+        scorers = args.scorers
+    elif SCORERS_ENV in os.environ:
+        scorers = settings.scorers
+    else:
+        scorers = len(os.sched_getaffinity(0))
+    os.environ[SCORERS_ENV] = str(scorers)  # read by create_app() in each server process
     uvicorn.run(
         APP_FACTORY,
         factory=True,

@@ -91,3 +91,9 @@ class EngineSlot:
         """Block until loading finished (either way); return whether the engine is ready."""
         self._done.wait(timeout)
         return self._engine is not None
+
+    def require(self) -> DetectorEngine:
+        """Return the loaded engine; raise ``RuntimeError`` when there is none yet."""
+        if self._engine is None:
+            raise RuntimeError("the detector engine is not loaded")
+        return self._engine

@@ -25,12 +25,15 @@ async def healthz() -> Health:
     responses=error_responses(503),
 )
 async def readyz(request: Request, slot: EngineSlotDep) -> Readiness | Response:
-    """Answer 200 once the engine is loaded; 503 (with the reason) before that."""
+    """Answer 200 once the engine and every scoring process are loaded, else 503 and why.
+
+    503 also while crashed scoring processes restart.
+    """
     engine = slot.engine
-    if engine is None:
-        return error_response(
-            503, not_ready_detail(slot), "not_ready", request.scope, headers={"Retry-After": "5"}
-        )
+    scorer = request.app.state.scorer
+    if engine is None or not scorer.ready:
+        detail = not_ready_detail(slot) if engine is None else scorer.not_ready_reason
+        return error_response(503, detail, "not_ready", request.scope, headers={"Retry-After": "5"})
     return Readiness(model=ModelRef(name=engine.model.name, version=engine.model.version))
 
 

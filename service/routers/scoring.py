@@ -1,21 +1,19 @@
 """``POST /v1/score`` and ``POST /v1/score/batch``.
 
-Scoring is CPU-bound, so it runs in the thread pool and never blocks the event loop.
+Scoring is CPU-bound, so it never runs on the event loop: the app's scorer
+(:mod:`service.scorers`) runs it in a scoring thread or in the scoring processes.
 """
 
 # No ``from __future__ import annotations`` here: the batch body model is built per app
 # (its item limit comes from the settings) and FastAPI must see it as a real annotation.
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar, cast
+from collections.abc import Sequence
+from typing import Annotated, cast
 
-import anyio
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
 
 from detector.article import ArticleInput
-from detector.engine import DetectorEngine, Report
-from detector.errors import InvalidArticleError, MizanError
-from service.dependencies import EngineDep, MetricsDep, SettingsDep
+from service.dependencies import RETRY_AFTER_SECONDS, EngineDep, MetricsDep, SettingsDep
 from service.schemas import (
     BATCH_REQUEST_EXAMPLES,
     BATCH_RESPONSE_EXAMPLES,
@@ -27,6 +25,7 @@ from service.schemas import (
     batch_request_model,
     error_responses,
 )
+from service.scorers import Scored, Scorer, ScorerUnavailable
 
 # Raw HTML carries markup around the text, so it may be this many times longer.
 HTML_MARKUP_FACTOR = 5
@@ -55,42 +54,38 @@ def check_text_limits(article: ArticleInput, max_text_chars: int, where: str = "
             )
 
 
-T = TypeVar("T")
+JSON = "application/json"
 
 
-class CpuGate:
-    """Run CPU-bound scoring in one worker thread per process, off the event loop.
-
-    Scoring holds the GIL, so more threads only add switching; waiting requests queue on the
-    event loop instead, and health checks stay answered.
-    """
-
-    def __init__(self) -> None:
-        self._limiter: anyio.CapacityLimiter | None = None
-
-    async def run(self, function: Callable[..., T], *args: Any) -> T:
-        """Run ``function(*args)`` in the scoring thread."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(1)
-        return await anyio.to_thread.run_sync(function, *args, limiter=self._limiter)
+def get_scorer(request: Request) -> Scorer:
+    """Return the app's scorer (scoring thread or scoring processes)."""
+    scorer: Scorer = request.app.state.scorer
+    return scorer
 
 
-def score_all(engine: DetectorEngine, articles: list[ArticleInput], explain: bool) -> list[Report]:
-    """Score articles in order; an article the engine refuses names its index."""
-    reports = []
-    for index, article in enumerate(articles):
-        try:
-            reports.append(engine.score(article, explain=explain))
-        except MizanError as error:
-            raise InvalidArticleError(f"articles[{index}]: {error}") from error
-    return reports
+ScorerDep = Annotated[Scorer, Depends(get_scorer)]
+
+
+async def run_scorer(
+    scorer: Scorer,
+    articles: Sequence[ArticleInput],
+    explain: bool,
+    include_features: bool,
+    batch: bool,
+) -> list[Scored]:
+    """Score with ``scorer``; answer 503 while the scoring processes (re)start."""
+    try:
+        return await scorer.score(articles, explain, include_features, batch)
+    except ScorerUnavailable as error:
+        raise HTTPException(
+            status_code=503, detail=str(error), headers={"Retry-After": RETRY_AFTER_SECONDS}
+        ) from error
 
 
 def build_router(max_batch_items: int) -> APIRouter:
     """Build the scoring router; the batch body allows at most ``max_batch_items`` articles."""
     router = APIRouter(prefix="/v1", tags=["scoring"])
     batch_model = batch_request_model(max_batch_items)
-    gate = CpuGate()
 
     @router.post(
         "/score",
@@ -105,17 +100,18 @@ def build_router(max_batch_items: int) -> APIRouter:
     )
     async def score(
         article: Annotated[ArticleInput, Body(openapi_examples=SCORE_REQUEST_EXAMPLES)],
-        engine: EngineDep,
+        _engine: EngineDep,
+        scorer: ScorerDep,
         settings: SettingsDep,
         metrics: MetricsDep,
         explain: ExplainQuery = True,
         features: FeaturesQuery = False,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Return a calibrated reliability, a verdict and the evidence for one article."""
         check_text_limits(article, settings.max_text_chars)
-        report = await gate.run(engine.score, article, explain)
-        metrics.observe_score(report.verdict, report.reliability)
-        return report.to_dict(include_features=features)
+        [scored] = await run_scorer(scorer, [article], explain, features, batch=False)
+        metrics.observe_score(scored.verdict, scored.reliability)
+        return Response(content=scored.body, media_type=JSON)
 
     @router.post(
         "/score/batch",
@@ -134,19 +130,21 @@ def build_router(max_batch_items: int) -> APIRouter:
     )
     async def score_batch(
         batch: Annotated[batch_model, Body(openapi_examples=BATCH_REQUEST_EXAMPLES)],  # type: ignore[valid-type]
-        engine: EngineDep,
+        _engine: EngineDep,
+        scorer: ScorerDep,
         settings: SettingsDep,
         metrics: MetricsDep,
         explain: ExplainQuery = True,
         features: FeaturesQuery = False,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Return one report per article, in the order the articles were sent."""
         articles = cast(BatchRequest, batch).articles
         for index, article in enumerate(articles):
             check_text_limits(article, settings.max_text_chars, where=f"articles[{index}].")
-        reports = await gate.run(score_all, engine, articles, explain)
-        for report in reports:
-            metrics.observe_score(report.verdict, report.reliability)
-        return {"reports": [report.to_dict(include_features=features) for report in reports]}
+        scored = await run_scorer(scorer, articles, explain, features, batch=True)
+        for item in scored:
+            metrics.observe_score(item.verdict, item.reliability)
+        body = b'{"reports":[' + b",".join(item.body for item in scored) + b"]}"
+        return Response(content=body, media_type=JSON)
 
     return router

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging.config
+import os
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from service import cli as serve_cli
 @pytest.fixture
 def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
     calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.delenv(serve_cli.SCORERS_ENV, raising=False)  # restored after the test
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
     return calls
 
@@ -44,6 +46,20 @@ def test_serve_defaults_come_from_the_settings(
     assert kwargs["log_level"] == "warning"
 
 
+def test_scorers_reach_the_app_factory_through_the_environment(
+    uvicorn_calls: list[tuple[tuple[Any, ...], dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["serve"]) == 0
+    assert os.environ[serve_cli.SCORERS_ENV] == str(len(os.sched_getaffinity(0)))
+    assert Settings().scorers == len(os.sched_getaffinity(0))
+    assert main(["serve", "--scorers", "0"]) == 0
+    assert Settings().scorers == 0
+    monkeypatch.setenv(serve_cli.SCORERS_ENV, "3")
+    monkeypatch.setattr(serve_cli, "get_settings", Settings)  # read the environment anew
+    assert main(["serve"]) == 0
+    assert os.environ[serve_cli.SCORERS_ENV] == "3"
+
+
 def test_reload_runs_a_single_process(
     uvicorn_calls: list[tuple[tuple[Any, ...], dict[str, Any]]],
 ) -> None:
@@ -58,6 +74,7 @@ def test_reload_runs_a_single_process(
         (["serve", "--port", "0"], "must be between 1 and 65535, not 0"),
         (["serve", "--port", "eighty"], "expected a whole number, not 'eighty'"),
         (["serve", "--workers", "0"], "must be between 1 and 64, not 0"),
+        (["serve", "--scorers", "65"], "must be between 0 and 64, not 65"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(
