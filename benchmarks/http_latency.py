@@ -4,13 +4,17 @@ Starts `mizan serve` on 127.0.0.1 with a free port, sends a bounded number of re
 concurrency level (and stops early after a time limit), and writes p50/p99 per level to
 benchmarks/results/http_latency.json. Target: p99 under 60 ms at 8 concurrent clients.
 
-    python benchmarks/http_latency.py [--requests 400] [--workers 2]
+    python benchmarks/http_latency.py [--requests 400] [--workers 1] [--scorers 2]
+
+The default is what `mizan serve` runs on this machine: one server process feeding one
+scoring process per CPU from a single queue.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import statistics
@@ -44,27 +48,65 @@ def _wait_ready(base: str, timeout: float = 120.0) -> None:
     raise RuntimeError("server did not become ready")
 
 
+def _requests(host: str, port: int, articles: list[dict]) -> list[bytes]:
+    """Encode one keep-alive ``POST /v1/score`` per article, ready to write."""
+    encoded = []
+    for article in articles:
+        body = json.dumps(article, ensure_ascii=False).encode("utf-8")
+        head = (
+            f"POST /v1/score HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        encoded.append(head.encode("ascii") + body)
+    return encoded
+
+
+async def _exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+) -> int:
+    """Send one request on a kept-alive connection; read the whole answer; return its status."""
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+    length = {key.lower(): value for key, value in headers.items()}.get("content-length")
+    if length is None:
+        raise RuntimeError("the server answered without a Content-Length")
+    await reader.readexactly(int(length))
+    return status
+
+
 async def _level(base: str, articles: list[dict], clients: int, total: int) -> dict:
+    """Send ``total`` requests from ``clients`` concurrent keep-alive connections.
+
+    The load generator is a bare asyncio HTTP/1.1 client: it shares the machine's cores with
+    the server, so it should cost as little CPU per request as it can.
+    """
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    requests = _requests(host, int(port), articles)
     latencies: list[float] = []
     errors = 0
     counter = iter(range(total))
     deadline = time.monotonic() + TIME_LIMIT_S
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client() -> None:
         nonlocal errors
-        for index in counter:
-            if time.monotonic() > deadline:
-                return
-            started = time.perf_counter()
-            response = await http.post(f"{base}/v1/score", json=articles[index % len(articles)])
-            latencies.append((time.perf_counter() - started) * 1000)
-            errors += response.status_code != 200
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for index in counter:
+                if time.monotonic() > deadline:
+                    return
+                started = time.perf_counter()
+                status = await _exchange(reader, writer, requests[index % len(requests)])
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += status != 200
+        finally:
+            writer.close()
 
-    limits = httpx.Limits(max_connections=clients)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-        started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
     return {
         "clients": clients,
@@ -79,13 +121,20 @@ async def _level(base: str, articles: list[dict], clients: int, total: int) -> d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=400, help="requests per level")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn server processes")
+    parser.add_argument(
+        "--scorers",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="scoring processes per server process (0: a thread in the server)",
+    )
     parser.add_argument("--words", type=int, default=1000)
     args = parser.parse_args()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "detector.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(args.workers)]
+    command += ["--scorers", str(args.scorers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_ready(base)
@@ -97,6 +146,7 @@ def main() -> None:
         server.wait(timeout=30)
     result = {
         "workers": args.workers,
+        "scorers": args.scorers,
         "words_per_article": args.words,
         "levels": levels,
         "target": "p99 < 60 ms at 8 concurrent clients",

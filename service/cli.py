@@ -12,6 +12,7 @@ import argparse
 import os
 from collections.abc import Callable
 
+from detector import settings as settings_module
 from detector.settings import get_settings
 from service.logs import uvicorn_log_config
 
@@ -71,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         scorers = len(os.sched_getaffinity(0))
     os.environ[SCORERS_ENV] = str(scorers)  # read by create_app() in each server process
+    settings_module.get_settings.cache_clear()  # one worker: create_app() runs in this process
     uvicorn.run(
         APP_FACTORY,
         factory=True,

@@ -1,4 +1,8 @@
-"""Dependencies the routers share: the settings, the metrics and the loaded engine."""
+"""Dependencies the routers share: the settings, the metrics and the loaded engine.
+
+They are ``async def``: FastAPI runs a plain ``def`` dependency in the thread pool, a
+thread hop per dependency per request for what is an attribute read.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +18,19 @@ from service.runtime import EngineSlot
 RETRY_AFTER_SECONDS = "5"
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """Return the settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_metrics(request: Request) -> ServiceMetrics:
+async def get_metrics(request: Request) -> ServiceMetrics:
     """Return the app's metrics."""
     metrics: ServiceMetrics = request.app.state.metrics
     return metrics
 
 
-def get_engine_slot(request: Request) -> EngineSlot:
+async def get_engine_slot(request: Request) -> EngineSlot:
     """Return the slot that holds the engine once it is loaded."""
     slot: EngineSlot = request.app.state.engine_slot
     return slot
@@ -39,7 +43,7 @@ def not_ready_detail(slot: EngineSlot) -> str:
     return "the model is still loading; retry in a few seconds"
 
 
-def get_engine(slot: Annotated[EngineSlot, Depends(get_engine_slot)]) -> DetectorEngine:
+async def get_engine(slot: Annotated[EngineSlot, Depends(get_engine_slot)]) -> DetectorEngine:
     """Return the loaded engine, or answer 503 while it is loading (or failed to load)."""
     engine = slot.engine
     if engine is None:

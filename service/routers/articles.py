@@ -33,7 +33,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_store(request: Request) -> ArticleStore:
+async def get_store(request: Request) -> ArticleStore:
     """Return the app's article store, opening the one the settings name on first use."""
     store: ArticleStore | None = getattr(request.app.state, "store", None)
     if store is not None:

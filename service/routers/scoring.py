@@ -57,7 +57,7 @@ def check_text_limits(article: ArticleInput, max_text_chars: int, where: str = "
 JSON = "application/json"
 
 
-def get_scorer(request: Request) -> Scorer:
+async def get_scorer(request: Request) -> Scorer:
     """Return the app's scorer (scoring thread or scoring processes)."""
     scorer: Scorer = request.app.state.scorer
     return scorer

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import logging.config
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import uvicorn
 
+from detector import settings as detector_settings
 from detector.cli import build_parser, main
 from detector.settings import Settings
 from service import cli as serve_cli
 
 
 @pytest.fixture
-def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+def uvicorn_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[list[tuple[tuple[Any, ...], dict[str, Any]]]]:
     calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     monkeypatch.delenv(serve_cli.SCORERS_ENV, raising=False)  # restored after the test
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
-    return calls
+    yield calls
+    detector_settings.get_settings.cache_clear()  # `serve` re-reads the environment
 
 
 def test_serve_starts_uvicorn_with_the_app_factory(
@@ -54,6 +59,9 @@ def test_scorers_reach_the_app_factory_through_the_environment(
     assert Settings().scorers == len(os.sched_getaffinity(0))
     assert main(["serve", "--scorers", "0"]) == 0
     assert Settings().scorers == 0
+    # With one worker the app is built in this process: the cached settings see it too.
+    assert main(["serve", "--scorers", "2"]) == 0
+    assert detector_settings.get_settings().scorers == 2
     monkeypatch.setenv(serve_cli.SCORERS_ENV, "3")
     monkeypatch.setattr(serve_cli, "get_settings", Settings)  # read the environment anew
     assert main(["serve"]) == 0
