@@ -6,6 +6,7 @@ pass their own settings and an already loaded engine.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -17,6 +18,7 @@ from fastapi.security import APIKeyHeader
 from detector.engine import DetectorEngine
 from detector.settings import Settings, get_settings
 from detector.store import ArticleStore
+from detector.store.database import is_process_local
 from service.errors import install_error_handlers
 from service.logs import configure_logging
 from service.metrics import ServiceMetrics
@@ -30,6 +32,8 @@ from service.middleware import (
 from service.routers import articles, feedback, health, model, review, scoring
 from service.runtime import EngineSlot
 from service.scorers import ProcessScorer, Scorer, ThreadScorer
+
+logger = logging.getLogger("mizan.service")
 
 DESCRIPTION = """
 Scores Arabic and English news articles for reliability and returns a calibrated score, a
@@ -88,9 +92,15 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
 
     store = ArticleStore.from_settings(settings)
     # An engine handed in is scored with in this process; otherwise MIZAN_SCORERS decides.
-    processes = (
-        ProcessScorer(settings, settings.scorers) if engine is None and settings.scorers else None
-    )
+    processes = None
+    if engine is None and settings.scorers:
+        if is_process_local(settings.store_url):
+            logger.warning(
+                "MIZAN_STORE_URL is an in-memory SQLite database, which scoring processes "
+                "cannot share; scoring in a thread of the server process instead"
+            )
+        else:
+            processes = ProcessScorer(settings, settings.scorers)
     scorer: Scorer = processes or ThreadScorer(lambda: slot.require())
 
     def load_engine() -> DetectorEngine:

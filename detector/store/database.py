@@ -32,6 +32,12 @@ def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or "mode=memory" in str(url)
 
 
+def is_process_local(url: str) -> bool:
+    """Whether a store URL names an in-memory SQLite database (one per process)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and _is_memory(parsed)
+
+
 def _sqlite_engine(url: URL) -> Engine:
     memory = _is_memory(url)
     if not memory and url.database:

@@ -101,3 +101,11 @@ def test_a_killed_scoring_process_is_replaced(pooled: TestClient) -> None:
         time.sleep(0.2)
     assert scorer.ready
     assert pooled.post("/v1/score", json=article).status_code == 200
+
+
+def test_an_in_memory_store_is_scored_in_a_thread(caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(api_keys=[], store_url="sqlite://", scorers=2)
+    with caplog.at_level("WARNING", logger="mizan.service"):
+        app = create_app(settings)
+    assert not isinstance(app.state.scorer, ProcessScorer)
+    assert "in-memory SQLite" in caplog.text
