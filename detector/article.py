@@ -25,12 +25,13 @@ from detector.lexicons import load_lexicon
 from detector.text import (
     NormalizedText,
     Span,
+    count_words,
     detect_language,
+    letter_digit_runs,
     normalize_for_matching,
     normalize_with_offsets,
     split_paragraphs,
     split_sentences,
-    words,
 )
 
 MAX_TEXT_CHARS = 200_000
@@ -85,6 +86,10 @@ _LETTERS_AND_DIGITS = re.compile(r"([^\W_]+)")
 
 def word_spans(text: str) -> WordSpans:
     """Return the runs of letters and digits of ``text`` with their offsets."""
+    runs = letter_digit_runs(text)
+    if runs is not None:
+        starts, ends = runs
+        return WordSpans(list(map(text.__getitem__, map(slice, starts, ends))), starts, ends)
     # Splitting keeps the words at odd positions between separators; summing the lengths
     # of all pieces gives every piece's offset.
     pieces = _LETTERS_AND_DIGITS.split(text)
@@ -170,6 +175,51 @@ class Document:
         )
 
     @cached_property
+    def normalized_content_words(self) -> list[str]:
+        """The words (runs of letters and digits) of :attr:`normalized_content_text`.
+
+        A block whose normalised text is a slice of :attr:`normalized` takes the words of
+        :attr:`normalized_words` inside the slice (when none crosses its edges); another
+        block is split on its own.
+        """
+        text, index = self.normalized.text, self.normalized.index
+        spans = self.normalized_words
+        words: list[str] = []
+        for block, piece in zip(self.blocks, self.normalized_blocks, strict=True):
+            if block.kind not in CONTENT_KINDS:
+                continue
+            low, high = bisect_left(index, block.start), bisect_left(index, block.end)
+            first = bisect_left(spans.starts, low)
+            last = bisect_left(spans.starts, high, first)
+            if (
+                text[low:high] == piece
+                and (first == 0 or spans.ends[first - 1] <= low)
+                and (last == first or spans.ends[last - 1] <= high)
+            ):
+                words += spans.words[first:last]
+            else:
+                words += word_spans(piece).words
+        return words
+
+    @cached_property
+    def normalized_title_and_content(self) -> str:
+        """``normalize_for_matching`` of the title, a line break and the content (or the content).
+
+        Built from the cached pieces: normalisation joins nothing across a line break (NFKC
+        composes nothing with it, and capital sigma's lower case, the only one that depends
+        on its neighbours, looks no further), so the pieces give the same text.
+        """
+        content = self.normalized_content_text
+        return f"{normalize_for_matching(self.title)}\n{content}" if self.title else content
+
+    @cached_property
+    def title_and_content_words(self) -> list[str]:
+        """The words (runs of letters and digits) of :attr:`normalized_title_and_content`."""
+        if not self.title:
+            return self.normalized_content_words
+        return word_spans(normalize_for_matching(self.title)).words + self.normalized_content_words
+
+    @cached_property
     def normalized_words(self) -> WordSpans:
         """The words of :attr:`normalized` with offsets into its text (shared by signals)."""
         return word_spans(self.normalized.text)
@@ -177,7 +227,7 @@ class Document:
     @cached_property
     def word_count(self) -> int:
         """Number of words in the article content."""
-        return len(words(self.content_text))
+        return count_words(self.content_text)
 
     @cached_property
     def boilerplate_chars(self) -> int:
@@ -292,7 +342,8 @@ def _is_boilerplate(normalized_line: str) -> bool:
 
 
 def _is_heading(line: str) -> bool:
-    return 1 <= len(line.split()) <= 16 and not _END_PUNCT.search(line) and len(line) <= 160
+    # The length first: a long paragraph needs no split into words.
+    return len(line) <= 160 and 1 <= len(line.split()) <= 16 and not _END_PUNCT.search(line)
 
 
 def _title_key(title: str) -> str:

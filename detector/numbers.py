@@ -17,11 +17,24 @@ groups of three digits (``1.250.000``) are read as thousands separators.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
+import numpy as np
+
 from detector.reference.patterns import trie_regex
-from detector.text import NormalizedText, normalize_for_matching, normalize_with_offsets
+from detector.text import (
+    NormalizedText,
+    bmp_codes,
+    normalize_for_matching,
+    normalize_with_offsets,
+    run_hashes,
+    string_hash,
+    word_character_runs,
+    word_character_table,
+)
 
 NumberKind = Literal["number", "percent", "multiplier", "year"]
 
@@ -312,13 +325,15 @@ _ARABIC_TOKEN_WORDS = _ARABIC_WORD_NAMES | {
 _CLITIC_WORDS = [
     word for word in _ARABIC_TOKEN_WORDS if len(word) >= 4 or word in _MULTIPLIER_VALUES
 ]
+_TOKEN_PREFIX = "و"
+_TOKEN_CLITICS = ("وب", "ول", "فب", "ف", "ب", "ل", "ك")
 _WORD_TOKEN = (
     r"(?<![\w])(?:"
     rf"(?P<word>{trie_regex([*_WORD_VALUES, *_MULTIPLIER_VALUES])}"
     r"|a(?=\s+(?:hundred|thousand|million|billion)\b))"
-    rf"|(?P<prefix>و)(?P<prefixed>{trie_regex(_ARABIC_TOKEN_WORDS)})"
+    rf"|(?P<prefix>{_TOKEN_PREFIX})(?P<prefixed>{trie_regex(_ARABIC_TOKEN_WORDS)})"
     # Short number words take no other clitic: "لست" is "I am not", not "to six".
-    r"|(?P<clitic>وب|ول|فب|ف|ب|ل|ك)"
+    rf"|(?P<clitic>{'|'.join(_TOKEN_CLITICS)})"
     rf"(?P<clitic_word>{trie_regex(_CLITIC_WORDS)})"
     r")(?![\w])"
 )
@@ -355,6 +370,102 @@ _SUFFIX_RE = re.compile(
     rf"|(?P<years>{_YEARS})"
     r")(?![^\W\d_])"
 )
+
+# --- where a token can start ---------------------------------------------------------------
+#
+# _TOKEN_RE opens with lookarounds, so ``finditer`` tries it at every position of the text.
+# A token starts either on a decimal digit not preceded by an ASCII digit (the digit branch's
+# lookbehind), or at the start of a run of word characters that is the first run of a number
+# word, possibly behind a clitic (the word branch needs no word character before it and none
+# after the word). Those positions are found on the code points, the runs compared by a
+# polynomial hash (a collision only adds a position to try), and the pattern is matched
+# there only.
+
+
+@lru_cache(maxsize=1)
+def _word_start_hashes() -> np.ndarray | None:
+    """Return the sorted hashes of the first word-character run of every word token.
+
+    ``None`` when some word does not open with a word character (then every position is
+    tried).
+    """
+    words = [
+        *_WORD_VALUES,
+        *_MULTIPLIER_VALUES,
+        "a",
+        *(_TOKEN_PREFIX + word for word in _ARABIC_TOKEN_WORDS),
+        *(clitic + word for clitic in _TOKEN_CLITICS for word in _CLITIC_WORDS),
+    ]
+    runs = set()
+    for word in words:
+        first_run = re.match(r"\w+", word)
+        if first_run is None:
+            return None
+        runs.add(first_run.group())
+    return np.array(sorted({string_hash(run) for run in runs}), dtype=np.uint64)
+
+
+@lru_cache(maxsize=1)
+def _digit_tables() -> tuple[np.ndarray, np.ndarray]:
+    r"""Return per BMP code point: a decimal digit (``\d``), an ASCII digit (0-9)."""
+    decimal = np.fromiter(
+        (chr(code).isdecimal() for code in range(0x10000)), dtype=bool, count=0x10000
+    )
+    ascii_digit = np.zeros(0x10000, dtype=bool)
+    ascii_digit[ord("0") : ord("9") + 1] = True
+    return decimal, ascii_digit
+
+
+def prepare_tables() -> None:
+    """Build the tables that find where number tokens start (else built on first use)."""
+    _word_start_hashes()
+    _digit_tables()
+    word_character_table()
+
+
+_SCANNED_MIN_CHARS = 300
+"""Shorter texts are scanned by ``finditer`` (finding the token starts costs more there)."""
+
+
+def _token_starts(text: str) -> list[int] | None:
+    """Return the sorted positions of ``text`` where a _TOKEN_RE match may start.
+
+    ``None`` when the positions cannot be found on the code points (text beyond the BMP).
+    """
+    start_hashes = _word_start_hashes()
+    codes = bmp_codes(text)
+    if start_hashes is None or codes is None or not codes.size:
+        return None
+    decimal, ascii_digit = _digit_tables()
+    run_starts, run_ends = word_character_runs(codes)
+    hashes = run_hashes(codes, run_starts, run_ends)
+    found = np.searchsorted(start_hashes, hashes)
+    found[found == len(start_hashes)] = 0
+    word_starts = run_starts[start_hashes[found] == hashes]
+    after_ascii_digit = np.zeros(len(codes), dtype=bool)
+    after_ascii_digit[1:] = ascii_digit[codes[:-1]]
+    digit_starts = np.flatnonzero(decimal[codes] & ~after_ascii_digit)
+    starts: list[int] = np.union1d(word_starts, digit_starts).tolist()
+    return starts
+
+
+def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Yield what ``_TOKEN_RE.finditer(text, start, end)`` yields, trying only token starts."""
+    whole = start == 0 and end == len(text) and len(text) >= _SCANNED_MIN_CHARS
+    starts = _token_starts(text) if whole else None
+    if starts is None:
+        yield from _TOKEN_RE.finditer(text, start, end)
+        return
+    position = 0
+    for candidate in starts:
+        if candidate < position:
+            continue
+        match = _TOKEN_RE.match(text, candidate, end)
+        if match is not None:
+            yield match
+            position = max(match.end(), candidate + 1)
+
+
 _TIMES_X_RE = re.compile(r"x(?![a-z0-9])")
 _CURRENCY_PREFIX_RE = re.compile(r"(?:(?P<usd>(?:us\s?)?\$)|(?P<eur>€)|(?P<gbp>£))\s?$")
 _PERCENT_PREFIX_RE = re.compile(r"[%٪]\s?$")
@@ -561,7 +672,7 @@ def extract_numbers_normalized(
                 mentions.append(finished[0])
                 consumed_until = finished[1]
 
-    for match in _TOKEN_RE.finditer(text, start, end):
+    for match in _token_matches(text, start, end):
         if match.start() < consumed_until:
             continue
         conjoined = False

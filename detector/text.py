@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -128,23 +128,52 @@ def normalize_with_offsets(text: str) -> NormalizedText:
     """Normalise ``text`` like :func:`normalize_for_matching` and keep an offset map."""
     if text.isascii():
         return NormalizedText(text, text.lower(), range(len(text)))
-    # Fast path: a per-code-point table folds letters and drops marks in one vectorised pass.
+    folded, lengths = _fold(text)
+    if lengths.dtype == np.bool_:
+        index = np.flatnonzero(lengths).tolist()
+    else:
+        index = np.repeat(np.arange(len(lengths)), lengths).tolist()
+    return NormalizedText(text, folded, index)
+
+
+def folded_text(text: str) -> str:
+    """Return ``normalize_with_offsets(text).text`` without building the offset map."""
+    if text.isascii():
+        return text.lower()
+    return _fold(text)[0]
+
+
+def _fold(text: str) -> tuple[str, np.ndarray]:
+    """Fold each character of ``text`` to :func:`normalize_char` of it.
+
+    Returns the folded text and how many characters each character became (a boolean
+    array when every one became at most one). A per-code-point table folds letters and
+    drops marks in one vectorised pass; only characters whose fold is longer than one
+    character (or that lie outside the table) are folded one by one.
+    """
     fold, is_mark, expands = _fold_tables()
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     bmp = np.minimum(codes, 0xFFFF)
-    if not expands[bmp].any() and (codes <= 0xFFFF).all():
-        keep = ~is_mark[bmp]
-        folded_codes = fold[bmp][keep]
-        folded = folded_codes.astype(np.uint32).tobytes().decode("utf-32-le")
-        return NormalizedText(text, folded, np.flatnonzero(keep).tolist())
-    chars: list[str] = []
-    slow_index: list[int] = []
-    for position, char in enumerate(text):
-        folded = normalize_char(char)
-        for piece in folded:
-            chars.append(piece)
-            slow_index.append(position)
-    return NormalizedText(text, "".join(chars), slow_index)
+    keep = ~is_mark[bmp]
+    special = expands[bmp] | (codes > 0xFFFF)
+    if not special.any():
+        return fold[bmp][keep].tobytes().decode("utf-32-le"), keep
+    # Lay the table's codes out with each character's length (0 for a dropped mark, 1 from
+    # the table, the fold's length for a special one), then write the special folds over
+    # their places.
+    positions = np.flatnonzero(special).tolist()
+    replacements = [normalize_char(text[position]) for position in positions]
+    lengths = keep.astype(np.intp)
+    lengths[positions] = [len(replacement) for replacement in replacements]
+    out = np.repeat(fold[bmp], lengths)
+    starts = np.cumsum(lengths) - lengths
+    for position, replacement in zip(positions, replacements, strict=True):
+        if replacement:
+            start = int(starts[position])
+            out[start : start + len(replacement)] = np.frombuffer(
+                replacement.encode("utf-32-le"), dtype=np.uint32
+            )
+    return out.tobytes().decode("utf-32-le"), lengths
 
 
 def detect_language(text: str) -> str:
@@ -168,6 +197,149 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(text)
 
 
+# The diacritics that WORD_RE keeps inside words, as code point ranges.
+_WORD_MARK_RANGES = ((0x0610, 0x061A), (0x064B, 0x065F), (0x0670, 0x0670))
+
+
+@lru_cache(maxsize=1)
+def letter_or_digit_table() -> np.ndarray:
+    r"""Return, per BMP code point, whether ``re`` counts it in ``[^\W_]`` (a letter or digit).
+
+    That class is ``str.isalnum``; ``"_"`` and the other code points are outside it.
+    """
+    return np.fromiter((chr(code).isalnum() for code in range(0x10000)), dtype=bool, count=0x10000)
+
+
+@lru_cache(maxsize=1)
+def _word_table() -> np.ndarray:
+    """Return, per BMP code point, whether :data:`WORD_RE` takes it into a word."""
+    table = letter_or_digit_table().copy()
+    for first, last in _WORD_MARK_RANGES:
+        table[first : last + 1] = True
+    return table
+
+
+def bmp_codes(text: str) -> np.ndarray | None:
+    """Return the code points of ``text`` as ``uint32``, or ``None`` beyond the BMP.
+
+    ``None`` also for text that cannot be encoded (lone surrogates): callers then fall back
+    to their regular expression.
+    """
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return None
+    if codes.size and int(codes.max()) > 0xFFFF:
+        return None
+    return codes
+
+
+_VECTORISED_MIN_CHARS = 400
+"""From this length on, runs of letters and digits are found on the code points (shorter
+texts: by regex, which is faster there)."""
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+
+
+def letter_digit_runs(text: str) -> tuple[list[int], list[int]] | None:
+    r"""Return the starts and ends of the runs of letters and digits (``[^\W_]+``) of ``text``.
+
+    Found on the code points; ``None`` for text shorter than 400 characters (a regular
+    expression is faster there) or beyond the BMP.
+    """
+    codes = bmp_codes(text) if len(text) >= _VECTORISED_MIN_CHARS else None
+    if codes is None:
+        return None
+    # A run starts or ends where the letter-or-digit flag changes (outside the text it is
+    # off): those positions alternate between starts and ends.
+    flags = np.zeros(len(codes) + 2, dtype=bool)
+    flags[1:-1] = letter_or_digit_table()[codes]
+    edges = np.flatnonzero(flags[1:] != flags[:-1]).tolist()
+    return edges[0::2], edges[1::2]
+
+
+def letter_digit_words(text: str) -> list[str]:
+    r"""Return ``re.findall(r"[^\W_]+", text)``: the runs of letters and digits of ``text``."""
+    runs = letter_digit_runs(text)
+    if runs is None:
+        return _LETTERS_AND_DIGITS.findall(text)
+    return list(map(text.__getitem__, map(slice, *runs)))
+
+
+@lru_cache(maxsize=1)
+def word_character_table() -> np.ndarray:
+    r"""Return, per BMP code point, whether ``re`` counts it in ``\w`` (letters, digits, "_")."""
+    table = letter_or_digit_table().copy()
+    table[ord("_")] = True
+    return table
+
+
+def word_character_runs(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Return the starts and ends of the runs of ``\w`` characters among BMP ``codes``."""
+    flags = np.zeros(len(codes) + 2, dtype=bool)
+    flags[1:-1] = word_character_table()[codes]
+    edges = np.flatnonzero(flags[1:] != flags[:-1])
+    return edges[0::2], edges[1::2]
+
+
+# Runs of characters are compared through a polynomial hash of their code points,
+# sum(code[j] * BASE ** j) mod 2 ** 64: a run's hash comes from prefix sums over the text.
+_RUN_HASH_BASE = 0x100000001B3
+_RUN_HASH_MODULUS = 1 << 64
+_RUN_HASH_INVERSE = pow(_RUN_HASH_BASE, -1, _RUN_HASH_MODULUS)
+_hash_powers_cache: list[tuple[np.ndarray, np.ndarray]] = []
+
+
+def string_hash(run: str) -> int:
+    """Return the hash :func:`run_hashes` gives a run of characters equal to ``run``."""
+    return (
+        sum(ord(char) * pow(_RUN_HASH_BASE, j, _RUN_HASH_MODULUS) for j, char in enumerate(run))
+        % _RUN_HASH_MODULUS
+    )
+
+
+def _hash_powers(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``BASE ** k`` and ``BASE ** -k`` mod 2 ** 64 for ``k`` below at least ``size``."""
+    if _hash_powers_cache and len(_hash_powers_cache[-1][0]) >= size:
+        return _hash_powers_cache[-1]
+    count = max(size, 4096, 2 * len(_hash_powers_cache[-1][0]) if _hash_powers_cache else 0)
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.full(count, _RUN_HASH_BASE, dtype=np.uint64))
+        inverses = np.cumprod(np.full(count, _RUN_HASH_INVERSE, dtype=np.uint64))
+    one = np.ones(1, dtype=np.uint64)
+    pair = (np.concatenate((one, powers[:-1])), np.concatenate((one, inverses[:-1])))
+    _hash_powers_cache[:] = [pair]  # the longest so far replaces the shorter ones
+    return pair
+
+
+def run_hashes(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the :func:`string_hash` of each run ``codes[starts[i]:ends[i]]`` as ``uint64``.
+
+    Equal runs hash alike; different runs may collide (rarely): compare them when that
+    matters.
+    """
+    powers, inverses = _hash_powers(len(codes) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+        np.cumsum(codes.astype(np.uint64) * powers[: len(codes)], out=prefix[1:])
+        hashes: np.ndarray = (prefix[ends] - prefix[starts]) * inverses[starts]
+    return hashes
+
+
+def count_words(text: str) -> int:
+    """Return ``len(words(text))``, counted on the code points without building the words.
+
+    A word is a maximal run of letters, digits and the diacritics :data:`WORD_RE` keeps,
+    so the count is the number of positions where such a run starts.
+    """
+    codes = bmp_codes(text)
+    if codes is None:
+        return len(words(text))
+    inside = _word_table()[codes]
+    if not inside.size:
+        return 0
+    return int(inside[0]) + int(np.count_nonzero(inside[1:] & ~inside[:-1]))
+
+
 @dataclass(frozen=True)
 class Span:
     """A ``[start, end)`` character span into an original text."""
@@ -182,6 +354,9 @@ class Span:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])[\"'”»)]*\s+|\n+|(?<=[.!?؟])[\"'”»)]*$")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+# A sentence break starts right after one of .!?؟… or at a line break: the only places where
+# _SENTENCE_END can match, found much faster than by trying it at every position.
+_SENTENCE_END_CUE = re.compile("[.!?؟…\n]")
 
 
 def _trimmed(text: str, start: int, end: int) -> Span | None:
@@ -190,6 +365,25 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return Span(start, end) if end > start else None
+
+
+def _sentence_breaks(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Yield what ``_SENTENCE_END.finditer(text, start, end)`` yields.
+
+    The pattern is tried only where a match can start: after a cue character (its
+    lookbehinds look at that character, also one before ``start``) or on a line break.
+    """
+    position = start
+    for cue in _SENTENCE_END_CUE.finditer(text, max(start - 1, 0), end):
+        candidate = cue.start() if cue.group() == "\n" else cue.end()
+        if candidate < position:
+            continue
+        match = _SENTENCE_END.match(text, candidate, end)
+        if match is not None:
+            yield match
+            # After an empty match the search moves on by one position, and nothing else
+            # matches where it did (every other branch would have matched first).
+            position = match.end() if match.end() > candidate else candidate + 1
 
 
 def _split_spans(
@@ -203,7 +397,12 @@ def _split_spans(
     end = len(text) if end is None else end
     spans: list[Span] = []
     cursor = start
-    for match in breaks.finditer(text, start, end):
+    matches = (
+        _sentence_breaks(text, start, end)
+        if breaks is _SENTENCE_END
+        else breaks.finditer(text, start, end)
+    )
+    for match in matches:
         piece_end = match.end() if keep_marks and match.group().strip() else match.start()
         span = _trimmed(text, cursor, piece_end)
         if span:

@@ -18,7 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,13 @@ from detector.errors import ModelBundleError
 from detector.lexicons import load_lexicon
 from detector.model import read_bundle_metadata, sha256_file
 from detector.settings import get_settings
-from detector.text import detect_language, normalize_for_matching
+from detector.text import (
+    bmp_codes,
+    detect_language,
+    normalize_for_matching,
+    run_hashes,
+    word_character_runs,
+)
 
 TOPICS: tuple[str, ...] = ("sport", "economy", "politics", "culture", "technology", "health")
 """The topics, in the order of every probability vector."""
@@ -51,6 +58,8 @@ KEYWORD_SMOOTHING = 1.0
 # ends at word boundaries), and the regex engine skips faster to a pattern opening with \w.
 _TOKEN = re.compile(r"\w\w+")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_VECTORISED_MIN_CHARS = 300
+"""From this length on, tokens are looked up on the code points (see token_ids_of_text)."""
 
 
 def topic_ngrams(normalized_text: str) -> list[str]:
@@ -61,6 +70,18 @@ def topic_ngrams(normalized_text: str) -> list[str]:
     """
     tokens = _TOKEN.findall(normalized_text)
     return tokens + list(map(" ".join, zip(tokens, tokens[1:], strict=False)))
+
+
+def _search_sorted(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Return ``np.searchsorted(table, keys)``, searching the keys in sorted order.
+
+    Sorted keys walk the table from left to right (each search starts where the last one
+    ended), which reads a large table far more cache-friendly than random keys.
+    """
+    order = np.argsort(keys)
+    found = np.empty(len(keys), dtype=np.intp)
+    found[order] = np.searchsorted(table, keys[order])
+    return found
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -82,11 +103,33 @@ class KeywordPrior:
             if not normalized or normalized.count(" ") > 1:
                 raise ValueError(f"topic keyword {keyword!r} must be one or two words")
             self._topic_of[normalized] = TOPICS.index(topic)
+        # Only a bigram that opens with the first word of a two-word keyword can match one.
+        self._pair_openers = frozenset(key.split(" ")[0] for key in self._topic_of if " " in key)
 
     def probabilities(self, grams: list[str]) -> np.ndarray:
         """Return smoothed keyword-hit shares per topic for the n-grams of one text."""
+        return self._shares(
+            [topic for topic in map(self._topic_of.get, grams) if topic is not None]
+        )
+
+    def probabilities_of_tokens(self, tokens: list[str]) -> np.ndarray:
+        """Return :meth:`probabilities` of :func:`topic_ngrams` of the text whose words these are.
+
+        Bigrams are joined only where the first word opens a two-word keyword.
+        """
+        topic_of = self._topic_of
+        found = [topic for topic in map(topic_of.get, tokens) if topic is not None]
+        openers = map(self._pair_openers.__contains__, tokens)
+        for position in compress(range(len(tokens) - 1), openers):
+            topic = topic_of.get(f"{tokens[position]} {tokens[position + 1]}")
+            if topic is not None:
+                found.append(topic)
+        return self._shares(found)
+
+    @staticmethod
+    def _shares(found: list[int]) -> np.ndarray:
+        """Return the smoothed shares of the topics of the keyword hits ``found``."""
         hits = np.full(len(TOPICS), KEYWORD_SMOOTHING)
-        found = [topic for topic in map(self._topic_of.get, grams) if topic is not None]
         for topic, count in Counter(found).items():
             hits[topic] += count
         return hits / hits.sum()
@@ -109,15 +152,121 @@ class _LinearModel:
         columns = [column for column in map(self.vocabulary.get, grams) if column is not None]
         return self._probabilities_of_columns(columns)
 
+    @cached_property
+    def _token_tables(self) -> tuple[dict[str, int], np.ndarray, np.ndarray, np.ndarray]:
+        """Return word ids, each id's single-word column (-1: none), and the two-word terms.
+
+        The two-word terms are ``first id * len(ids) + second id`` keys, sorted, with their
+        columns. A term that is not two words joined by one space is left out: no pair of
+        tokens (runs of word characters) joined by a space can equal it.
+        """
+        ids: dict[str, int] = {}
+        for term in self.word_columns:
+            ids.setdefault(term, len(ids))
+        pairs: list[tuple[int, int, int]] = []
+        for term, column in self.pair_columns.items():
+            first, _, second = term.partition(" ")
+            if not first or not second or " " in second:
+                continue
+            first_id = ids.setdefault(first, len(ids))
+            pairs.append((first_id, ids.setdefault(second, len(ids)), column))
+        single = np.full(len(ids), -1, dtype=np.int64)
+        for term, column in self.word_columns.items():
+            single[ids[term]] = column
+        keys = np.array([first * len(ids) + second for first, second, _ in pairs], dtype=np.int64)
+        columns = np.array([column for _, _, column in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        return ids, single, keys[order], columns[order]
+
+    @cached_property
+    def _word_hash_table(self) -> tuple[np.ndarray, ...] | None:
+        """Return the words of :attr:`_token_tables` for look-up by hash.
+
+        The sorted hashes (:func:`~detector.text.run_hashes` of the words' code points) with
+        their word ids, and the words' code points (all in one array, with each id's start
+        and length) to check a match. ``None`` when two words share a hash. Words beyond the
+        BMP are left out: no token of BMP text can equal them.
+        """
+        words = list(self._token_tables[0])  # in id order
+        encoded = [word.encode("utf-32-le") for word in words]
+        lengths = np.array([len(data) // 4 for data in encoded], dtype=np.int64)
+        codes = np.frombuffer(b"".join(encoded), dtype=np.uint32)
+        starts = np.cumsum(lengths) - lengths
+        beyond = np.zeros(len(words), dtype=bool)
+        if codes.size and int(codes.max()) > 0xFFFF:
+            beyond = np.array([any(ord(char) > 0xFFFF for char in word) for word in words])
+        ids = np.flatnonzero(~beyond & (lengths > 0))
+        hashes = run_hashes(codes, starts[ids], starts[ids] + lengths[ids])
+        order = np.argsort(hashes, kind="stable")
+        hashes, ids = hashes[order], ids[order]
+        if np.any(hashes[1:] == hashes[:-1]):
+            return None
+        return hashes, ids, codes, starts, lengths
+
+    def token_ids_of_text(self, text: str) -> np.ndarray | None:
+        """Return the word id of each :data:`_TOKEN` token of ``text`` (-1: no such word).
+
+        Found on the code points: the tokens are the runs of word characters of two or more,
+        looked up by hash and checked character by character. ``None`` for short text (a
+        regular expression and a dictionary are faster there) or text beyond the BMP.
+        """
+        table = self._word_hash_table
+        codes = bmp_codes(text) if len(text) >= _VECTORISED_MIN_CHARS else None
+        if table is None or codes is None:
+            return None
+        sorted_hashes, sorted_ids, word_codes, word_starts, word_lengths = table
+        starts, ends = word_character_runs(codes)
+        long_enough = ends - starts >= 2
+        starts, ends = starts[long_enough], ends[long_enough]
+        hashes = run_hashes(codes, starts, ends)
+        at = np.minimum(_search_sorted(sorted_hashes, hashes), max(len(sorted_hashes) - 1, 0))
+        ids = np.full(len(hashes), -1, dtype=np.int64)
+        if not len(sorted_hashes):
+            return ids
+        found = sorted_hashes[at] == hashes
+        ids[found] = sorted_ids[at[found]]
+        # A hash may be shared by a token that is no word: compare the characters.
+        hit = np.flatnonzero(found)
+        lengths = ends[hit] - starts[hit]
+        same_length = word_lengths[ids[hit]] == lengths
+        ids[hit[~same_length]] = -1
+        hit, lengths = hit[same_length], lengths[same_length]
+        if hit.size:
+            owner = np.repeat(np.arange(len(hit)), lengths)
+            within = np.arange(int(lengths.sum())) - np.repeat(
+                np.cumsum(lengths) - lengths, lengths
+            )
+            text_chars = codes[np.repeat(starts[hit], lengths) + within]
+            word_chars = word_codes[np.repeat(word_starts[ids[hit]], lengths) + within]
+            differs = np.zeros(len(hit), dtype=bool)
+            differs[owner[text_chars != word_chars]] = True
+            ids[hit[differs]] = -1
+        return ids
+
     def probabilities_of_tokens(self, tokens: list[str]) -> np.ndarray:
-        """Return what :meth:`probabilities` gives for the :func:`topic_ngrams` of ``tokens``."""
-        columns = [column for column in map(self.word_columns.get, tokens) if column is not None]
-        bigrams = map(" ".join, zip(tokens, tokens[1:], strict=False))
-        columns += [column for column in map(self.pair_columns.get, bigrams) if column is not None]
+        """Return what :meth:`probabilities` gives for the :func:`topic_ngrams` of ``tokens``.
+
+        Tokens are looked up once as word ids; the bigrams are then found as pairs of ids
+        (the order of the columns does not matter: they are counted).
+        """
+        ids_of = self._token_tables[0]
+        ids = np.fromiter(map(ids_of.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        return self.probabilities_of_ids(ids)
+
+    def probabilities_of_ids(self, ids: np.ndarray) -> np.ndarray:
+        """Return :meth:`probabilities_of_tokens` for the tokens' word ids (-1: no word)."""
+        ids_of, single, pair_keys, pair_columns = self._token_tables
+        words = single[ids[ids >= 0]]
+        first, second = ids[:-1], ids[1:]
+        known = (first >= 0) & (second >= 0)
+        keys = first[known] * len(ids_of) + second[known]
+        found = np.minimum(_search_sorted(pair_keys, keys), max(len(pair_keys) - 1, 0))
+        hits = found[pair_keys[found] == keys] if len(pair_keys) else found[:0]
+        columns = np.concatenate((words[words >= 0], pair_columns[hits]))
         return self._probabilities_of_columns(columns)
 
-    def _probabilities_of_columns(self, columns: list[int]) -> np.ndarray:
-        if not columns:
+    def _probabilities_of_columns(self, columns: list[int] | np.ndarray) -> np.ndarray:
+        if len(columns) == 0:
             return _softmax(self.intercept.astype(np.float64))
         unique, counts = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
         values = (1.0 + np.log(counts)) * self.idf[unique]
@@ -207,6 +356,7 @@ class TopicClassifier:
     ) -> None:
         """Wrap a loaded model; use :meth:`load` to read a bundle."""
         self._model = model
+        model._word_hash_table  # noqa: B018 - built now rather than on the first article
         self._keyword_prior = keyword_prior
         self.metadata = dict(metadata)
         self.path = path
@@ -252,7 +402,10 @@ class TopicClassifier:
             if language == "und":
                 language = "ar" if _ARABIC_LETTER.search(text) else "en"
         if language == "en":
-            return self._keyword_prior.probabilities(topic_ngrams(text))
+            return self._keyword_prior.probabilities_of_tokens(_TOKEN.findall(text))
+        ids = self._model.token_ids_of_text(text)
+        if ids is not None:
+            return self._model.probabilities_of_ids(ids)
         return self._model.probabilities_of_tokens(_TOKEN.findall(text))
 
     def predict_proba(self, text: str, language: str | None = None) -> dict[str, float]:

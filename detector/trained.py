@@ -49,6 +49,26 @@ def model_text(doc: Document) -> str:
     return f"{doc.title}\n{doc.content_text}" if doc.title else doc.content_text
 
 
+def normalized_model_text(doc: Document) -> str:
+    """Return ``normalize_for_matching(model_text(doc))`` from the document's cached pieces."""
+    return doc.normalized_title_and_content
+
+
+def _word_hashes(tokens: list[str]) -> np.ndarray:
+    """Return the CRC-32 of each token's UTF-8 bytes, as ``uint64``."""
+    return np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens))
+
+
+def _mix_in_place(values: np.ndarray) -> np.ndarray:
+    """Apply :func:`_mix` to ``uint64`` ``values`` in place (no temporary arrays); return them."""
+    values ^= values >> np.uint64(30)
+    values *= _MIX_1
+    values ^= values >> np.uint64(27)
+    values *= _MIX_2
+    values ^= values >> np.uint64(31)
+    return values
+
+
 def _mix(values: np.ndarray) -> np.ndarray:
     """Scramble 64-bit hashes (splitmix64 finaliser) so low bits are well spread."""
     values = values ^ (values >> np.uint64(30))
@@ -81,11 +101,22 @@ class TextHasher:
 
     def bucket_counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the sorted bucket indices of ``text``'s n-grams and their counts."""
-        prepared = self.prepare(text)
+        return self.prepared_bucket_counts(self.prepare(text))
+
+    def prepared_bucket_counts(
+        self, prepared: str, tokens: list[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return :meth:`bucket_counts` of text already passed through :meth:`prepare`.
+
+        ``tokens``: the runs of word characters of ``prepared`` when the caller has them.
+        """
         mask = np.uint64((1 << self.n_bits) - 1)
-        pieces: list[np.ndarray] = []
+        # The n-gram hashes before mixing: mixed and masked together in one pass at the end.
+        unmixed: list[np.ndarray] = []
         codes = np.frombuffer(prepared.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         low, high = self.char_ngrams
+        short = _short_ngram_counts(codes, low, high, mask) if self.n_bits <= 32 else None
+        counted = short[0] if short is not None else ()
         rolling = np.zeros(len(codes), dtype=np.uint64)
         with np.errstate(over="ignore"):
             for size in range(1, high + 1):
@@ -93,26 +124,113 @@ class TextHasher:
                 if length <= 0:
                     break
                 rolling = rolling[:length] * _GOLDEN + codes[size - 1 : size - 1 + length]
-                if size >= low:
-                    pieces.append(_mix(rolling + np.uint64(size)) & mask)
-            tokens = _TOKEN.findall(prepared)
+                if size >= low and size not in counted:
+                    unmixed.append(rolling + np.uint64(size))
+            if tokens is None:
+                tokens = _TOKEN.findall(prepared)
             if tokens and self.word_ngrams >= 1:
-                word_hashes = np.fromiter(
-                    (zlib.crc32(token.encode("utf-8")) for token in tokens),
-                    dtype=np.uint64,
-                    count=len(tokens),
-                )
+                word_hashes = _word_hashes(tokens)
                 chained = word_hashes
                 for size in range(1, self.word_ngrams + 1):
                     if size > 1:
                         chained = chained[:-1] * _GOLDEN + word_hashes[size - 1 :]
                     if len(chained) == 0:
                         break
-                    pieces.append(_mix(chained ^ (_WORD_SALT * np.uint64(size))) & mask)
-        if not pieces:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        buckets, counts = np.unique(np.concatenate(pieces), return_counts=True)
+                    unmixed.append(chained ^ (_WORD_SALT * np.uint64(size)))
+            if not unmixed and not counted:
+                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+            mixed = _mix_in_place(np.concatenate(unmixed or [np.zeros(0, dtype=np.uint64)]))
+            mixed &= mask
+        # Bucket numbers below 2**32 sort as uint32: the same order, half the bytes.
+        values = mixed.astype(np.uint32) if self.n_bits <= 32 else mixed
+        buckets, counts = _sorted_counts(values)
+        if short is not None:
+            buckets, counts = _merged_counts(buckets, counts, short[1], short[2])
         return buckets.astype(np.int64), counts.astype(np.float64)
+
+
+_COUNTED_MAX_PAIRS = 1 << 22
+"""Most distinct code point pairs a text may have for its 2-grams to be counted by pairs."""
+
+
+def _short_ngram_counts(
+    codes: np.ndarray, low: int, high: int, mask: np.uint64
+) -> tuple[tuple[int, ...], np.ndarray, np.ndarray] | None:
+    """Count the 1- and 2-character n-grams per distinct code point (pair of code points).
+
+    A text has few distinct characters, so those n-grams repeat a lot: counting them this
+    way gives the buckets and counts that sorting them all would. A 1-gram's bucket is
+    ``mix(c + 1) & mask``, a 2-gram's ``mix(c1 * GOLDEN + c2 + 2) & mask``, as in
+    :meth:`TextHasher.prepared_bucket_counts`.
+
+    Returns the sizes counted, and their sorted unique ``uint32`` buckets with the counts;
+    ``None`` when none is counted (text beyond the BMP, or too many distinct pairs).
+    """
+    sizes = tuple(size for size in (1, 2) if low <= size <= high and size <= len(codes))
+    if not sizes or int(codes.max()) > 0xFFFF:
+        return None
+    positions = codes.astype(np.intp)
+    per_code = np.bincount(positions)
+    present = np.flatnonzero(per_code)
+    distinct = len(present)
+    if distinct * distinct > _COUNTED_MAX_PAIRS:
+        sizes = tuple(size for size in sizes if size != 2)
+        if not sizes:
+            return None
+    values: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    with np.errstate(over="ignore"):
+        if 1 in sizes:
+            values.append(_mix(present.astype(np.uint64) + np.uint64(1)) & mask)
+            counts.append(per_code[present])
+        if 2 in sizes:
+            ranks = (np.cumsum(per_code > 0) - 1)[positions]
+            per_pair = np.bincount(ranks[:-1] * distinct + ranks[1:])
+            pairs = np.flatnonzero(per_pair)
+            firsts = present[pairs // distinct].astype(np.uint64)
+            seconds = present[pairs % distinct].astype(np.uint64)
+            values.append(_mix(firsts * _GOLDEN + seconds + np.uint64(2)) & mask)
+            counts.append(per_pair[pairs])
+    all_values = np.concatenate(values).astype(np.uint32)
+    all_counts = np.concatenate(counts).astype(np.int64)
+    order = np.argsort(all_values, kind="stable")
+    all_values, all_counts = all_values[order], all_counts[order]
+    starts = _run_starts(all_values)
+    return sizes, all_values[starts], np.add.reduceat(all_counts, starts)
+
+
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Return where each run of equal values starts in a sorted, non-empty array."""
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return np.flatnonzero(first)
+
+
+def _sorted_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``np.unique(values, return_counts=True)``, sorting ``values`` in place."""
+    if not len(values):
+        return values, np.zeros(0, dtype=np.int64)
+    values.sort()
+    starts = _run_starts(values)
+    return values[starts], np.diff(starts, append=len(values))
+
+
+def _merged_counts(
+    buckets: np.ndarray, counts: np.ndarray, more_buckets: np.ndarray, more_counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Merge two sorted, unique bucket arrays with their counts (counts of shared ones add)."""
+    at = np.searchsorted(buckets, more_buckets)
+    shared = np.zeros(len(more_buckets), dtype=bool)
+    inside = at < len(buckets)
+    shared[inside] = buckets[at[inside]] == more_buckets[inside]
+    counts = counts.astype(np.int64)
+    counts[at[shared]] += more_counts[shared]
+    new = ~shared
+    return (
+        np.insert(buckets, at[new], more_buckets[new]),
+        np.insert(counts, at[new], more_counts[new]),
+    )
 
 
 @dataclass
@@ -129,7 +247,19 @@ class TextVectorizer:
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the non-zero bucket indices and weights of one text."""
-        buckets, counts = self.hasher.bucket_counts(text)
+        return self._weighted(*self.hasher.bucket_counts(text))
+
+    def document_vector(self, doc: Document) -> tuple[np.ndarray, np.ndarray]:
+        """Return :meth:`vector` of ``model_text(doc)``, reusing the document's normalised text."""
+        if not self.hasher.strip_diacritics:
+            return self.vector(model_text(doc))
+        prepared = doc.normalized_title_and_content
+        # Without "_" the runs of word characters are the document's runs of letters and
+        # digits, found once for every signal.
+        tokens = None if "_" in prepared else doc.title_and_content_words
+        return self._weighted(*self.hasher.prepared_bucket_counts(prepared, tokens))
+
+    def _weighted(self, buckets: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         weights = 1.0 + np.log(counts)
         if self.idf is not None:
             weights = weights * self.idf[buckets]
@@ -252,6 +382,10 @@ def _shown_value(name: str, value: float) -> float:
     return value
 
 
+_PACKED = "_text_weight_rows"
+"""Attribute of a :class:`TrainedModel` holding its heads' packed text weights and views."""
+
+
 class TrainedModel:
     """A trained, calibrated reliability model (the object a bundle's ``model.joblib`` holds)."""
 
@@ -273,6 +407,50 @@ class TrainedModel:
         self.heads = tuple(heads)
         self.combiner = combiner
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the packed text weights (rebuilt on first use)."""
+        state = dict(self.__dict__)
+        state.pop(_PACKED, None)
+        return state
+
+    def _packed_text_weights(self) -> np.ndarray | None:
+        """Return every head's text weights side by side, one row per bucket.
+
+        A text scores against all heads with one gather of rows instead of one per head
+        (the weights of a bucket share a cache line). Built on first use; each head's
+        ``text_weights`` then becomes a view of its column, so the weights stay stored once.
+        ``None`` when the heads' weights do not have one shape and type.
+        """
+        packed = self.__dict__.get(_PACKED)
+        if packed is not None and all(
+            head.text_weights is view for head, view in zip(self.heads, packed[1], strict=True)
+        ):
+            result: np.ndarray = packed[0]
+            return result
+        weights = [head.text_weights for head in self.heads]
+        if not weights or any(
+            array.ndim != 1 or array.dtype != weights[0].dtype or array.shape != weights[0].shape
+            for array in weights
+        ):
+            return None
+        table = np.stack(weights, axis=1)
+        views = tuple(table[:, column] for column in range(len(weights)))
+        for head, view in zip(self.heads, views, strict=True):
+            head.text_weights = view
+        self.__dict__[_PACKED] = (table, views)
+        return table
+
+    def _text_scores(self, buckets: np.ndarray, weights: np.ndarray) -> list[float]:
+        """Return each head's :meth:`TextHead.text_score` of one vector."""
+        table = self._packed_text_weights()
+        if table is None:
+            return [head.text_score(buckets, weights) for head in self.heads]
+        rows = np.take(table, buckets, axis=0)
+        return [
+            head.text_bias + float(np.dot(np.ascontiguousarray(rows[:, column]), weights))
+            for column, head in enumerate(self.heads)
+        ]
+
     def _head(self, name: str) -> TextHead:
         for head in self.heads:
             if head.name == name:
@@ -289,12 +467,21 @@ class TrainedModel:
     def _layer_inputs(
         self, layer: LogisticLayer, features: np.ndarray, extra: Mapping[str, np.ndarray]
     ) -> np.ndarray:
+        # The columns np.column_stack would stack: an extra input where there is one, else
+        # the feature; filled in place (most are features, taken in one step).
         position = {name: index for index, name in enumerate(self.feature_names)}
-        columns = [
-            extra[name] if name in extra else features[:, position[name]]
-            for name in layer.input_names
+        from_extra = [
+            (column, extra[name]) for column, name in enumerate(layer.input_names) if name in extra
         ]
-        return np.column_stack(columns) if columns else np.zeros((features.shape[0], 0))
+        dtype = np.result_type(features, *(values for _, values in from_extra))
+        stacked = np.empty((features.shape[0], len(layer.input_names)), dtype=dtype)
+        targets = [column for column, name in enumerate(layer.input_names) if name not in extra]
+        if targets:
+            sources = [position[layer.input_names[column]] for column in targets]
+            stacked[:, targets] = features[:, sources]
+        for column, values in from_extra:
+            stacked[:, column] = values
+        return stacked
 
     def score_arrays(
         self, features: np.ndarray, text_matrix: sparse.csr_matrix, is_arabic: np.ndarray
@@ -322,12 +509,13 @@ class TrainedModel:
     def predict(self, features: Mapping[str, float], doc: Document) -> Prediction:
         """Score one document; contributions explain the reliability logit."""
         row = np.array([[float(features.get(name, 0.0)) for name in self.feature_names]])
-        buckets, weights = self.vectorizer.vector(model_text(doc))
+        buckets, weights = self.vectorizer.document_vector(doc)
         extra: dict[str, np.ndarray] = {
             LANGUAGE_INPUT: np.array([1.0 if doc.language == "ar" else 0.0])
         }
-        for head in self.heads:
-            extra[head.text_input] = np.array([head.text_score(buckets, weights)])
+        text_scores = self._text_scores(buckets, weights)
+        for head, text_score in zip(self.heads, text_scores, strict=True):
+            extra[head.text_input] = np.array([text_score])
             extra[head.english_text_input] = extra[head.text_input] * (1.0 - extra[LANGUAGE_INPUT])
             extra[head.name] = head.layer.logits(self._layer_inputs(head.layer, row, extra))
         inputs = self._layer_inputs(self.combiner, row, extra)[0]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
@@ -809,7 +809,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
         block_start = bisect_left(index, block.start)
         block_end = bisect_left(index, block.end)
         text = normalized.text[block_start:block_end]
-        tokens = _block_tokens(text, doc.normalized_words, block_start)
+        tokens = _block_tokens(text, doc.normalized_words, block_start, _cue_table())
         cues = _find_cues(text, tokens, lexicons)
         if not cues:
             continue
@@ -864,17 +864,22 @@ def find_attributions(doc: Document) -> list[Attribution]:
     return found
 
 
-def _block_tokens(text: str, words: WordSpans, block_start: int) -> list[Token]:
+def _block_tokens(
+    text: str, words: WordSpans, block_start: int, openers: Container[str] | None = None
+) -> list[Token]:
     """Return the tokens of a block's normalised ``text``, which starts at ``block_start``.
 
     These are the document's words inside the block, shifted to block offsets. A block with
     a word joined by an apostrophe or hyphen is tokenised again, since _WORD keeps such a
-    word in one token.
+    word in one token. With ``openers``, a block where no token is one of them gives no
+    tokens (no cue can start in it).
     """
     if _JOINED_RUNS.search(text):
         return [(match.start(), match.end(), match.group()) for match in _WORD.finditer(text)]
     first = bisect_left(words.starts, block_start)
     last = bisect_left(words.starts, block_start + len(text), first)
+    if openers is not None and not any(map(openers.__contains__, words.words[first:last])):
+        return []
     return list(
         zip(
             map(sub, words.starts[first:last], repeat(block_start)),

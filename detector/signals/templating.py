@@ -19,7 +19,7 @@ from itertools import accumulate, compress
 
 import numpy as np
 
-from detector.article import Block, Document, word_spans
+from detector.article import Block, Document, WordSpans, word_spans
 from detector.lexicons import load_lexicon
 from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
 from detector.text import NormalizedText, normalize_for_matching
@@ -176,16 +176,21 @@ class PhraseMatcher:
         hits = compress(range(len(words)), map(self._openers.__contains__, words))
         matches: list[PhraseMatch] = []
         next_free = 0
+        last = len(words) - 1
         for position in hits:
             if position < next_free:
                 continue
             word = words[position]
+            # An entry matches only with a one-word phrase or a phrase whose second word
+            # follows (what _match_at checks first): skip the call otherwise.
+            following = words[position + 1] if position < last else None
             found = None
-            if word in index:
-                found = self._match_at(tokens, position, index[word])
+            entry = index.get(word)
+            if entry is not None and (entry.single or following in entry.by_second):
+                found = self._match_at(tokens, position, entry)
             if found is None and len(word) > 2 and word[0] in _ARABIC_PROCLITICS:
                 entry = index.get(word[1:])
-                if entry is not None:
+                if entry is not None and (entry.single or following in entry.by_second):
                     found = self._match_at(tokens, position, entry)
             if found is not None:
                 matches.append(found[0])
@@ -324,8 +329,17 @@ class _WordSequence:
         ids = self.ids.astype(np.uint64)
         for offset in range(size):
             hashes = hashes * _NGRAM_HASH_BASE + ids[offset : offset + count]
-        _, inverse, occurrences = np.unique(hashes, return_inverse=True, return_counts=True)
-        stops = np.flatnonzero(occurrences[inverse] > 1).tolist()
+        # The positions whose hash occurs more than once: in sorted order, those equal to a
+        # neighbour (what np.unique's counts, read back through its inverse, would say).
+        order = np.argsort(hashes)
+        ordered = hashes[order]
+        equal = ordered[1:] == ordered[:-1]
+        repeated_in_order = np.zeros(count, dtype=bool)
+        repeated_in_order[1:] |= equal
+        repeated_in_order[:-1] |= equal
+        repeated = np.empty(count, dtype=bool)
+        repeated[order] = repeated_in_order
+        stops = np.flatnonzero(repeated).tolist()
         total_chars = self.prefix_chars[-1]
         if not stops or total_chars == 0:
             return 0.0
@@ -706,7 +720,7 @@ class TemplatingSignal(Signal):
         evidence: list[Evidence] = []
         ranked = sorted(matches, key=lambda item: item.similarity, reverse=True)
         for match in ranked[:MAX_EVIDENCE_PER_KIND]:
-            span = locate_passage(doc.normalized, match.shared_passage)
+            span = locate_passage(doc.normalized, match.shared_passage, doc.normalized_words)
             if span is None:
                 continue
             start, end = span
@@ -765,12 +779,15 @@ class TemplatingSignal(Signal):
         return 1.0 - clean
 
 
-def locate_passage(normalized: NormalizedText, passage: str) -> tuple[int, int] | None:
+def locate_passage(
+    normalized: NormalizedText, passage: str, words: WordSpans | None = None
+) -> tuple[int, int] | None:
     """Find ``passage`` in the normalised body; return original ``(start, end)`` or ``None``.
 
     Words are matched in order with any non-word characters between them, so spacing,
     punctuation and diacritics may differ. A passage not found whole is searched again by
-    its first :data:`PASSAGE_PREFIX_WORDS` words.
+    its first :data:`PASSAGE_PREFIX_WORDS` words. ``words`` are the words of
+    ``normalized.text`` (``Document.normalized_words``), split again when not given.
     """
     passage_words = tokenize(normalize_for_matching(passage)).words
     if not passage_words:
@@ -778,11 +795,35 @@ def locate_passage(normalized: NormalizedText, passage: str) -> tuple[int, int] 
     attempts = [passage_words]
     if len(passage_words) > PASSAGE_PREFIX_WORDS:
         attempts.append(passage_words[:PASSAGE_PREFIX_WORDS])
-    for words in attempts:
-        pattern = re.compile(
-            r"(?<!\w)" + r"\W+".join(re.escape(word) for word in words) + r"(?!\w)"
-        )
-        match = pattern.search(normalized.text)
-        if match:
-            return normalized.span(match.start(), match.end())
+    text = normalized.text
+    if "_" in text:
+        # "_" is a word character of the regex below but splits words: search as it does.
+        for attempt in attempts:
+            pattern = re.compile(
+                r"(?<!\w)" + r"\W+".join(re.escape(word) for word in attempt) + r"(?!\w)"
+            )
+            match = pattern.search(text)
+            if match:
+                return normalized.span(match.start(), match.end())
+        return None
+    # Without "_", the runs of word characters are exactly the words, so the passage is a
+    # run of consecutive words (the first such run is where the search would find it).
+    spans = word_spans(text) if words is None else words
+    for attempt in attempts:
+        position = _find_run(spans.words, attempt)
+        if position is not None:
+            return normalized.span(spans.starts[position], spans.ends[position + len(attempt) - 1])
     return None
+
+
+def _find_run(words: list[str], wanted: list[str]) -> int | None:
+    """Return the first index where ``wanted`` occurs as consecutive items of ``words``."""
+    first, size = wanted[0], len(wanted)
+    position = -1
+    while True:
+        try:
+            position = words.index(first, position + 1)
+        except ValueError:
+            return None
+        if words[position : position + size] == wanted:
+            return position

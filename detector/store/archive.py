@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -40,6 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
 
 from detector.article import ArticleInput
 from detector.errors import InvalidArticleError
@@ -286,6 +288,48 @@ class _AuthorBatch:
             counters = self.topics.setdefault(topic, [0, 0.0])
             counters[0] += 1
             counters[1] += float(record.topic_probabilities[topic])
+
+
+@lru_cache(maxsize=1)
+def _author_queries() -> tuple[Select[Any], Select[Any]]:
+    """Return the queries of :meth:`ArticleStore.author_profile`, built once.
+
+    The profile: the author row once per topic row (or once, with no topics), for the
+    ``author_key`` parameter; the excluded article: its topic and publication time, when it
+    is ``article_id`` and filed under ``author_key``.
+    """
+    authors, author_topics = schema.authors, schema.author_topics
+    articles, links = schema.articles, schema.article_authors
+    profile = (
+        select(
+            authors,
+            author_topics.c.topic,
+            author_topics.c.article_count.label("topic_article_count"),
+            author_topics.c.probability_sum,
+        )
+        .join(author_topics, author_topics.c.author_key == authors.c.key, isouter=True)
+        .where(authors.c.key == bindparam("author_key"))
+    )
+    excluded = (
+        select(articles.c.topic, articles.c.topic_probabilities, articles.c.published_at)
+        .join(links, links.c.article_id == articles.c.id)
+        .where(
+            and_(
+                articles.c.id == bindparam("article_id"),
+                links.c.author_key == bindparam("author_key"),
+            )
+        )
+    )
+    return profile, excluded
+
+
+@lru_cache(maxsize=1)
+def _bodies_query() -> Select[Any]:
+    """Return the query of the bodies of the articles whose ids are the ``ids`` parameter."""
+    articles = schema.articles
+    return select(articles.c.id, articles.c.body).where(
+        articles.c.id.in_(bindparam("ids", expanding=True))
+    )
 
 
 def _earlier(current: ColumnElement[Any], new: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -613,31 +657,15 @@ class ArticleStore:
         name = primary_author(author)
         if name is None:
             return None
-        authors, author_topics = schema.authors, schema.author_topics
-        articles, links = schema.articles, schema.article_authors
-        # One round trip: the author row once per topic row (or once, with no topics).
-        query = (
-            select(
-                authors,
-                author_topics.c.topic,
-                author_topics.c.article_count.label("topic_article_count"),
-                author_topics.c.probability_sum,
-            )
-            .join(author_topics, author_topics.c.author_key == authors.c.key, isouter=True)
-            .where(authors.c.key == name.key)
-        )
+        profile_query, excluded_query = _author_queries()
         with self.engine.connect() as connection:
-            rows = connection.execute(query).all()
+            rows = connection.execute(profile_query, {"author_key": name.key}).all()
             if not rows:
                 return None
             excluded = None
             if exclude_id is not None:
                 excluded = connection.execute(
-                    select(
-                        articles.c.topic, articles.c.topic_probabilities, articles.c.published_at
-                    )
-                    .join(links, links.c.article_id == articles.c.id)
-                    .where(and_(articles.c.id == exclude_id, links.c.author_key == name.key))
+                    excluded_query, {"article_id": exclude_id, "author_key": name.key}
                 ).first()
         row = rows[0]
         article_count = int(row.article_count)
@@ -814,11 +842,8 @@ class ArticleStore:
     def _bodies(self, article_ids: Sequence[str]) -> dict[str, str]:
         if not article_ids:
             return {}
-        articles = schema.articles
         with self.engine.connect() as connection:
-            rows = connection.execute(
-                select(articles.c.id, articles.c.body).where(articles.c.id.in_(list(article_ids)))
-            )
+            rows = connection.execute(_bodies_query(), {"ids": list(article_ids)})
             return {row.id: row.body for row in rows}
 
     # -- topics ----------------------------------------------------------------------------

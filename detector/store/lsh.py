@@ -34,7 +34,7 @@ from datasketch import MinHashLSH
 from datasketch.minhash import _fmix
 
 from detector import minhash
-from detector.text import normalize_for_matching, normalize_with_offsets
+from detector.text import folded_text, letter_digit_words, normalize_for_matching
 
 BANDS = 32
 """Bands of the LSH index."""
@@ -70,18 +70,19 @@ if BANDS * ROWS > minhash.NUM_PERM or BANDS > 64:  # pragma: no cover - configur
 def matching_text(text: str) -> str:
     """Return ``normalize_for_matching(text)``, computed through the code-point table path.
 
-    NFKC first (a no-op for most text), then :func:`~detector.text.normalize_with_offsets`,
-    whose table look-up unifies letter forms, drops diacritics and lower-cases in one pass.
+    NFKC first (a no-op for most text), then the code-point table of
+    :func:`~detector.text.normalize_with_offsets`, which unifies letter forms, drops
+    diacritics and lower-cases in one pass.
     """
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    return normalize_with_offsets(text).text
+    return folded_text(text)
 
 
 def matching_words(text: str) -> list[str]:
     """Return the words of ``text`` as :func:`detector.minhash.normalized_words` does."""
     # Normalised text has no diacritics left, so letters and digits are the whole word class.
-    return _WORD.findall(matching_text(text))
+    return letter_digit_words(matching_text(text))
 
 
 def shingle_set(tokens: Sequence[str], k: int = minhash.SHINGLE_WORDS) -> set[str]:
@@ -91,7 +92,7 @@ def shingle_set(tokens: Sequence[str], k: int = minhash.SHINGLE_WORDS) -> set[st
     if len(tokens) < k:
         return {" ".join(tokens)}
     columns = [tokens[offset : len(tokens) - k + 1 + offset] for offset in range(k)]
-    return {" ".join(gram) for gram in zip(*columns, strict=True)}
+    return set(map(" ".join, zip(*columns, strict=True)))
 
 
 def empty_signature() -> np.ndarray:
@@ -106,7 +107,8 @@ def signature_values(shingles: Iterable[str]) -> np.ndarray:
     ``sha1_hash32``), mixed once with the MurmurHash3 finalizer and permuted with the shared
     ``a * h + b`` parameters, all as arrays.
     """
-    digest = b"".join([hashlib.sha1(item.encode("utf-8")).digest()[:4] for item in shingles])
+    sha1 = hashlib.sha1
+    digest = b"".join([sha1(item.encode()).digest()[:4] for item in shingles])
     if not digest:
         return empty_signature()
     hashed = _fmix(np.frombuffer(digest, dtype="<u4").astype(np.uint32), 32)
@@ -138,7 +140,7 @@ def fingerprint(text: str, k: int = minhash.SHINGLE_WORDS) -> Fingerprint:
 
 def fingerprint_of_normalized(normalized: str, k: int = minhash.SHINGLE_WORDS) -> Fingerprint:
     """Return the fingerprint of text already passed through :func:`matching_text`."""
-    tokens = _WORD.findall(normalized)
+    tokens = letter_digit_words(normalized)
     shingles = shingle_set(tokens, k)
     return Fingerprint(tokens, shingles, signature_values(shingles))
 
@@ -180,23 +182,27 @@ def shared_passage(query_shingles: set[str], text: str, k: int = minhash.SHINGLE
     punctuation dropped), at most :data:`MAX_PASSAGE_WORDS` words; ``""`` when nothing is
     shared. The templating signal finds it in the scored text word by word.
     """
-    tokens = _WORD.findall(matching_text(text))
+    tokens = letter_digit_words(matching_text(text))
     if not tokens or not query_shingles:
         return ""
     if len(tokens) < k:
         whole = " ".join(tokens)
         return whole if whole in query_shingles else ""
     columns = [tokens[offset : len(tokens) - k + 1 + offset] for offset in range(k)]
-    shared = [" ".join(gram) in query_shingles for gram in zip(*columns, strict=True)]
-    best_start, best_length, run_start = 0, 0, -1
-    for position, hit in enumerate(shared):
-        if not hit:
-            run_start = -1
-            continue
-        if run_start < 0:
-            run_start = position
-        if position - run_start + 1 > best_length:
-            best_start, best_length = run_start, position - run_start + 1
+    shared = list(map(query_shingles.__contains__, map(" ".join, zip(*columns, strict=True))))
+    # The first of the longest runs of shared shingles.
+    best_start, best_length, position = 0, 0, 0
+    while True:
+        try:
+            run_start = shared.index(True, position)
+        except ValueError:
+            break
+        try:
+            position = shared.index(False, run_start)
+        except ValueError:
+            position = len(shared)
+        if position - run_start > best_length:
+            best_start, best_length = run_start, position - run_start
     if best_length == 0:
         return ""
     end = min(best_start + best_length - 1 + k, best_start + MAX_PASSAGE_WORDS)
