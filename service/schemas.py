@@ -268,7 +268,7 @@ def _evidence(article: dict[str, Any], text: str, reason: str) -> dict[str, Any]
 
 
 _THRESHOLDS = {"unreliable_below": 0.35, "reliable_above": 0.7}
-_MODEL = {"name": "mizan-default", "version": "2026.11.0"}
+_MODEL = {"name": "mizan-default", "version": "2026.11.1"}
 
 ENGLISH_REPORT: dict[str, Any] = {
     "id": "en-1042",

@@ -21,6 +21,7 @@ import asyncio
 import json
 import logging
 import multiprocessing
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -162,6 +163,9 @@ def _load_in_process(settings: Settings, loaded: Any) -> None:
     """Pool initializer: load the engine (and the store's index) once per process."""
     global _PROCESS_ENGINE
     from detector.store import ArticleStore
+
+    # Ctrl-C reaches the whole process group; the server shuts the pool down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     store = ArticleStore.from_settings(settings)
     engine = DetectorEngine.from_settings(settings, memory=store)

@@ -89,6 +89,8 @@ def config_from_args(args: argparse.Namespace, base: TrainConfig | None = None) 
         changes["update_default"] = False
     if getattr(args, "with_feedback", False):
         changes["with_feedback"] = True
+    if getattr(args, "no_memory", False):
+        changes["training_memory"] = False
     if getattr(args, "store", None):
         if not getattr(args, "with_feedback", False):
             raise MizanError("--store names the feedback store; use it with --with-feedback")
@@ -114,6 +116,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--store", metavar="URL", help="store holding the feedback (default: MIZAN_STORE_URL)"
+    )
+    parser.add_argument(
+        "--no-memory",
+        action="store_true",
+        help="compute the author-history and archive features with no store (they stay 0) "
+        "instead of a store of the train split's articles",
     )
     add_common_arguments(parser)
 

@@ -21,6 +21,8 @@ DataFrame with the columns of :data:`COLUMNS`:
   evaluation); for ``en-l2r-newsarticle`` the generator (``"human"``, ``"GPT-4o"``, ...);
   for ``en-llmfake`` ``"<dataset>/<generation>"`` (``"gossipcop/human"``,
   ``"politifact/paraphrase"``, ...); ``None`` elsewhere.
+- ``published_at``: when the article appeared (SaudiNewsNet's crawl time, within a day
+  of publication), ISO 8601; ``None`` where the corpus does not say.
 
 Exact duplicate texts (same task) are dropped after loading: one copy is kept when all
 copies share a label, none when their labels disagree.
@@ -60,7 +62,7 @@ BASE_COLUMNS: tuple[str, ...] = (
 )
 """The common columns every corpus provides."""
 
-COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, "group", "variant")
+COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, "group", "variant", "published_at")
 """All columns of a loaded corpus, in order (see the module docstring)."""
 
 TASKS: frozenset[str] = frozenset({"credibility", "ai_generated", "human_news"})
@@ -160,7 +162,7 @@ def _finish(
 ) -> pd.DataFrame:
     """Build the corpus DataFrame: clean fields, drop empty and duplicate texts, limit rows."""
     frame = pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
-    for column in ("title", "author", "outlet", "group", "variant", "split"):
+    for column in ("title", "author", "outlet", "group", "variant", "split", "published_at"):
         frame[column] = pd.Series(
             [_clean_optional(value) for value in frame[column].tolist()],
             index=frame.index,
@@ -376,6 +378,7 @@ def load_saudinewsnet(corpora_dir: Path | None = None, limit: int | None = None)
                             text=article.get("content"),
                             author=article.get("author"),
                             outlet=article.get("source"),
+                            published_at=article.get("date_extracted"),
                             language="ar",
                             label=0,
                             task="human_news",

@@ -286,7 +286,12 @@ def evaluate(
     stripped = diacritics_stripped(stripped_source)
     stripped = stripped.join(
         extract_features(
-            stripped, engine, cache_dir=config.cache_dir, workers=workers, progress=progress
+            stripped,
+            engine,
+            cache_dir=config.cache_dir,
+            workers=workers,
+            progress=progress,
+            memory=data.memory,
         )
     )
     stripped_scores = score_frame(model, stripped, workers)

@@ -26,6 +26,7 @@ from detector.engine import DetectorEngine
 from detector.errors import MizanError
 from detector.settings import REPO_ROOT
 from detector.trained import model_text
+from training.memory import TrainingMemory
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ PARSED_COLUMN = "parsed"
 """Cached column: 1 when the row parsed into an article, 0 when it holds no article text."""
 _SOURCE_SUFFIXES = (".py", ".txt", ".json", ".csv")
 _CHUNK_ROWS = 200
+_ROW_COLUMNS = ("id", "title", "text", "author", "outlet", "language")
 
 ProgressFactory = Callable[[int, str], Any]
 """Builds a progress bar: ``factory(total, description)`` with ``update(n)`` and ``close()``."""
@@ -81,6 +83,7 @@ def _article_of(row: dict[str, Any]) -> ArticleInput:
         body=row["text"],
         author=_text_or_none(row.get("author")),
         outlet=_text_or_none(row.get("outlet")),
+        published_at=_text_or_none(row.get("published_at")),
         language=language if language in ("ar", "en") else None,
     )
 
@@ -88,9 +91,20 @@ def _article_of(row: dict[str, Any]) -> ArticleInput:
 _WORKER_ENGINE: DetectorEngine | None = None
 
 
-def _init_worker(signal_names: tuple[str, ...]) -> None:
+def _memory_engine(signal_names: tuple[str, ...], memory_url: str | None) -> DetectorEngine:
+    """Return an engine with ``signal_names``, reading the store at ``memory_url`` if given."""
+    if memory_url is None:
+        return DetectorEngine(signals=signal_names)
+    from detector.store import ArticleStore
+
+    store = ArticleStore(memory_url, refresh_interval_s=float("inf"))
+    store.build_index()
+    return DetectorEngine(signals=signal_names, memory=store)
+
+
+def _init_worker(signal_names: tuple[str, ...], memory_url: str | None = None) -> None:
     global _WORKER_ENGINE
-    _WORKER_ENGINE = DetectorEngine(signals=signal_names)
+    _WORKER_ENGINE = _memory_engine(signal_names, memory_url)
 
 
 def _extract_rows(
@@ -128,23 +142,25 @@ def _extract_frame(
     engine: DetectorEngine,
     workers: int,
     progress: Any | None,
+    memory_url: str | None = None,
 ) -> pd.DataFrame:
+    columns = [c for c in (*_ROW_COLUMNS, "published_at") if c in frame.columns]
     rows: list[dict[str, Any]] = [
         {str(key): value for key, value in record.items()}
-        for record in frame[["id", "title", "text", "author", "outlet", "language"]].to_dict(
-            "records"
-        )
+        for record in frame[columns].to_dict("records")
     ]
     results: list[dict[str, Any]] = []
+    signal_names = tuple(signal.name for signal in engine.signals)
     if workers <= 1 or len(rows) < 2 * _CHUNK_ROWS:
+        if memory_url is not None:
+            engine = _memory_engine(signal_names, memory_url)
         for chunk in _chunks(rows, _CHUNK_ROWS):
             results.extend(_extract_rows(chunk, engine))
             if progress is not None:
                 progress.update(len(chunk))
     else:
-        signal_names = tuple(signal.name for signal in engine.signals)
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(signal_names,)
+            max_workers=workers, initializer=_init_worker, initargs=(signal_names, memory_url)
         ) as pool:
             for chunk_result in pool.map(_extract_rows, _chunks(rows, _CHUNK_ROWS)):
                 results.extend(chunk_result)
@@ -164,6 +180,7 @@ def extract_features(
     cache_dir: Path | None = DEFAULT_CACHE_DIR,
     workers: int | None = None,
     progress: ProgressFactory | None = None,
+    memory: TrainingMemory | None = None,
 ) -> pd.DataFrame:
     """Return the features of every row of ``frame``, in its order, using the cache.
 
@@ -174,6 +191,8 @@ def extract_features(
             turns caching off.
         workers: Worker processes (default: the CPUs this process may use, at most 4).
         progress: Optional progress-bar factory.
+        memory: The store of training articles the memory features read (author history,
+            outlet archive); ``None``: those features are computed with no memory.
 
     Returns:
         A DataFrame indexed like ``frame`` with ``parsed``, ``detected_language``,
@@ -181,6 +200,8 @@ def extract_features(
     """
     workers = workers or min(4, len(os.sched_getaffinity(0)))
     version = code_version(engine)
+    if memory is not None:
+        version = f"{version}-m{memory.key}"
     parts: list[pd.DataFrame] = []
     for corpus, rows in frame.groupby("source_corpus", sort=True):
         key = f"{corpus}-{corpus_fingerprint(rows)[:16]}-{version}"
@@ -190,7 +211,8 @@ def extract_features(
             logger.info("%s: %d feature rows from cache %s", corpus, len(table), path.name)
         else:
             bar = progress(len(rows), f"features {corpus}") if progress is not None else None
-            table = _extract_frame(rows, engine, workers, bar)
+            memory_url = memory.url if memory is not None else None
+            table = _extract_frame(rows, engine, workers, bar, memory_url)
             if bar is not None:
                 bar.close()
             if path is not None:

@@ -47,10 +47,11 @@ LIMITS = (
     "areas, populations, capitals); most false claims are not detectable.",
     "- **The signals are barely validated by these corpora.** The signals fire on about 1% "
     "of articles in every corpus, for both labels, so the data gives their scores small "
-    "weights; `beat` never fires at all (no corpus has author bios or histories), so its "
-    "weight is the rules-v0 prior (2.5 log-odds per unit of score), not a fitted value. "
-    "The verdicts of articles where `beat` fires are therefore not covered by the "
-    "calibration figures.",
+    "weights. No corpus has author bios, and only human-written news (SaudiNewsNet) has "
+    "bylines with a history, so `beat` fires on unreliable articles nowhere in the training "
+    "data: its weight is held at the rules-v0 prior (2.5 log-odds per unit of score), not "
+    "fitted (see *Training memory*). The verdicts of articles where `beat` fires are "
+    "therefore not covered by the calibration figures.",
 )
 
 FAILURE_MODES = (
@@ -68,6 +69,36 @@ FAILURE_MODES = (
     "- Articles that quote many anonymous officials (common in legitimate security reporting) "
     "lower credibility, as MCE penalised unnamed sources.",
 )
+
+
+def _memory_lines(metadata: Mapping[str, Any]) -> list[str]:
+    """Describe the training memory and the weights held at their prior."""
+    memory = metadata.get("training_memory")
+    held = metadata.get("combiner_held_at_prior") or []
+    lines = ["", "### Training memory", ""]
+    if memory is None:
+        lines.append(
+            "Trained without a store: the author-history and outlet-archive features were 0."
+        )
+    else:
+        lines.append(
+            f"The author-history and outlet-archive features (`beat.history_*`, "
+            f"`beat.articles_per_day`, `templating.*archive*`) were computed against a store of "
+            f"the {memory['articles']} train-split articles that name an author or an outlet "
+            "(before sampling); validation and test rows were scored against it but never "
+            "added, and a train row was scored with itself left out. The raw memory features "
+            "are kept out of the heads (in the corpora, a stored history mostly means "
+            "SaudiNewsNet, i.e. human news); they reach the model through the `beat` and "
+            "`templating` scores in the combiner."
+        )
+    if held:
+        names = ", ".join(f"`{name}`" for name in held)
+        lines += [
+            "",
+            f"Held at their rules-v0 prior weight because they fire on training rows of one "
+            f"label only, so the data cannot estimate them: {names}.",
+        ]
+    return lines
 
 
 def _number(value: Any, digits: int = 3) -> str:
@@ -137,7 +168,8 @@ def render_model_card(
         "title and article text (diacritics stripped: "
         f"{text_model.get('strip_diacritics')}).",
         "- `ai_generated` head: a logistic layer over the text score (its own weight per "
-        "language) and every signal feature; `credibility` head: a logistic layer over the "
+        "language) and the signal features, less those read from the store and the `beat` "
+        "and `templating` scores that mix them in; `credibility` head: a logistic layer over the "
         "text score and the language (signal features did not help it on validation). Both "
         "Platt-calibrated on the validation split.",
         "- Reliability: a logistic combiner, predicting unreliability, over softplus of both "
@@ -158,6 +190,7 @@ def render_model_card(
         "rewrites of one article never cross splits; MCE, FA-KES and ReCOVery are split "
         "outlet-disjoint where the outlet is known. SaudiNewsNet is sampled per split; its "
         "test sample is the held-out human-news set.",
+        *_memory_lines(metadata),
         "",
         "| corpus | language | task | licence | train | val | test | labels (1 = bad) |",
         "|---|---|---|---|---|---|---|---|",

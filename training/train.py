@@ -66,12 +66,13 @@ from training.features import (
     extract_features,
     feature_matrix,
 )
+from training.memory import TrainingMemory, build_training_memory
 from training.splits import SPLIT_GROUP_COLUMN, UnionFind, assign_splits, near_duplicate_pairs
 
 logger = logging.getLogger(__name__)
 
 MODEL_NAME = "mizan-default"
-MODEL_VERSION = "2026.11.0"
+MODEL_VERSION = "2026.11.1"
 HUMAN_NEWS_CORPUS = "saudinewsnet"
 HEAD_TASKS: Mapping[str, str] = {"ai_generated": "ai_generated", "credibility": "credibility"}
 """The corpus ``task`` each head learns; human-news rows join a head as negatives when its
@@ -105,6 +106,28 @@ RELIABLE_MISS_RATE = 0.05
 """At most this share of unreliable val articles may score above ``reliable_above``."""
 
 Say = Callable[[str], None]
+
+MEMORY_FEATURES: frozenset[str] = frozenset(
+    {
+        "beat.score",
+        "templating.score",
+        "beat.history_articles",
+        "beat.history_topic_share",
+        "beat.history_distinct_topics",
+        "beat.articles_per_day",
+        "templating.max_archive_similarity",
+        "templating.archive_near_duplicates",
+    }
+)
+"""Features read from the store (and the scores that mix them in), kept out of the heads.
+
+In the corpora only some sources carry bylines and outlets (SaudiNewsNet, all human news,
+among them), so a head fed these values would learn "has a stored history, so human" from
+how the corpora were collected; a content farm's bylines gather history too. They reach the
+model only through the beat and templating scores in the combiner, whose weights can only
+lower reliability. The heads keep every other templating feature (stock phrases, repeated
+n-grams, headings), which is what the templating score summarises besides the archive.
+"""
 
 
 OPERATIONAL_FIELDS: tuple[str, ...] = (
@@ -157,6 +180,10 @@ class TrainConfig:
     """Add the editors' latest verdicts from the store to the train split."""
     store_url: str | None = None
     """Store that holds the feedback (default: ``MIZAN_STORE_URL``)."""
+    training_memory: bool = True
+    """Compute the memory features (author history, outlet archive) against a store of the
+    train split's articles (:mod:`training.memory`), kept in ``cache_dir/memory``;
+    ``False``: with no memory."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the fields that define the model as JSON-ready data.
@@ -201,6 +228,8 @@ class PreparedData:
     corpora: list[dict[str, Any]]
     feedback: dict[str, Any] | None = None
     """Editor-feedback counts when training used them (``--with-feedback``)."""
+    memory: TrainingMemory | None = None
+    """The store of train-split articles the memory features were computed against."""
 
 
 @dataclass
@@ -406,6 +435,12 @@ def prepare_data(
     frame = load_all(corpora_dir=corpora_root, limit=config.max_rows_per_corpus)
     say(f"loaded {len(frame)} rows; assigning leak-free splits (seed {config.seed})")
     frame = assign_splits(frame, seed=config.seed)
+    memory = None
+    if config.training_memory:
+        say("storing the train split's articles with an author or outlet (training memory)")
+        folder = Path(config.cache_dir) / "memory" if config.cache_dir is not None else None
+        memory = build_training_memory(frame, folder, worker_count(config))
+        say(f"training memory: {memory.articles} articles")
     frame = sample_human_news(frame, config.human_news_rows, config.seed)
     say(f"{len(frame)} rows after sampling {HUMAN_NEWS_CORPUS}")
     feedback_summary: dict[str, Any] | None = None
@@ -429,7 +464,12 @@ def prepare_data(
         )
     say(f"extracting features of {len(frame)} rows")
     extracted = extract_features(
-        frame, engine, cache_dir=config.cache_dir, workers=worker_count(config), progress=progress
+        frame,
+        engine,
+        cache_dir=config.cache_dir,
+        workers=worker_count(config),
+        progress=progress,
+        memory=memory,
     )
     frame = frame.join(extracted)
     unparsed = int((frame[PARSED_COLUMN] == 0).sum())
@@ -458,6 +498,7 @@ def prepare_data(
         is_arabic=(frame[LANGUAGE_COLUMN] == "ar").to_numpy(dtype=np.float64),
         corpora=corpora,
         feedback=feedback_summary,
+        memory=memory,
     )
 
 
@@ -571,12 +612,14 @@ def fit_logistic(
     c_value: float,
     nonnegative: np.ndarray,
     prior: np.ndarray | None = None,
+    fixed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, float]:
     """L2-regularised weighted logistic regression with sign bounds and a prior mean.
 
     Minimises ``0.5 * |coef - prior|^2 + C * sum(weight * log_loss)`` (scikit-learn's
     convention when ``prior`` is 0) with L-BFGS-B, so sign constraints are plain bounds. A
-    coefficient the data says little about stays near its prior.
+    coefficient the data says little about stays near its prior; one marked ``fixed``
+    stays exactly at it.
     """
     from scipy.optimize import minimize
 
@@ -593,7 +636,11 @@ def fit_logistic(
         gradient = np.append(offset + c_value * (z.T @ slopes), c_value * slopes.sum())
         return value, gradient
 
-    bounds = [(0.0, None) if flag else (None, None) for flag in nonnegative] + [(None, None)]
+    held = np.zeros(z.shape[1], dtype=bool) if fixed is None else fixed
+    bounds: list[tuple[float | None, float | None]] = []
+    for flag, hold, value in zip(nonnegative, held, center, strict=True):
+        bounds.append((float(value), float(value)) if hold else (0.0 if flag else None, None))
+    bounds.append((None, None))
     start = np.append(center, 0.0)
     result = minimize(
         objective,
@@ -604,6 +651,26 @@ def fit_logistic(
         options={"maxiter": 5000},
     )
     return result.x[:-1].astype(np.float64), float(result.x[-1])
+
+
+def prior_only_inputs(
+    names: Sequence[str], values: np.ndarray, labels: np.ndarray, prior: Mapping[str, float]
+) -> list[str]:
+    """Return the inputs with a prior that are non-zero in rows of one label only.
+
+    Their weight cannot be estimated from these rows: a signal that fires only on
+    human-written news in the corpora (the beat history, where only SaudiNewsNet carries
+    bylines) would be fitted to 0 because no labelled farm article has a byline at all. Such
+    inputs keep their prior weight instead of learning the corpora's gaps.
+    """
+    held = []
+    for position, name in enumerate(names):
+        if name not in prior:
+            continue
+        firing = values[:, position] != 0
+        if firing.any() and len(np.unique(labels[firing])) < 2:
+            held.append(name)
+    return held
 
 
 def fit_layer(
@@ -619,7 +686,8 @@ def fit_layer(
     """Fit a logistic layer on transformed, standardised inputs.
 
     Constant inputs are dropped, except those with a ``prior`` weight (per unit of the raw
-    input), which keep that weight: the data cannot move it.
+    input), which keep that weight: the data cannot move it. Inputs with a prior that fire
+    in rows of one label only (:func:`prior_only_inputs`) are held at their prior too.
     """
     prior = prior or {}
     input_transforms = tuple(transforms.get(name, "identity") for name in names)
@@ -648,7 +716,9 @@ def fit_layer(
             for name, width in zip(layer.input_names, layer.scale, strict=True)
         ]
     )
-    layer.coef, layer.intercept = fit_logistic(z, labels, weights, c_value, bounded, prior_z)
+    held = set(prior_only_inputs(names, values, labels, prior))
+    fixed = np.array([name in held for name in layer.input_names], dtype=bool)
+    layer.coef, layer.intercept = fit_logistic(z, labels, weights, c_value, bounded, prior_z, fixed)
     return layer
 
 
@@ -669,6 +739,8 @@ class StackedLayers:
     heads: list[TextHead]
     combiner: LogisticLayer
     thresholds: Thresholds
+    held_at_prior: list[str] = field(default_factory=list)
+    """Combiner inputs kept at their prior weight (:func:`prior_only_inputs`)."""
 
 
 def _inputs(
@@ -741,7 +813,7 @@ def fit_stack(
         extra[english_input] = text_stage.logits[head] * (1.0 - data.is_arabic)
         names = [text_input, english_input, LANGUAGE_INPUT]
         if config.head_signals[head]:
-            names += signal_names
+            names += [name for name in signal_names if name not in MEMORY_FEATURES]
         weights = sample_weights(frame, config.human_news_weight[head])
         in_head = head_mask(frame, head, config.human_news_weight[head] > 0)
         fit_rows = np.flatnonzero(in_head & (split == "train"))
@@ -804,7 +876,10 @@ def fit_stack(
     )
     reliability = 1.0 / (1.0 + np.exp(unreliable_logit))
     thresholds = choose_thresholds(reliability, frame, val_rows)
-    return StackedLayers(heads, combiner, thresholds)
+    held = prior_only_inputs(
+        names, _inputs(names, data, extra, train_rows), labels[train_rows], prior
+    )
+    return StackedLayers(heads, combiner, thresholds, held)
 
 
 def build_model(
@@ -892,6 +967,8 @@ def train(
     text_stage = fit_text_stage(data, config, say)
     say("fitting the head layers and the combiner; calibrating on val")
     stacked = fit_stack(data, text_stage, config)
+    if stacked.held_at_prior:
+        say(f"kept at their prior weight (they fire in one class only): {stacked.held_at_prior}")
     model = build_model(stacked, text_stage, data, config)
     scores = score_rows(model, data, text_stage.matrix)
     metrics = {split: metrics_by_corpus(data.frame, scores, split) for split in ("val", "test")}
@@ -906,6 +983,7 @@ def train(
         "signals": [{"name": s.name, "version": s.version} for s in engine.signals],
         "heads": list(HEAD_NAMES),
         "combiner_inputs": list(model.combiner.input_names),
+        "combiner_held_at_prior": stacked.held_at_prior,
         "thresholds": model.thresholds.to_dict(),
         "threshold_rule": (
             f"unreliable_below: at most {UNRELIABLE_FALSE_POSITIVE_RATE:.0%} of human-written "
@@ -923,6 +1001,7 @@ def train(
         "library_versions": library_versions(),
         "corpora": data.corpora,
         "feedback": data.feedback,
+        "training_memory": data.memory.to_dict() if data.memory is not None else None,
         "metrics": metrics,
         "training_seconds": round(seconds, 1),
     }

@@ -97,8 +97,8 @@ class ArticleMemory(Protocol):
     a small in-memory fake.
     """
 
-    def author_profile(self, author: str) -> AuthorProfile | None:
-        """Return the stored profile of ``author``, or ``None`` when unknown."""
+    def author_profile(self, author: str, exclude_id: str | None = None) -> AuthorProfile | None:
+        """Return the stored profile of ``author`` without article ``exclude_id``, or ``None``."""
         ...
 
     def near_duplicates(

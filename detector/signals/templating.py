@@ -490,7 +490,7 @@ class TemplatingSignal(Signal):
     """Stock phrasing, keyword stuffing, repetition and archive near-duplicates."""
 
     name = "templating"
-    version = "1"
+    version = "2"
     feature_names = (
         "templating.phrase_count",
         "templating.phrases_per_1000_words",
@@ -511,6 +511,7 @@ class TemplatingSignal(Signal):
         "templating.projection_table_rows",
         "templating.max_archive_similarity",
         "templating.archive_near_duplicates",
+        "templating.text_score",
     )
 
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
@@ -583,6 +584,10 @@ class TemplatingSignal(Signal):
         features["templating.max_archive_similarity"] = max_similarity
         features["templating.archive_near_duplicates"] = duplicates
         evidence += archive_evidence
+        # The score from the article alone: what the text says, whatever the store holds.
+        features["templating.text_score"] = self._score(
+            {**features, "templating.max_archive_similarity": 0.0}
+        )
 
         return self.result(self._score(features), features, evidence)
 

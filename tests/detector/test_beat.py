@@ -1,5 +1,5 @@
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -234,7 +234,7 @@ def test_bio_found_in_page_text_points_into_the_body(signal: BeatSignal) -> None
 class FakeMemory:
     profiles: Mapping[str, AuthorProfile] = field(default_factory=dict)
 
-    def author_profile(self, author: str) -> AuthorProfile | None:
+    def author_profile(self, author: str, exclude_id: str | None = None) -> AuthorProfile | None:
         return self.profiles.get(author)
 
     def near_duplicates(
@@ -278,6 +278,24 @@ def test_history_of_a_sports_writer_under_a_security_story(signal: BeatSignal) -
     assert evidence.text == doc.title[evidence.start : evidence.end]
     assert "author usually writes about sport (41 of 50 articles)" in evidence.reason
     assert "2 of 50 earlier articles are about politics" in evidence.reason
+
+
+def test_history_of_an_agency_or_a_topic_the_author_covers_at_times_is_quiet(
+    signal: BeatSignal,
+) -> None:
+    doc = parse_article(
+        ArticleInput(title="إحباط هجوم إرهابي في العاصمة", body=SECURITY_AR, author="واس")
+    )
+    agency = replace(SPORT_WRITER, author="واس", kind="agency")
+    result = signal.extract(doc, SignalContext(memory=FakeMemory({"واس": agency})))
+    # The features still describe the history; wire services cover every beat by design.
+    assert result.features["beat.history_topic_share"] == pytest.approx(2 / 50)
+    assert result.score == 0.0 and result.evidence == ()
+    # A person with 6 of 50 earlier articles on the topic: straying, not a stranger to it.
+    strays = replace(SPORT_WRITER, topic_counts={"sport": 41, "politics": 6, "culture": 3})
+    result = signal.extract(doc, SignalContext(memory=FakeMemory({"واس": strays})))
+    assert result.features["beat.history_topic_share"] == pytest.approx(6 / 50)
+    assert result.score == 0.0 and result.evidence == ()
 
 
 def test_history_in_the_authors_own_topic_is_quiet(signal: BeatSignal) -> None:

@@ -433,7 +433,7 @@ class FakeMemory:
         self.threshold = threshold
         self.calls: list[tuple[str, str | None, str | None]] = []
 
-    def author_profile(self, author: str) -> AuthorProfile | None:
+    def author_profile(self, author: str, exclude_id: str | None = None) -> AuthorProfile | None:
         return None
 
     def near_duplicates(
@@ -473,6 +473,11 @@ def test_near_duplicate_of_an_archived_article_gives_similarity_and_evidence() -
     # The span covers the shared words; the closing full stop is not a word.
     assert archive[0].text == ARCHIVED.split("\n")[0].rstrip(".")
     assert_spans_point_into_body(doc, archive)
+    # The archive raises the score; the text score is what the article alone gives.
+    alone = extract(doc, NO_MEMORY)
+    assert result.score > alone.score
+    assert result.features["templating.text_score"] == alone.score
+    assert alone.features["templating.text_score"] == alone.score
 
 
 def test_shared_passage_is_found_despite_diacritics_and_spacing() -> None:

@@ -160,6 +160,7 @@ def _corpus_row(row_id: str, text: str, split: str, group: int, label: int = 0) 
         "split": split,
         "group": None,
         "variant": None,
+        "published_at": None,
         SPLIT_GROUP_COLUMN: group,
     }
 

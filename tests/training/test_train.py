@@ -17,6 +17,7 @@ from training.train import (
     choose_thresholds,
     fit_layer,
     fit_logistic,
+    prior_only_inputs,
     sample_human_news,
     sample_weights,
 )
@@ -213,3 +214,24 @@ def test_training_again_with_the_same_seed_gives_the_same_bundle(
 def test_train_rejects_a_tiny_row_cap(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["train", "--max-rows", "3", "--quiet"]) == 2
     assert "--max-rows must be at least 10" in capsys.readouterr().err
+
+
+def test_an_input_that_fires_in_one_class_only_keeps_its_prior_weight() -> None:
+    values, labels = _synthetic()
+    # Fires only on label-0 rows (as the beat history fires only on bylined human news).
+    one_class = np.where(labels == 0, np.abs(values[:, 2]), 0.0)
+    both = np.abs(values[:, 2])
+    names = ["a", "b", "signal.score"]
+    prior = {"signal.score": 2.0}
+    weights = np.ones(len(labels))
+    held_matrix = np.column_stack([values[:, :2], one_class])
+    free_matrix = np.column_stack([values[:, :2], both])
+    assert prior_only_inputs(names, held_matrix, labels, prior) == ["signal.score"]
+    assert prior_only_inputs(names, held_matrix, labels, {}) == []
+    assert prior_only_inputs(names, free_matrix, labels, prior) == []
+
+    held = fit_layer(names, held_matrix, labels, weights, 1.0, {}, ["signal.score"], prior)
+    assert held.coef[2] == pytest.approx(2.0 * held.scale[2])
+    # Firing in both classes, the data moves it (towards 0: it carries no information).
+    free = fit_layer(names, free_matrix, labels, weights, 1.0, {}, ["signal.score"], prior)
+    assert free.coef[2] < 0.5 * 2.0 * free.scale[2]
