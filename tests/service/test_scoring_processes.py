@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from detector.engine import DetectorEngine
 from detector.settings import Settings
 from service.app import create_app
-from service.scorers import ProcessScorer
+from service.scorers import ProcessScorer, render_report, validated_body
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -109,3 +110,15 @@ def test_an_in_memory_store_is_scored_in_a_thread(caplog: pytest.LogCaptureFixtu
         app = create_app(settings)
     assert not isinstance(app.state.scorer, ProcessScorer)
     assert "in-memory SQLite" in caplog.text
+
+
+@pytest.mark.parametrize("include_features", [False, True])
+def test_reports_are_rendered_as_response_model_validation_would(
+    engine: DetectorEngine, include_features: bool
+) -> None:
+    html = (EXAMPLES / "article_ar.html").read_text(encoding="utf-8")
+    for article in [*_examples(), {"id": "html", "html": html}]:
+        for explain in (True, False):
+            report = engine.score(article, explain=explain)
+            rendered = render_report(report, include_features)
+            assert rendered.body == validated_body(report, include_features)
