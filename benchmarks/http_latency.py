@@ -30,6 +30,16 @@ from common import arabic_articles_of_words, write_result  # noqa: E402
 TIME_LIMIT_S = 60.0
 
 
+def _store_description() -> str:
+    """Say what the server's store held (every request still fingerprints and queries it)."""
+    from detector.settings import get_settings
+    from detector.store import ArticleStore
+
+    url = get_settings().store_url
+    with ArticleStore(url, topics=None) as store:
+        return f"{store.count_articles()} articles in {url}"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -150,6 +160,7 @@ def main() -> None:
         "words_per_article": args.words,
         "levels": levels,
         "target": "p99 < 60 ms at 8 concurrent clients",
+        "store": _store_description(),
         "load_average": os.getloadavg(),
     }
     path = write_result("http_latency", result)
