@@ -1,11 +1,18 @@
+import json
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pytest
 
 from detector.article import ArticleInput, parse_article
+from detector.engine import DetectorEngine
+from detector.settings import get_settings
 from detector.signals.base import ArchiveMatch, AuthorProfile, SignalContext
 from detector.signals.beat import BeatSignal, beat_from_bio
+from detector.store import ArticleStore
+from detector.store.pipeline import ingest_articles
 from detector.topics import TOPICS
 
 SPORT_AR = (
@@ -366,3 +373,44 @@ def test_features_match_the_declared_names(signal: BeatSignal) -> None:
     assert all(name.startswith("beat.") for name in signal.feature_names)
     assert sum(result.features[f"beat.topic_{topic}"] for topic in TOPICS) == pytest.approx(1.0)
     assert result.name == "beat"
+
+
+def test_a_real_sports_writer_under_a_security_story_is_flagged(tmp_path: Path) -> None:
+    """SaudiNewsNet's sports correspondent طارق محيي, stored, then 'writing' on security."""
+    folder = get_settings().corpora_dir / "saudinewsnet" / "dataset"
+    if not folder.is_dir():
+        pytest.skip(f"corpora not available at {folder}")
+    archive = []
+    for path in sorted(folder.glob("*.zip")):
+        with zipfile.ZipFile(path) as bundle:
+            for name in bundle.namelist():
+                for position, row in enumerate(json.loads(bundle.read(name))):
+                    if "طارق محيي" in (row.get("author") or "") and row.get("content"):
+                        archive.append(
+                            {
+                                "id": f"{name}/{position}",
+                                "title": row.get("title"),
+                                "body": row["content"],
+                                "author": row["author"],
+                                "outlet": row["source"],
+                                "published_at": row["date_extracted"],
+                            }
+                        )
+    assert len(archive) >= 50
+    store = ArticleStore(f"sqlite:///{tmp_path / 'archive.db'}")
+    ingest_articles(store, archive, workers=1)
+    profile = store.author_profile("القاهرة - مكتب الجزيرة - طارق محيي:")
+    assert profile is not None and profile.kind == "person"
+    usual = max(profile.topic_counts, key=lambda topic: profile.topic_counts[topic])
+    assert usual == "sport"
+    assert profile.topic_counts.get("politics", 0) + profile.topic_counts.get("security", 0) <= 2
+
+    engine = DetectorEngine.from_settings(memory=store)
+    story = {"title": "إحباط هجوم إرهابي في العاصمة", "body": SECURITY_AR}
+    report = engine.score({**story, "author": "القاهرة - طارق محيي:", "outlet": "aljazirah"})
+    unsigned = engine.score(story)
+    [beat] = [signal for signal in report.signals if signal.name == "beat"]
+    assert beat.score >= 0.8
+    reasons = " ".join(item.reason for item in beat.evidence)
+    assert f"author usually writes about sport ({profile.topic_counts['sport']} of" in reasons
+    assert report.reliability < unsigned.reliability
