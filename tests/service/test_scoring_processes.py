@@ -122,3 +122,23 @@ def test_reports_are_rendered_as_response_model_validation_would(
             report = engine.score(article, explain=explain)
             rendered = render_report(report, include_features)
             assert rendered.body == validated_body(report, include_features)
+
+
+def test_an_article_stored_through_the_api_reaches_the_scoring_processes(
+    pooled: TestClient,
+) -> None:
+    original = (EXAMPLES / "wire_ar.txt").read_text(encoding="utf-8")
+    stored = pooled.post(
+        "/v1/articles", json={"id": "wire-1", "body": original, "outlet": "Al Waha News"}
+    )
+    assert stored.status_code == 201
+    copy = {"id": "wire-copy", "body": original, "outlet": "Al Waha News"}
+    deadline = time.monotonic() + 30  # each process picks up other writers' rows each second
+    while True:
+        report = pooled.post("/v1/score", json=copy).json()
+        [templating] = [s for s in report["signals"] if s["name"] == "templating"]
+        reasons = " ".join(item["reason"] for item in templating["evidence"])
+        if "wire-1" in reasons or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert "wire-1" in reasons
