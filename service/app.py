@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
             )
         else:
             processes = ProcessScorer(settings, settings.scorers)
-    scorer: Scorer = processes or ThreadScorer(lambda: slot.require())
+    scorer: Scorer = processes or ThreadScorer(slot.require)
 
     def load_engine() -> DetectorEngine:
         loaded = DetectorEngine.from_settings(settings, memory=store)

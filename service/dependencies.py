@@ -1,4 +1,4 @@
-"""Dependencies the routers share: the settings, the metrics and the loaded engine.
+"""Dependencies the routers share: the settings, the metrics, the engine and the scorer.
 
 They are ``async def``: FastAPI runs a plain ``def`` dependency in the thread pool, a
 thread hop per dependency per request for what is an attribute read.
@@ -14,6 +14,7 @@ from detector.engine import DetectorEngine
 from detector.settings import Settings
 from service.metrics import ServiceMetrics
 from service.runtime import EngineSlot
+from service.scorers import Scorer
 
 RETRY_AFTER_SECONDS = "5"
 
@@ -55,7 +56,14 @@ async def get_engine(slot: Annotated[EngineSlot, Depends(get_engine_slot)]) -> D
     return engine
 
 
+async def get_scorer(request: Request) -> Scorer:
+    """Return the app's scorer (scoring thread or scoring processes)."""
+    scorer: Scorer = request.app.state.scorer
+    return scorer
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
 EngineDep = Annotated[DetectorEngine, Depends(get_engine)]
 EngineSlotDep = Annotated[EngineSlot, Depends(get_engine_slot)]
+ScorerDep = Annotated[Scorer, Depends(get_scorer)]

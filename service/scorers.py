@@ -11,8 +11,8 @@ Scoring is CPU-bound and holds the GIL, so it never runs on the event loop. Two 
   can hold most of the clients while the other idles; a shared queue cannot be unbalanced
   that way.
 
-Both return each report already rendered as JSON (validated against :class:`ReportOut`
-exactly as FastAPI would render it), so the two paths answer byte for byte the same.
+Both return each report already rendered as JSON by :func:`render_report` (the bytes FastAPI
+would write for a :class:`ReportOut`), so the two paths answer byte for byte the same.
 """
 
 from __future__ import annotations
@@ -321,14 +321,9 @@ class ProcessScorer:
                 )
                 for start in range(0, len(payloads), size)
             ]
-            chunks = [await _wait(future) for future in futures]
+            chunks = [await asyncio.wrap_future(future) for future in futures]
         except BrokenProcessPool as error:
             logger.error("a scoring process died; restarting the pool")
             self._restart_in_background()
-            raise ScorerUnavailable("a scoring process stopped; restarting") from error
+            raise ScorerUnavailable(self.not_ready_reason) from error
         return [scored for chunk in chunks for scored in chunk]
-
-
-async def _wait(future: Future[T]) -> T:
-    """Await a ``concurrent.futures`` future without blocking the event loop."""
-    return await asyncio.wrap_future(future)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from service.dependencies import EngineSlotDep, MetricsDep, not_ready_detail
+from service.dependencies import (
+    RETRY_AFTER_SECONDS,
+    EngineSlotDep,
+    MetricsDep,
+    not_ready_detail,
+)
 from service.errors import error_response
 from service.metrics import CONTENT_TYPE_LATEST
 from service.schemas import Health, ModelRef, Readiness, error_responses
@@ -33,7 +38,8 @@ async def readyz(request: Request, slot: EngineSlotDep) -> Readiness | Response:
     scorer = request.app.state.scorer
     if engine is None or not scorer.ready:
         detail = not_ready_detail(slot) if engine is None else scorer.not_ready_reason
-        return error_response(503, detail, "not_ready", request.scope, headers={"Retry-After": "5"})
+        headers = {"Retry-After": RETRY_AFTER_SECONDS}
+        return error_response(503, detail, "not_ready", request.scope, headers=headers)
     return Readiness(model=ModelRef(name=engine.model.name, version=engine.model.version))
 
 

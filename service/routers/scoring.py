@@ -10,10 +10,16 @@ Scoring is CPU-bound, so it never runs on the event loop: the app's scorer
 from collections.abc import Sequence
 from typing import Annotated, cast
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Body, HTTPException, Query, Response
 
 from detector.article import ArticleInput
-from service.dependencies import RETRY_AFTER_SECONDS, EngineDep, MetricsDep, SettingsDep
+from service.dependencies import (
+    RETRY_AFTER_SECONDS,
+    EngineDep,
+    MetricsDep,
+    ScorerDep,
+    SettingsDep,
+)
 from service.schemas import (
     BATCH_REQUEST_EXAMPLES,
     BATCH_RESPONSE_EXAMPLES,
@@ -55,15 +61,6 @@ def check_text_limits(article: ArticleInput, max_text_chars: int, where: str = "
 
 
 JSON = "application/json"
-
-
-async def get_scorer(request: Request) -> Scorer:
-    """Return the app's scorer (scoring thread or scoring processes)."""
-    scorer: Scorer = request.app.state.scorer
-    return scorer
-
-
-ScorerDep = Annotated[Scorer, Depends(get_scorer)]
 
 
 async def run_scorer(
