@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -26,7 +26,9 @@ from detector.engine import DetectorEngine
 from detector.errors import MizanError
 from detector.settings import REPO_ROOT
 from detector.trained import model_text
-from training.memory import TrainingMemory
+
+if TYPE_CHECKING:
+    from training.memory import TrainingMemory
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ PARSED_COLUMN = "parsed"
 """Cached column: 1 when the row parsed into an article, 0 when it holds no article text."""
 _SOURCE_SUFFIXES = (".py", ".txt", ".json", ".csv")
 _CHUNK_ROWS = 200
-_ROW_COLUMNS = ("id", "title", "text", "author", "outlet", "language")
+_ROW_COLUMNS = ("id", "title", "text", "author", "outlet", "language", "published_at")
 
 ProgressFactory = Callable[[int, str], Any]
 """Builds a progress bar: ``factory(total, description)`` with ``update(n)`` and ``close()``."""
@@ -75,17 +77,31 @@ def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _article_of(row: dict[str, Any]) -> ArticleInput:
+def row_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the article columns of ``frame``'s rows (those it has) as one dict per row."""
+    columns = [column for column in _ROW_COLUMNS if column in frame.columns]
+    return [
+        {str(key): value for key, value in record.items()}
+        for record in frame[columns].to_dict("records")
+    ]
+
+
+def article_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``ArticleInput`` fields of a corpus row (``None`` where it has none)."""
     language = row.get("language")
-    return ArticleInput(
-        id=str(row["id"]),
-        title=_text_or_none(row.get("title")),
-        body=row["text"],
-        author=_text_or_none(row.get("author")),
-        outlet=_text_or_none(row.get("outlet")),
-        published_at=_text_or_none(row.get("published_at")),
-        language=language if language in ("ar", "en") else None,
-    )
+    return {
+        "id": str(row["id"]),
+        "title": _text_or_none(row.get("title")),
+        "body": row["text"],
+        "author": _text_or_none(row.get("author")),
+        "outlet": _text_or_none(row.get("outlet")),
+        "published_at": _text_or_none(row.get("published_at")),
+        "language": language if language in ("ar", "en") else None,
+    }
+
+
+def _article_of(row: dict[str, Any]) -> ArticleInput:
+    return ArticleInput(**article_fields(row))
 
 
 _WORKER_ENGINE: DetectorEngine | None = None
@@ -144,11 +160,7 @@ def _extract_frame(
     progress: Any | None,
     memory_url: str | None = None,
 ) -> pd.DataFrame:
-    columns = [c for c in (*_ROW_COLUMNS, "published_at") if c in frame.columns]
-    rows: list[dict[str, Any]] = [
-        {str(key): value for key, value in record.items()}
-        for record in frame[columns].to_dict("records")
-    ]
+    rows = row_records(frame)
     results: list[dict[str, Any]] = []
     signal_names = tuple(signal.name for signal in engine.signals)
     if workers <= 1 or len(rows) < 2 * _CHUNK_ROWS:
@@ -200,8 +212,10 @@ def extract_features(
     """
     workers = workers or min(4, len(os.sched_getaffinity(0)))
     version = code_version(engine)
+    memory_url = None
     if memory is not None:
         version = f"{version}-m{memory.key}"
+        memory_url = memory.url
     parts: list[pd.DataFrame] = []
     for corpus, rows in frame.groupby("source_corpus", sort=True):
         key = f"{corpus}-{corpus_fingerprint(rows)[:16]}-{version}"
@@ -211,7 +225,6 @@ def extract_features(
             logger.info("%s: %d feature rows from cache %s", corpus, len(table), path.name)
         else:
             bar = progress(len(rows), f"features {corpus}") if progress is not None else None
-            memory_url = memory.url if memory is not None else None
             table = _extract_frame(rows, engine, workers, bar, memory_url)
             if bar is not None:
                 bar.close()

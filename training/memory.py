@@ -24,6 +24,8 @@ from typing import Any
 
 import pandas as pd
 
+from training.features import article_fields, corpus_fingerprint, row_records
+
 logger = logging.getLogger(__name__)
 
 MEMORY_FORMAT = "1"
@@ -54,29 +56,17 @@ def memory_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _fingerprint(rows: pd.DataFrame) -> str:
-    from training.features import corpus_fingerprint
-
     return f"{MEMORY_FORMAT}-{corpus_fingerprint(rows)[:16]}"
 
 
 def _articles(rows: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    columns = ["id", "title", "text", "author", "outlet", "language", "published_at"]
-    present = [column for column in columns if column in rows.columns]
-    for record in rows[present].to_dict("records"):
-        fields: dict[str, Any] = {"id": str(record["id"]), "body": record["text"]}
-        for source, target in (
-            ("title", "title"),
-            ("author", "author"),
-            ("outlet", "outlet"),
-            ("published_at", "published_at"),
-        ):
-            value = record.get(source)
-            if isinstance(value, str) and value.strip():
-                fields[target] = value
-        language = record.get("language")
-        if language in ("ar", "en"):
-            fields["language"] = language
-        yield fields
+    """Yield the rows as the article fields feature extraction reads, ``None``s left out.
+
+    Plain fields, not ``ArticleInput``: a row the store cannot take is rejected by ingest
+    like any other row instead of stopping the build.
+    """
+    for record in row_records(rows):
+        yield {key: value for key, value in article_fields(record).items() if value is not None}
 
 
 def build_training_memory(

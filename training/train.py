@@ -855,9 +855,10 @@ def fit_stack(
     }
     weights = sample_weights(frame, config.human_news_weight["combiner"])
     val_rows = np.flatnonzero(split == "val")
+    train_inputs = _inputs(names, data, extra, train_rows)
     combiner = fit_layer(
         names,
-        _inputs(names, data, extra, train_rows),
+        train_inputs,
         labels[train_rows],
         weights[train_rows],
         config.layer_c["combiner"],
@@ -876,9 +877,7 @@ def fit_stack(
     )
     reliability = 1.0 / (1.0 + np.exp(unreliable_logit))
     thresholds = choose_thresholds(reliability, frame, val_rows)
-    held = prior_only_inputs(
-        names, _inputs(names, data, extra, train_rows), labels[train_rows], prior
-    )
+    held = prior_only_inputs(names, train_inputs, labels[train_rows], prior)
     return StackedLayers(heads, combiner, thresholds, held)
 
 
