@@ -71,11 +71,7 @@ def _mix_in_place(values: np.ndarray) -> np.ndarray:
 
 def _mix(values: np.ndarray) -> np.ndarray:
     """Scramble 64-bit hashes (splitmix64 finaliser) so low bits are well spread."""
-    values = values ^ (values >> np.uint64(30))
-    values = values * _MIX_1
-    values = values ^ (values >> np.uint64(27))
-    values = values * _MIX_2
-    return values ^ (values >> np.uint64(31))
+    return _mix_in_place(np.array(values, dtype=np.uint64, copy=True))
 
 
 @dataclass(frozen=True)
