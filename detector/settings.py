@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
     max_text_chars: int = Field(default=100_000, ge=100)
     max_batch_items: int = Field(default=100, ge=1)
+    score_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Scoring time budget for one article, in seconds: past it the service "
+        "answers with an error and recycles the scoring process, and the batch command puts "
+        "the row in its errors file.",
+    )
     unreliable_below: float | None = Field(
         default=None, ge=0, le=1, description="Override the bundle's unreliable threshold."
     )
