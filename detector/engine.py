@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -20,9 +21,55 @@ from detector.model import (
 )
 from detector.settings import Settings, get_settings
 from detector.signals import DEFAULT_SIGNALS, registry
-from detector.signals.base import ArticleMemory, Signal, SignalContext, SignalResult
+from detector.signals.base import ArticleMemory, Evidence, Signal, SignalContext, SignalResult
+from detector.text import VisibleText, strip_format_characters
 
 TOP_FEATURES = 8
+# Features are counts, shares and log-ratios; a value past this is an overflow (a 400-digit
+# figure), held here so that every feature, score and report stays finite JSON.
+FEATURE_LIMIT = 1e6
+# The text fields whose invisible characters are removed before parsing; evidence on them is
+# mapped back to what the caller sent.
+_VISIBLE_FIELDS = ("title", "body", "html", "author", "author_bio", "outlet")
+
+
+def finite(value: float, limit: float = FEATURE_LIMIT) -> float:
+    """Return ``value`` clamped into ``[-limit, limit]``, with NaN read as 0."""
+    if math.isnan(value):
+        return 0.0
+    return max(-limit, min(limit, value))
+
+
+def visible_article(article: ArticleInput) -> tuple[ArticleInput, dict[str, VisibleText]]:
+    """Remove invisible format characters from the article's text fields.
+
+    Returns the cleaned article and, for each field that changed, the map back to the
+    offsets the caller sent.
+    """
+    changed: dict[str, VisibleText] = {}
+    for name in _VISIBLE_FIELDS:
+        value = getattr(article, name)
+        if value:
+            visible = strip_format_characters(value)
+            if visible.index is not None:
+                changed[name] = visible
+    if not changed:
+        return article, changed
+    cleaned = article.model_copy(update={name: item.text for name, item in changed.items()})
+    return cleaned, changed
+
+
+def _sent_offsets(result: SignalResult, fields: Mapping[str, VisibleText]) -> SignalResult:
+    """Map ``result``'s evidence from the cleaned fields back to the text as sent."""
+    evidence: list[Evidence] = []
+    for item in result.evidence:
+        visible = fields.get(item.field)
+        if visible is None:
+            evidence.append(item)
+            continue
+        start, end = visible.span(item.start, item.end)
+        evidence.append(replace(item, start=start, end=end, text=visible.original[start:end]))
+    return replace(result, evidence=tuple(evidence))
 
 
 @lru_cache(maxsize=1)
@@ -145,14 +192,31 @@ class DetectorEngine:
         }
 
     def parse(self, article: ArticleInput | Mapping[str, Any] | str) -> Document:
-        """Parse an article into a :class:`Document` (raises InvalidArticleError on bad input)."""
-        return parse_article(coerce_article(article))
+        """Parse an article into a :class:`Document` (raises InvalidArticleError on bad input).
+
+        Invisible format characters are removed first, so the document's offsets are into
+        the visible text; :meth:`score` maps evidence back to the text as sent.
+        """
+        return self._parse(article)[0]
+
+    def _parse(
+        self, article: ArticleInput | Mapping[str, Any] | str
+    ) -> tuple[Document, dict[str, VisibleText]]:
+        cleaned, fields = visible_article(coerce_article(article))
+        return parse_article(cleaned), fields
 
     def extract(self, doc: Document) -> tuple[list[SignalResult], dict[str, float]]:
         """Run every signal on ``doc``; return the results and the flat feature vector."""
-        results = [signal.extract(doc, self.context) for signal in self.signals]
+        results = []
         features: dict[str, float] = {}
-        for result in results:
+        for signal in self.signals:
+            result = signal.extract(doc, self.context)
+            result = replace(
+                result,
+                score=min(1.0, max(0.0, finite(result.score))),
+                features={name: finite(value) for name, value in result.features.items()},
+            )
+            results.append(result)
             features[f"{result.name}.score"] = result.score
             features.update(result.features)
         return results, features
@@ -162,8 +226,10 @@ class DetectorEngine:
     ) -> Report:
         """Score one article. With ``explain=False`` evidence and contributions are left out."""
         started = time.perf_counter()
-        doc = self.parse(article)
+        doc, fields = self._parse(article)
         results, features = self.extract(doc)
+        if fields:
+            results = [_sent_offsets(result, fields) for result in results]
         prediction = self.model.predict(features, doc)
         ranked = sorted(
             (item for item in prediction.contributions if item.contribution != 0.0),

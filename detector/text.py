@@ -76,6 +76,71 @@ def _fold_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 WORD_RE = re.compile(r"(?:[^\W_]+|[\u0610-\u061a\u064b-\u065f\u0670]+)++")
 
 
+def _format_ranges() -> str:
+    """Return a regex class body of the invisible format characters.
+
+    Unicode's format category (Cf: zero-width space, non-joiner and joiner, word joiner,
+    BOM, soft hyphen, Arabic letter mark, LRM/RLM, bidi embeddings and isolates, tags) plus
+    the combining grapheme joiner, which is a mark but just as invisible.
+    """
+    codes = [code for code in range(0x10000) if unicodedata.category(chr(code)) == "Cf"]
+    codes.append(0x034F)
+    codes.sort()
+    ranges: list[str] = []
+    start = previous = codes[0]
+    for code in [*codes[1:], -1]:
+        if code == previous + 1:
+            previous = code
+            continue
+        ranges.append(f"\\u{start:04x}" + (f"-\\u{previous:04x}" if previous > start else ""))
+        start = previous = code
+    return "".join(ranges) + "\\U000e0000-\\U000e007f"
+
+
+# One run of invisible format characters (the class is closed, so a run cannot backtrack).
+FORMAT_RE = re.compile(f"[{_format_ranges()}]++")
+
+
+@dataclass(frozen=True)
+class VisibleText:
+    """Text with its invisible format characters removed, and the way back.
+
+    ``index[i]`` is the offset in :attr:`original` of character ``i`` of :attr:`text`;
+    ``index`` is ``None`` when nothing was removed (the two texts are the same).
+    """
+
+    original: str
+    text: str
+    index: Sequence[int] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of :attr:`text` to offsets into :attr:`original`."""
+        if self.index is None:
+            return start, end
+        if start >= len(self.index):
+            return len(self.original), len(self.original)
+        original_start = self.index[start]
+        original_end = self.index[end - 1] + 1 if end > start else original_start
+        return original_start, original_end
+
+
+def strip_format_characters(text: str) -> VisibleText:
+    """Remove invisible format characters from ``text``, keeping a map to its offsets.
+
+    A zero-width joiner or a soft hyphen inside a word would otherwise split it for every
+    lexicon and pattern; removing them once, before parsing, lets every signal read the
+    words a reader sees, and the map lets evidence point into what the caller sent.
+    """
+    if FORMAT_RE.search(text) is None:
+        return VisibleText(text, text)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    keep = np.ones(len(codes), dtype=bool)
+    for match in FORMAT_RE.finditer(text):
+        keep[match.start() : match.end()] = False
+    visible = codes[keep].tobytes().decode("utf-32-le")
+    return VisibleText(text, visible, np.flatnonzero(keep).tolist())
+
+
 def strip_diacritics(text: str) -> str:
     """Remove Arabic diacritics and tatweel."""
     return _ARABIC_MARKS.sub("", text)
