@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from pydantic import ValidationError
+
 from detector.article import ArticleInput, Document, parse_article
 from detector.errors import InvalidArticleError
 from detector.model import (
@@ -130,6 +132,14 @@ class Report:
         return data
 
 
+def validation_message(error: ValidationError) -> str:
+    """Say what is wrong with an article in one plain line (the first problem, its field)."""
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in first.get("loc", ())) or "article"
+    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    return f"{location}: {message}"
+
+
 def coerce_article(article: ArticleInput | Mapping[str, Any] | str) -> ArticleInput:
     """Accept an :class:`ArticleInput`, a mapping of its fields, or plain text as the body."""
     if isinstance(article, ArticleInput):
@@ -137,7 +147,10 @@ def coerce_article(article: ArticleInput | Mapping[str, Any] | str) -> ArticleIn
     if isinstance(article, str):
         return ArticleInput(body=article)
     if isinstance(article, Mapping):
-        return ArticleInput.model_validate(dict(article))
+        try:
+            return ArticleInput.model_validate(dict(article))
+        except ValidationError as error:
+            raise InvalidArticleError(validation_message(error)) from None
     raise InvalidArticleError(f"cannot score an object of type {type(article).__name__}")
 
 
