@@ -1,38 +1,54 @@
 # Two entry points for a fresh machine with Python 3.11: `make demo` and `make test`.
+# After either, every command runs from the venv: `.venv/bin/mizan ...`, or `. .venv/bin/activate`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: setup demo test lint bench train evaluate serve
+.PHONY: help setup setup-core demo test lint bench train evaluate serve
 
-$(BIN)/mizan: pyproject.toml
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(BIN)/mizan
 
-setup: $(BIN)/mizan
+# Scoring only: the core dependencies (no scikit-learn, pandas, test or lint tools).
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	touch $@
 
-demo: setup
+# Everything: service, batch, training, tests and lint.
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[dev]'
+	touch $(VENV)/.core $@
+
+setup-core: $(VENV)/.core  ## create .venv with what scoring needs
+
+setup: $(VENV)/.dev  ## create .venv with the service, batch, training and test extras
+
+demo: setup-core  ## score the content-farm and the wire example side by side
+	@echo "== examples/farm_ar.txt: a content-farm page (unsourced experts, false figures, SEO headings)"
 	$(BIN)/mizan score examples/farm_ar.txt --format table
+	@echo "== examples/wire_ar.txt: a wire story (named officials, a ministry statement)"
 	$(BIN)/mizan score examples/wire_ar.txt --format table
 
-test: setup
+test: setup  ## run the test suite (skip reasons listed at the end)
 	$(BIN)/python -m pytest
 
-lint: setup
+lint: setup  ## ruff and mypy
 	$(BIN)/ruff check detector training service tests benchmarks
 	$(BIN)/ruff format --check detector training service tests benchmarks
 	$(BIN)/mypy
 
-bench: setup
+bench: setup  ## every benchmark; results in benchmarks/results/
 	$(BIN)/python benchmarks/run_all.py
 
-train: setup
+train: setup  ## retrain the default bundle from ../shared/corpora
 	$(BIN)/mizan train
 
-evaluate: setup
+evaluate: setup  ## reports/evaluation.md and the plots
 	$(BIN)/mizan evaluate
 
-serve: setup
+serve: setup  ## the HTTP API on 127.0.0.1:8000 (`mizan serve --help` names the store)
 	$(BIN)/mizan serve
