@@ -20,7 +20,7 @@ COPY detector ./detector
 COPY training ./training
 COPY service ./service
 RUN pip wheel --no-deps --wheel-dir /wheels . \
-    && pip install "$(ls /wheels/mizan-*.whl)[service]" \
+    && pip install "$(ls /wheels/mizan-*.whl)[service,batch]" \
     && python -m compileall -q /opt/venv/lib
 
 # --- runtime: the venv, the models, a non-root user ---------------------------------------

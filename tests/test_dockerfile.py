@@ -93,7 +93,7 @@ def test_builder_and_runtime_stages(stages: list[Stage]) -> None:
     builder, runtime = stages
     install = " ".join(builder.all("RUN"))
     assert "python -m venv /opt/venv" in install
-    assert "pip wheel" in install and "[service]" in install
+    assert "pip wheel" in install and "[service,batch]" in install
     assert "--from=builder /opt/venv /opt/venv" in runtime.all("COPY")
     assert not any("pip " in command for command in runtime.all("RUN"))  # no build tools at runtime
 
