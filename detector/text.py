@@ -97,8 +97,10 @@ def _format_ranges() -> str:
     return "".join(ranges) + "\\U000e0000-\\U000e007f"
 
 
+FORMAT_RANGES = _format_ranges()
+"""The body of a regex class of the invisible format characters (see :func:`_format_ranges`)."""
 # One run of invisible format characters (the class is closed, so a run cannot backtrack).
-FORMAT_RE = re.compile(f"[{_format_ranges()}]++")
+FORMAT_RE = re.compile(f"[{FORMAT_RANGES}]++")
 
 
 @dataclass(frozen=True)
