@@ -16,7 +16,6 @@ articles have a topic; the other history features are 0.0 without a profile.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from detector.language import PhraseMatcher, Tokens, WordLexicon, tokenize
 from detector.lexicons import load_lexicon
 from detector.signals.base import (
     AuthorProfile,
@@ -33,7 +33,7 @@ from detector.signals.base import (
     SignalContext,
     SignalResult,
 )
-from detector.text import Span, normalize_for_matching, normalize_with_offsets
+from detector.text import Span, normalize_for_matching
 from detector.topics import MAX_CLASSIFIED_CHARS, TOPICS, TopicClassifier, default_topic_classifier
 
 if TYPE_CHECKING:
@@ -56,73 +56,39 @@ MAX_WORDS_BETWEEN_ROLE_AND_BEAT = 3
 MAX_WORDS_BETWEEN_BEAT_AND_ROLE = 1
 """Words allowed between an English beat and the job title after it ("sports news reporter")."""
 
-_WORD = re.compile(r"\w+")
-_ARABIC_CLITICS = "وفبلك"
-
-
-def _arabic_variants(token: str) -> tuple[str, ...]:
-    """Return ``token`` and its forms without accusative alef, one clitic letter or "ال"."""
-    variants = [token]
-    if len(token) > 4 and token.endswith("ا"):  # accusative "محررا", "مراسلا"
-        variants.append(token[:-1])
-    if len(token) > 3 and token[0] in _ARABIC_CLITICS:
-        variants.append(token[1:])
-    if token.startswith("لل") and len(token) > 4:
-        variants.append("ال" + token[2:])
-    for variant in list(variants):
-        if variant.startswith("ال") and len(variant) > 4:
-            variants.append(variant[2:])
-    return tuple(variants)
-
-
-def _variants(token: str) -> tuple[str, ...]:
-    return (token,) if token.isascii() else _arabic_variants(token)
-
 
 @dataclass(frozen=True)
 class _Lexicons:
-    roles: frozenset[str]
-    beats_by_first_word: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
-
-
-def _normalized_words(phrase: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(normalize_for_matching(phrase)))
+    roles: WordLexicon
+    beats: PhraseMatcher
 
 
 @lru_cache(maxsize=1)
 def _lexicons() -> _Lexicons:
-    roles: set[str] = set()
-    beats: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    """Job titles (single words, any clitic and form) and beat phrases, labelled by topic."""
+    roles: list[str] = []
+    beats: dict[str, list[str]] = {topic: [] for topic in TOPICS}
     for language in ("ar", "en"):
         for entry in load_lexicon(f"{language}/beat_roles"):
-            roles.update(_normalized_words(entry))
+            roles.extend(tokenize(entry).words)
         for entry in load_lexicon(f"{language}/beat_topics"):
             topic, separator, phrase = (part.strip() for part in entry.partition("|"))
-            words = _normalized_words(phrase)
-            if not separator or topic not in TOPICS or not words:
+            if not separator or topic not in TOPICS or not tokenize(phrase).words:
                 raise ValueError(f"bad beat entry {entry!r} in {language}/beat_topics")
-            beats.setdefault(words[0], []).append((words, topic))
-    ordered = {
-        first: tuple(sorted(entries, key=lambda item: -len(item[0])))
-        for first, entries in beats.items()
-    }
-    return _Lexicons(frozenset(roles), ordered)
+            beats[topic].append(phrase)
+    # Every word of a role or a beat may carry a clitic, the article or a feminine or plural
+    # ending ("محررا", "للشؤون الاقتصادية", "رياضيين"): the language layer reads them all.
+    return _Lexicons(WordLexicon(roles, inflect=True), PhraseMatcher(beats, inflect=True))
 
 
-def _beat_at(tokens: list[str], position: int, lexicons: _Lexicons) -> tuple[int, str] | None:
-    """Return (end position, topic) of the longest beat phrase starting at ``position``."""
-    best: tuple[int, str] | None = None
-    for variant in _variants(tokens[position]):
-        for words, topic in lexicons.beats_by_first_word.get(variant, ()):
-            end = position + len(words)
-            if end > len(tokens) or (best is not None and end <= best[0]):
-                continue
-            if all(
-                words[offset] in _variants(tokens[position + offset])
-                for offset in range(1, len(words))
-            ):
-                best = (end, topic)
-    return best
+def _longest_beats(tokens: Tokens, lexicons: _Lexicons) -> dict[int, tuple[int, str]]:
+    """Return, per first word, the end word and topic of the longest beat phrase there."""
+    longest: dict[int, tuple[int, str]] = {}
+    for match in lexicons.beats.find_all(tokens):
+        best = longest.get(match.first_token)
+        if best is None or match.end_token > best[0]:
+            longest[match.first_token] = (match.end_token, match.label)
+    return longest
 
 
 def beat_from_bio(bio: str) -> tuple[str | None, Span | None]:
@@ -138,34 +104,34 @@ def beat_from_bio(bio: str) -> tuple[str | None, Span | None]:
     if not bio or not bio.strip():
         return None, None
     lexicons = _lexicons()
-    normalized = normalize_with_offsets(bio)
-    matches = list(_WORD.finditer(normalized.text))
-    tokens = [match.group() for match in matches]
-    is_role = [any(variant in lexicons.roles for variant in _variants(token)) for token in tokens]
+    tokens = tokenize(bio)
+    words = tokens.words
+    is_role = [word in lexicons.roles for word in words]
+    beats = _longest_beats(tokens, lexicons)
     position = 0
-    while position < len(tokens):
-        found = _beat_at(tokens, position, lexicons) if not is_role[position] else None
+    while position < len(words):
+        found = beats.get(position) if not is_role[position] else None
         if found is None:
             position += 1
             continue
         end, topic = found
         first_word = _role_before(is_role, position)
         last_word = end - 1
-        if first_word is None and tokens[position].isascii():
+        if first_word is None and words[position].isascii():
             role_after = next(
                 (
                     index
                     for index in range(
-                        end, min(end + MAX_WORDS_BETWEEN_BEAT_AND_ROLE + 1, len(tokens))
+                        end, min(end + MAX_WORDS_BETWEEN_BEAT_AND_ROLE + 1, len(words))
                     )
-                    if is_role[index] and tokens[index].isascii()
+                    if is_role[index] and words[index].isascii()
                 ),
                 None,
             )
             if role_after is not None:
                 first_word, last_word = position, role_after
         if first_word is not None:
-            start, stop = normalized.span(matches[first_word].start(), matches[last_word].end())
+            start, stop = tokens.span(first_word, last_word + 1)
             return topic, Span(start, stop)
         position = end
     return None, None

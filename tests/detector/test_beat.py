@@ -112,6 +112,38 @@ NO_BEAT_BIOS = [
 ]
 
 
+# Word variants read through the language layer: clitics, the article, feminine and plural
+# endings, the accusative alef, and invisible characters or tatweel inside the words.
+VARIANT_BIOS = [
+    ("عمل محرراً للشؤون الاقتصادية في صحيفة يومية.", "economy", "محرراً للشؤون الاقتصادية"),
+    ("وهي محررة رياضية منذ عشر سنوات.", "sport", "محررة رياضية"),
+    ("ضمن فريق المحررين الرياضيين في الموقع.", "sport", "المحررين الرياضيين"),
+    ("انضم مراسلاً بالشؤون السياسية إلى القناة.", "politics", "مراسلاً بالشؤون السياسية"),
+    ("صحفية متخصصة في الصحة العامة.", "health", "صحفية متخصصة في الصحة العامة"),
+    ("كاتب صحـــفي رياضي.", "sport", "كاتب صحـــفي رياضي"),
+    ("مراسل\u200c الشؤون\u200d الأمنية في بيروت.", "politics", "مراسل\u200c الشؤون\u200d الأمنية"),
+    ("وللكاتبة مقالات عديدة، فهي محللة اقتصادية.", "economy", "محللة اقتصادية"),
+]
+
+NO_BEAT_VARIANT_BIOS = [
+    "مراسل مقيم في الرياض منذ عام 2010.",  # Riyadh is not "رياضة"
+    "صحفي من مدينة الرياض.",
+]
+
+
+@pytest.mark.parametrize(("bio", "topic", "phrase"), VARIANT_BIOS)
+def test_beat_from_bio_reads_word_variants(bio: str, topic: str, phrase: str) -> None:
+    beat, span = beat_from_bio(bio)
+    assert beat == topic
+    assert span is not None
+    assert bio[span.start : span.end] == phrase
+
+
+@pytest.mark.parametrize("bio", NO_BEAT_VARIANT_BIOS)
+def test_beat_from_bio_does_not_read_riyadh_as_sport(bio: str) -> None:
+    assert beat_from_bio(bio) == (None, None)
+
+
 @pytest.mark.parametrize(
     ("bio", "topic", "phrase"), BIOS, ids=[f"{case[1]}-{i}" for i, case in enumerate(BIOS)]
 )
