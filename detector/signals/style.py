@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from detector.article import Block, Document, normalized_pieces
+from detector.language import word_spans
 from detector.lexicons import load_lexicon
 from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
 from detector.text import Span, bmp_codes, letter_or_digit_table, normalize_for_matching
@@ -59,7 +60,6 @@ BURSTINESS_WEIGHT = 0.45
 CONNECTIVE_WEIGHT = 0.4
 PUNCTUATION_WEIGHT = 0.15
 
-_WORD = re.compile(r"[^\W_]+")
 _SENTENCE_LEAD = re.compile(r"[\W_]*")
 _COMMAS = ",،"
 _QUESTIONS = "?؟"
@@ -76,7 +76,7 @@ _DASH = re.compile(r"[–—-]")
 
 def word_tokens(text: str) -> list[str]:
     """Return the normalised words of ``text`` (letters and digits, punctuation dropped)."""
-    return _WORD.findall(normalize_for_matching(text))
+    return word_spans(normalize_for_matching(text))[0]
 
 
 def mean(values: Sequence[float]) -> float:
@@ -217,7 +217,7 @@ def _word_counts(doc: Document, spans: Sequence[Span]) -> list[int]:
             run_starts = np.flatnonzero(letters & ~np.concatenate(([False], letters[:-1])))
             counts = np.searchsorted(run_starts, ends) - np.searchsorted(run_starts, starts)
             return [int(count) for count in counts]
-    return [len(_WORD.findall(doc.body, span.start, span.end)) for span in spans]
+    return [len(word_spans(doc.body[span.start : span.end])[0]) for span in spans]
 
 
 def _block_word_counts(

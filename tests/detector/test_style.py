@@ -240,3 +240,15 @@ def test_tiny_inputs_give_finite_features_and_zero_score(body: str) -> None:
     assert set(result.features) == set(SIGNAL.feature_names)
     assert all(math.isfinite(value) for value in result.features.values())
     assert result.score == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("كـــتب الخبيرُ، والمحللون", ["كتب", "الخبير", "والمحللون"]),
+        ("الأسعار ٢٠٢٤؛ Experts_said", ["الاسعار", "2024", "experts", "said"]),
+        ("", []),
+    ],
+)
+def test_word_tokens_are_the_language_layer_words(text: str, expected: list[str]) -> None:
+    assert word_tokens(text) == expected
