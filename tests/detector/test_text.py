@@ -1,12 +1,17 @@
+import re
+
 import pytest
 
 from detector.text import (
+    FORMAT_RANGES,
+    FORMAT_RE,
     detect_language,
     normalize_for_matching,
     normalize_with_offsets,
     split_paragraphs,
     split_sentences,
     strip_diacritics,
+    strip_format_characters,
 )
 
 
@@ -89,3 +94,10 @@ def test_paragraphs_skip_blank_lines_and_trim() -> None:
     spans = split_paragraphs(text)
     assert [span.of(text) for span in spans] == ["first line", "second line"]
     assert spans[0].start == 2
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\u200f"])
+def test_format_ranges_cover_invisible_characters(invisible: str) -> None:
+    assert FORMAT_RE.fullmatch(invisible * 2)
+    assert re.fullmatch(f"[{FORMAT_RANGES}]", invisible)
+    assert strip_format_characters(f"خب{invisible}ير").text == "خبير"
