@@ -500,12 +500,12 @@ def _check_ratios(
             continue
         between_start, between_end = min(first.end, number.end), second.start
         smaller = bool(source.hits("smaller", between_start, between_end))
+        if not _measurable(mention.value):
+            continue
         if is_share:
             claimed = mention.value / 100.0
         else:
             claimed = 1.0 / mention.value if smaller else mention.value
-        if claimed <= 0:
-            continue
         segment_start = max(start, first.start - _KEYWORD_BEFORE_PLACE)
         segment_end = min(end, second.end + 15)
         measure, keyword_start = _measure_near(source, segment_start, segment_end, number.start)
@@ -539,7 +539,14 @@ def _check_ratios(
         )
 
 
+def _measurable(value: float) -> bool:
+    """Return whether a claimed quantity can be compared: finite, above 0 and below 1e15."""
+    return math.isfinite(value) and 0.0 < value < 1e15
+
+
 def _record_deviation(findings: _Findings, claimed: float, reference: float) -> None:
+    if not (_measurable(claimed) and _measurable(reference)):
+        return
     deviation = abs(math.log2(claimed / reference))
     findings.max_log_deviation = max(findings.max_log_deviation, deviation)
 
@@ -619,6 +626,8 @@ def _judge_quantity(
     span_end: int,
     findings: _Findings,
 ) -> None:
+    if not _measurable(claimed):
+        return
     name = _place_name(place)
     unit_label = " km²" if measure == "area" else ""
     label = f"{measure} of {name}"
