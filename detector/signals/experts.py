@@ -54,6 +54,9 @@ REASONS: dict[str, str] = {
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
 _MAX_WINDOW_TOKENS = 14
 _MAX_TAIL_CHARS = 80
+# A speaker phrase (a name, a title and two appositives) fits in far fewer characters; the
+# windows around a cue never look further, so a long comma-chained sentence costs linear time.
+_MAX_WINDOW_CHARS = 320
 _TOKEN_CACHE_SIZE = 100_000
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # An apostrophe or hyphen inside a word ("al-Sisi", "O'Brien"), which _WORD keeps in one token.
@@ -426,13 +429,24 @@ class _BlockReader:
             return tokens[-most][0], end
         return start, tokens[most - 1][1]
 
-    def segments(self, start: int, end: int) -> list[Span]:
-        """Split ``[start, end)`` at commas into trimmed, possibly empty segments."""
+    def segments(self, start: int, end: int, first: int = 0, last: int = 0) -> list[Span]:
+        """Split ``[start, end)`` at commas into trimmed, possibly empty segments.
+
+        ``first`` or ``last`` keeps only that many segments from the start or the end, so a
+        window of many commas costs one pass over it, not one pass per segment.
+        """
         bounds = [start]
         for match in _COMMA.finditer(self.text, start, end):
             bounds.extend((match.start(), match.end()))
+            if first and len(bounds) > 2 * first:
+                break
         bounds.append(end)
-        return [self.trimmed(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+        pairs = range(0, len(bounds), 2)
+        if first:
+            pairs = pairs[:first]
+        if last:
+            pairs = pairs[-last:]
+        return [self.trimmed(bounds[i], bounds[i + 1]) for i in pairs]
 
     def is_appositive(self, start: int, end: int, lexicon: _Lexicon) -> bool:
         """Whether a comma segment describes a speaker ("خبير الشؤون", "chief economist at ING").
@@ -469,7 +483,7 @@ class _BlockReader:
                 stop = found.start()
                 break
             position = after_name
-        segments = self.segments(cue.end, stop)
+        segments = self.segments(cue.end, stop, first=3)
         if not segments or segments[0][1] <= segments[0][0]:
             return cue.end, cue.end
         start, end = segments[0]
@@ -515,7 +529,7 @@ class _BlockReader:
         left = max([left, *hard_stops])
         region = self.text[left : cue.start].rstrip()
         appositive_closed = bool(region) and region[-1] in ",،"
-        segments = [seg for seg in self.segments(left, cue.start) if seg[1] > seg[0]]
+        segments = [seg for seg in self.segments(left, cue.start, last=4) if seg[1] > seg[0]]
         if not segments:
             return cue.start, cue.start
         start, end = segments[-1]
@@ -954,7 +968,8 @@ def _speaker_windows(
     the verb follows a quotation or a comma ("..., said John Smith").
     """
     text = reader.text
-    left = max(sentence[0], consumed)
+    left = max(sentence[0], consumed, cue.start - _MAX_WINDOW_CHARS)
+    limit = min(limit, cue.end + _MAX_WINDOW_CHARS)
     windows: list[tuple[int, int, int, bool]] = []
     if cue.lexicon.language == "en" and cue.kind == "verb":
         before = text[left : cue.start]
