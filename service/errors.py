@@ -19,7 +19,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from detector.article import ArticleInput
-from detector.errors import MizanError
+from detector.errors import InvalidArticleError, MizanError, ModelBundleError
+from detector.store.database import StoreError
+from detector.store.migrations import SchemaError
+from service.dependencies import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("mizan.service")
 
@@ -185,8 +188,25 @@ async def pydantic_validation_handler(request: Request, exc: Exception) -> JSONR
 
 
 async def mizan_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    """Answer an error the library raised on purpose (an article it cannot score): 422."""
-    return error_response(422, str(exc), "invalid_article", request.scope)
+    """Answer an error the library raised on purpose.
+
+    An article it cannot score is the caller's to fix (422); a store or model bundle that
+    cannot be used is ours, and passing (503 with ``Retry-After``, logged); anything else
+    the library raised is a fault of ours (500), never reported as the caller's input.
+    """
+    if isinstance(exc, InvalidArticleError):
+        return error_response(422, str(exc), "invalid_article", request.scope)
+    retry = {"Retry-After": RETRY_AFTER_SECONDS}
+    if isinstance(exc, StoreError | SchemaError):
+        logger.error("store unavailable: %s", exc)
+        detail = "the article store is unavailable; retry later"
+        return error_response(503, detail, "store_unavailable", request.scope, headers=retry)
+    if isinstance(exc, ModelBundleError):
+        logger.error("model bundle unusable: %s", exc)
+        detail = "the model is unavailable; retry later"
+        return error_response(503, detail, "model_unavailable", request.scope, headers=retry)
+    logger.error("library error: %s: %s", type(exc).__name__, exc)
+    return error_response(500, "internal error", "internal", request.scope)
 
 
 async def http_exception_handler(request: Request, exc: Exception) -> JSONResponse:
