@@ -280,6 +280,10 @@ _GUARDED_MULTIPLIERS: dict[str, float] = {
         ("half", 0.5),
     )
 }
+# Fractions of a scale: "نصف مليون" (half a million), "مليون ونصف" (a million and a half).
+_FRACTIONS: dict[str, float] = {
+    word: value for word, value in _GUARDED_MULTIPLIERS.items() if value < 1
+}
 _GUARD_FOLLOWERS = (
     "مساحة",
     "سكان",
@@ -477,6 +481,15 @@ _GUARD_RE = re.compile(
     r"\s+(?:of\s+)?"
     rf"(?:{trie_regex(normalize_for_matching(word) for word in _GUARD_FOLLOWERS)})(?![\w])"
 )
+# The scale a fraction may precede: Arabic singulars (مليون, not ملايين) and English scales.
+_SCALE_WORDS: dict[str, float] = {
+    word: value
+    for word, (value, cls) in _WORD_VALUES.items()
+    if cls == _SCALE or (cls == _SCALE_AFTER_NUMBER and word.isascii())
+}
+_FRACTION_SCALE_RE = re.compile(rf"\s+(?:a\s+)?(?P<scale>{trie_regex(_SCALE_WORDS)})(?![\w])")
+_SCALED = (_SCALE, _SCALE_DUAL, _SCALE_AFTER_NUMBER, _DIGITS + "_scaled")
+_FRACTION = "fraction"  # a fraction of the scale before it: nothing combines after it
 
 
 @dataclass
@@ -491,6 +504,7 @@ class _Group:
     digits: str | None = None
     token_count: int = 0
     first_word: str = ""
+    last_scale: float = 0.0  # the value of the last scale word: "ونصف" adds half of it
 
     @property
     def value(self) -> float:
@@ -544,10 +558,16 @@ def _combine(group: _Group | None, value: float, cls: str, conjoined: bool) -> b
         if allowed:
             group.total += group.current * value
             group.current = 0
+            group.last_scale = value
     elif cls == _SCALE_DUAL:
-        allowed = conjoined and last in (_SCALE, _SCALE_AFTER_NUMBER)
+        # "مليون وألفان", and a dual after a dual: "مليونان وألفان" (2,002,000).
+        allowed = conjoined and (
+            last in (_SCALE, _SCALE_AFTER_NUMBER)
+            or (last == _SCALE_DUAL and value < group.last_scale)
+        )
         if allowed:
             group.total += 2 * value
+            group.last_scale = value
     elif cls == _DIGITS:
         allowed = conjoined and last in (_SCALE, _SCALE_AFTER_NUMBER, _DIGITS + "_scaled")
         if allowed:
@@ -567,8 +587,10 @@ def _start_group(start: int, end: int, value: float, cls: str, word: str) -> _Gr
     group = _Group(start=start, end=end, last_class=cls, token_count=1, first_word=word)
     if cls == _SCALE:
         group.total = value
+        group.last_scale = value
     elif cls == _SCALE_DUAL:
         group.total = 2 * value
+        group.last_scale = value
     else:
         group.current = value
     return group
@@ -696,9 +718,11 @@ def extract_numbers_normalized(
             if group is not None and token_start > 0 and text[token_start - 1] == "و":
                 conjoined = True
             cls = _DIGITS + "_scaled" if scale else _DIGITS
+            scale_value = _DIGIT_SCALES[scale] if scale else 0.0
             if _combine(group, value, _DIGITS, conjoined) and group is not None:
                 group.end = match.end()
                 group.last_class = cls
+                group.last_scale = scale_value
                 continue
             close()
             group = _Group(
@@ -708,6 +732,7 @@ def extract_numbers_normalized(
                 last_class=cls,
                 digits=digits,
                 token_count=1,
+                last_scale=scale_value,
             )
             continue
         word_group = next(
@@ -715,6 +740,32 @@ def extract_numbers_normalized(
         )
         word = match.group(word_group)
         word_start = match.start(word_group)
+        prefix = match.group("prefix") or match.group("clitic") or ""
+        if word in _FRACTIONS:
+            joined = conjoined or prefix.startswith("و")
+            if group is not None and joined and group.last_class in _SCALED and group.last_scale:
+                # "مليون ونصف", "ثلاثة ملايين ونصف", "3 ملايين وربع"
+                group.total += _FRACTIONS[word] * group.last_scale
+                group.end = match.end()
+                group.last_class = _FRACTION
+                group.token_count += 1
+                continue
+            scaled = _FRACTION_SCALE_RE.match(text, match.end())
+            if scaled is not None and not prefix:
+                # "نصف مليون", "ربع مليار", "half a million"
+                close()
+                scale_value = _SCALE_WORDS[scaled.group("scale")]
+                group = _Group(
+                    start=word_start,
+                    end=scaled.end(),
+                    total=_FRACTIONS[word] * scale_value,
+                    last_class=_SCALE,
+                    token_count=2,
+                    first_word=word,
+                    last_scale=scale_value,
+                )
+                consumed_until = max(consumed_until, scaled.end())
+                continue
         if word in _MULTIPLIER_VALUES:
             close()
             group = None
@@ -735,7 +786,6 @@ def extract_numbers_normalized(
             )
             consumed_until = match.end()
             continue
-        prefix = match.group("prefix") or match.group("clitic") or ""
         value, cls = (1.0, _UNIT) if word == "a" else _WORD_VALUES[word]
         conjoined = conjoined or prefix.startswith("و")
         if _combine(group, value, cls, conjoined) and group is not None:
