@@ -81,7 +81,7 @@ class WordSpans:
     ends: list[int]
 
 
-_LETTERS_AND_DIGITS = re.compile(r"([^\W_]+)")
+_LETTERS_AND_DIGITS = re.compile(r"([^\W_]++)")
 
 
 def word_spans(text: str) -> WordSpans:
@@ -296,23 +296,26 @@ def _keep_normalized(doc: Document, lines: _Lines) -> Document:
 
 _BYLINE_PATTERNS = [
     re.compile(
-        r"^\s*\|?\s*(?:كتبت|كتب|بقلم|إعداد|اعداد|تقرير|بواسطة)(?![\w\u0600-\u06ff])\s*[:：\-–]?\s*(?P<name>[^|\n]{3,80}?)\s*\|?\s*$"
+        r"^\s*+\|?+\s*+(?:كتبت|كتب|بقلم|إعداد|اعداد|تقرير|بواسطة)(?![\w\u0600-\u06ff])\s*+[:：\-–]?+\s*+"
+        r"(?P<name>[^|\n\s][^|\n]{1,78}(?<=[^|\n\s]))\s*+\|?+\s*+$"
     ),
     re.compile(
-        r"^\s*(?:By|Written by|Reporting by)\s*[:\-–]?\s+(?P<name>[A-Z][^\n|]{2,80}?)\s*\|?\s*$"
+        r"^\s*+(?:By|Written by|Reporting by)(?:\s*+[:\-–])?+\s++"
+        r"(?P<name>[A-Z][^\n|]{1,79}(?<=[^\n|\s]))\s*+\|?+\s*+$"
     ),
 ]
 _BIO_START = re.compile(
-    r"^\s*(?:عن الكاتب|نبذة عن الكاتب|عن المؤلف|About the author|About the writer)\s*[:：]?\s*$",
+    r"^\s*+(?:عن الكاتب|نبذة عن الكاتب|عن المؤلف|About the author|About the writer)"
+    r"\s*+[:：]?+\s*+$",
     re.IGNORECASE,
 )
 _BIO_INLINE = re.compile(
-    r"^\s*(?:[\w\u0600-\u06ff.]+\s+){0,5}(?:كاتب|كاتبة|صحفي|صحفية|صحافي|محرر|محررة|مراسل|مراسلة|"
-    r"is a (?:[\w-]+ ){0,3}(?:reporter|writer|journalist|editor|correspondent|columnist))",
+    r"^\s*+(?:[\w\u0600-\u06ff.]++\s++){0,5}(?:كاتب|كاتبة|صحفي|صحفية|صحافي|محرر|محررة|مراسل|مراسلة|"
+    r"is a (?:[\w-]++ ){0,3}(?:reporter|writer|journalist|editor|correspondent|columnist))",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^\s*(?:[-•*▪►●◦–]|\d{1,2}[.)-]|[٠-٩]{1,2}[.)-])\s+")
-_END_PUNCT = re.compile(r"[.!?؟…:؛;,،\"”»)]\s*$")
+_BULLET = re.compile(r"^\s*+(?:[-•*▪►●◦–]|\d{1,2}[.)-]|[٠-٩]{1,2}[.)-])\s+")
+_END_PUNCT = re.compile(r"[.!?؟…:؛;,،\"”»)]\s*+$")
 
 
 def _boilerplate_lines() -> frozenset[str]:

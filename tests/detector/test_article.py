@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from detector.article import ArticleInput, parse_article
+from detector.article import ArticleInput, parse_article, parse_page_text
 from detector.errors import InvalidArticleError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -105,3 +105,29 @@ def test_html_without_text_is_a_clear_error(html: str) -> None:
 def test_boilerplate_only_page_is_a_clear_error() -> None:
     with pytest.raises(InvalidArticleError, match="no article content"):
         parse_article(ArticleInput(body="الرئيسية\nشارك\nتويتر\nفيسبوك\nجميع الحقوق محفوظة"))
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("كتب: سامر الحلبي", "سامر الحلبي"),
+        ("| بقلم   ليلى منصور |", "ليلى منصور"),
+        ("إعداد - فريق التحرير", "فريق التحرير"),
+        ("By Jane Porter", "Jane Porter"),
+        ("By: Omar Haddad |", "Omar Haddad"),
+    ],
+)
+def test_byline_names_are_read(line: str, name: str) -> None:
+    page = "عنوان الخبر في أعلى الصفحة\n" + line + "\nهذا نص الخبر الكامل الذي يلي سطر الكاتب."
+    doc = parse_page_text(page)
+    assert doc.author == name
+
+
+@pytest.mark.parametrize("gap", [" " * 3000, "\u00a0" * 3000, "\t " * 1500])
+def test_byline_word_before_a_long_blank_run_is_not_a_byline(gap: str) -> None:
+    # Thousands of blanks between a byline word and a bar once made the pattern backtrack
+    # for seconds; now the run is read once and the line is no byline.
+    for word in ("كتب", "بقلم", "By"):
+        page = "عنوان الخبر في أعلى الصفحة\n" + word + gap + "|x\nنص الخبر كما نشر في الصباح."
+        doc = parse_page_text(page)
+        assert doc.author is None
