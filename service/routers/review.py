@@ -9,6 +9,7 @@ script calls the JSON API of the same app (``POST /v1/score``, ``GET /v1/article
 from __future__ import annotations
 
 import hashlib
+import html
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,13 @@ ASSET_TYPES = {
 
 # The page and its assets hold no data and must load without an API key (the page asks for
 # the key itself when the API answers 401), so the key middleware lets these paths through.
-PAGE_PATHS = frozenset({REVIEW_PATH, *(STATIC_PREFIX + name for name in ASSET_TYPES)})
+LANDING_PATH = "/"
+PAGE_PATHS = frozenset({LANDING_PATH, REVIEW_PATH, *(STATIC_PREFIX + name for name in ASSET_TYPES)})
+LANDING_LINKS = (
+    ("review", "the editors' review page"),
+    ("docs", "the API documentation (Swagger UI)"),
+    ("v1/model", "the loaded model (JSON)"),
+)
 
 # Everything the page loads comes from this app; the script never builds markup from text
 # (it creates text nodes), and the policy makes the browser refuse anything else.
@@ -100,6 +107,24 @@ async def review_page(request: Request) -> Response:
         "can_send_feedback": has_route(request, "/v1/feedback", "POST"),
     }
     return templates.TemplateResponse(request, "review.html", context, headers=PAGE_HEADERS)
+
+
+@router.api_route(
+    LANDING_PATH, methods=["GET", "HEAD"], response_class=HTMLResponse, include_in_schema=False
+)
+async def landing_page(request: Request) -> Response:
+    """Serve a small page that links to the review page, the API docs and the model."""
+    root = html.escape(str(request.scope.get("root_path", "")), quote=True)
+    items = "".join(
+        f'<li><a href="{root}/{path}">/{path}</a>: {html.escape(what)}</li>'
+        for path, what in LANDING_LINKS
+    )
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mizan</title>'
+        "</head><body><h1>Mizan</h1><p>News reliability and AI-spam detector.</p>"
+        f"<ul>{items}</ul></body></html>"
+    )
+    return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
 @router.api_route(STATIC_PREFIX + "{name}", methods=["GET", "HEAD"], include_in_schema=False)
