@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from detector.article import ArticleInput, parse_article, parse_page_text
+from detector.article import ArticleInput, flatten_deep_html, parse_article, parse_page_text
 from detector.errors import InvalidArticleError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -131,3 +131,42 @@ def test_byline_word_before_a_long_blank_run_is_not_a_byline(gap: str) -> None:
         page = "عنوان الخبر في أعلى الصفحة\n" + word + gap + "|x\nنص الخبر كما نشر في الصباح."
         doc = parse_page_text(page)
         assert doc.author is None
+
+
+_DEEP_BODY = (
+    "<p>" + "أعلنت وزارة الاقتصاد اليوم عن خطة لدعم المشاريع الصغيرة في المدن. " * 4 + "</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body>" + "<div>" * 300 + _DEEP_BODY + "</div>" * 300 + "</body></html>",
+        "<html><body>" + "<div>" * 5000 + _DEEP_BODY + "</div>" * 5000 + "</body></html>",
+        "<html><body>" + "<div>" * 5000 + _DEEP_BODY + "</body></html>",
+        "<html><body>" + "<section><span>" * 800 + _DEEP_BODY + "</span></section>" * 800,
+        "<html><body>"
+        + "<div>" * 400
+        + "<script>var t = '<div><div>';</script>"
+        + _DEEP_BODY
+        + "</div>" * 400
+        + "</body></html>",
+    ],
+    ids=["300", "5000", "5000-unclosed", "mixed-800", "script-inside"],
+)
+def test_deeply_nested_html_still_yields_the_article(html: str) -> None:
+    doc = parse_article(ArticleInput(html=html))
+    assert doc.source_format == "html"
+    assert "خطة لدعم المشاريع الصغيرة" in doc.body
+    assert "var t" not in doc.body
+
+
+def test_shallow_html_is_not_rewritten() -> None:
+    html = "<html><body>" + "<div>" * 20 + _DEEP_BODY + "</div>" * 20 + "</body></html>"
+    assert flatten_deep_html(html) is html
+
+
+def test_flattening_keeps_the_text_and_drops_only_deep_tags() -> None:
+    html = "<div>" * 5 + "نص <b>عريض</b><br/> آخر" + "</div>" * 5
+    flat = flatten_deep_html(html, max_depth=2)
+    assert flat == "<div><div>نص عريض<br/> آخر</div></div>"
