@@ -37,7 +37,7 @@ import time
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -382,6 +382,9 @@ def _iter_tasks(
         else:
             fields = columns.article_fields(source_row.values, stable_row_id(number))
             task = RowTask(number, fields["id"], fields)
+            unknown = _unknown_fields(source_row.values, columns, input_format)
+            if unknown:
+                task = task._replace(fields=None, problem=unknown)
         if completed.where(number):
             if not completed.id_matches(number, task.article_id):
                 raise MizanError(
@@ -394,6 +397,24 @@ def _iter_tasks(
             body_column = columns.column_for("body")
             task = task._replace(fields=None, problem=f"no article text (column {body_column!r})")
         yield task
+
+
+def _unknown_fields(
+    values: Mapping[str, Any], columns: ColumnMapping, input_format: InputFormat
+) -> str | None:
+    """Name the keys of a JSONL object that are no article field, as the API rejects them.
+
+    CSV and Parquet columns are chosen by the mapping, so other columns there are not read.
+    """
+    if input_format != "jsonl":
+        return None
+    unknown = [key for key in values if key not in columns.source_columns]
+    if not unknown:
+        return None
+    return (
+        f"unknown field(s) {', '.join(map(repr, unknown))}; article fields: "
+        f"{', '.join(columns.source_columns)} (rename with --map FIELD=KEY)"
+    )
 
 
 def _chunks(tasks: Iterator[RowTask], size: int) -> Iterator[list[RowTask]]:
@@ -577,7 +598,10 @@ def options_from_args(args: argparse.Namespace) -> BatchOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``mizan batch``; print the summary line on stderr and return the exit code."""
+    """Run ``mizan batch``; print the summary line on stderr and return the exit code.
+
+    The code is 2 when any row of this run went to the errors file, else 0.
+    """
     summary = run_batch(options_from_args(args))
     print(summary.line(), file=sys.stderr)
-    return 0
+    return 2 if summary.errors else 0

@@ -1,7 +1,9 @@
 """The ``mizan`` command line.
 
 Exit codes: 0 success, 1 flagged (only when ``--threshold`` or ``--fail-on`` is given),
-2 bad input or usage. Errors are one line on stderr.
+2 bad input or usage (for ``batch`` and ``ingest``: some rows went to the errors file),
+3 an internal error or a store, model or extra that cannot be used. Errors are one line on
+stderr; ``--debug`` (or ``MIZAN_DEBUG=1``) adds the traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import importlib
 import json
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,11 @@ from pydantic import ValidationError
 
 from detector.errors import MizanError
 
-EXIT_OK, EXIT_FLAGGED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FLAGGED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CODES_HELP = (
+    "exit codes: 0 scored, 1 flagged (only with --threshold or --fail-on), 2 bad input "
+    "(batch: some rows failed), 3 internal, store or model error"
+)
 
 # Subcommands that live outside this module: name -> (module, help). Each module has
 # ``add_arguments(parser)`` and ``run(args) -> int``; it is imported only when used, so the
@@ -36,6 +43,11 @@ _PLUGGED_COMMANDS: dict[str, tuple[str, str]] = {
 def _read_article(path: str) -> dict[str, Any]:
     """Read ``path`` (.txt page text, .html, .json fields, ``-`` for stdin) as article fields."""
     if path == "-":
+        if sys.stdin.isatty():
+            raise MizanError(
+                "no article given: name a file (mizan score FILE) or pipe the text in "
+                "(cat FILE | mizan score -)"
+            )
         text = sys.stdin.read()
         return {"body": text}
     file = Path(path)
@@ -156,10 +168,15 @@ def _run_score(args: argparse.Namespace) -> int:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Build the argument parser; only ``command``'s module is imported for its arguments."""
     parser = argparse.ArgumentParser(
-        prog="mizan", description="Score news articles for reliability, with evidence."
+        prog="mizan",
+        description="Score news articles for reliability, with evidence.",
+        epilog=EXIT_CODES_HELP,
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an internal error"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    score = commands.add_parser("score", help="score one article")
+    score = commands.add_parser("score", help="score one article", epilog=EXIT_CODES_HELP)
     _add_score_arguments(score)
     score.set_defaults(handler=_run_score)
     for name, (module_name, help_text) in _PLUGGED_COMMANDS.items():
@@ -177,23 +194,70 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("MIZAN_DEBUG", "") not in ("", "0")
     try:
         return int(args.handler(args))
     except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first.get("loc", ())) or "article"
-        print(f"mizan: invalid input: {location}: {first.get('msg')}", file=sys.stderr)
+        from detector.engine import validation_message
+
+        print(f"mizan: invalid input: {validation_message(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (``mizan score x | head``): not an error of the input.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except (MizanError, OSError) as error:
-        print(f"mizan: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("mizan: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        code, line = _describe(error)
+        print(f"mizan: {line}", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        elif code == EXIT_INTERNAL:
+            print("mizan: run again with --debug for the traceback", file=sys.stderr)
+        return code
+
+
+def _describe(error: Exception) -> tuple[int, str]:
+    """Return the exit code and the one line that describe an error."""
+    from detector.errors import InvalidArticleError, ModelBundleError
+    from detector.store.database import StoreError
+    from detector.store.migrations import SchemaError
+
+    if isinstance(error, StoreError | SchemaError):
+        return EXIT_INTERNAL, f"store error: {error}"
+    if isinstance(error, ModelBundleError):
+        return EXIT_INTERNAL, f"model error: {error}"
+    if isinstance(error, ModuleNotFoundError):
+        extra = _EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
+        if extra:
+            return EXIT_INTERNAL, (
+                f"this command needs the '{extra}' extra ({error.name} is not installed): "
+                f"pip install 'mizan[{extra}]'"
+            )
+        return EXIT_INTERNAL, f"internal error: {error}"
+    if isinstance(error, InvalidArticleError | MizanError | OSError):
+        return EXIT_BAD_INPUT, str(error)
+    text = " ".join(str(error).split())
+    return EXIT_INTERNAL, f"internal error: {type(error).__name__}: {text}"
+
+
+# Optional modules and the extra that installs them.
+_EXTRA_OF_MODULE = {
+    "pandas": "batch",
+    "pyarrow": "batch",
+    "tqdm": "batch",
+    "sklearn": "train",
+    "matplotlib": "train",
+    "pycountry": "train",
+    "countryinfo": "train",
+    "fastapi": "service",
+    "uvicorn": "service",
+    "jinja2": "service",
+    "prometheus_client": "service",
+    "fastapi_offline": "service",
+}
 
 
 if __name__ == "__main__":

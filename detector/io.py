@@ -22,7 +22,6 @@ import gzip
 import json
 import numbers
 import os
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,15 +93,23 @@ def stable_row_id(row_number: int) -> str:
     return f"row-{row_number}"
 
 
-def _text_value(value: Any) -> Any:
+# Fields whose cells may be numbers or dates in a typed archive; every other field is text,
+# and a number there (a numeric Parquet body, ``"body": 123`` in JSONL) is a row error.
+_NUMBER_AS_TEXT_FIELDS = frozenset({"id", "published_at"})
+
+
+def _text_value(value: Any, numbers_as_text: bool = True) -> Any:
     """Turn a cell into a field value: None for missing or blank, text for numbers and dates.
 
-    Lists and mappings are passed through so that validation names the bad field.
+    Lists and mappings (and numbers, unless ``numbers_as_text``) are passed through so that
+    validation names the bad field.
     """
     if value is None:
         return None
     if isinstance(value, str):
         return value if value.strip() else None
+    if not numbers_as_text and isinstance(value, bool | numbers.Real):
+        return None if value != value else value  # NaN is a missing cell
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, numbers.Real):
@@ -178,6 +185,15 @@ class ColumnMapping:
             MizanError: an explicitly mapped column is missing, or no body/html column exists.
         """
         present = set(columns)
+        duplicated = sorted(
+            {column for column in columns if column in self.source_columns}
+            - {column for column in present if list(columns).count(column) == 1}
+        )
+        if duplicated:
+            raise MizanError(
+                f"{source} has more than one column named {', '.join(map(repr, duplicated))}; "
+                "rename one so that it is clear which is read"
+            )
         for name, column in self.mapped.items():
             if column not in present:
                 raise MizanError(
@@ -199,7 +215,8 @@ class ColumnMapping:
         """
         fields: dict[str, Any] = {}
         for name in ARTICLE_FIELDS:
-            value = _text_value(values.get(self.column_for(name)))
+            cell = values.get(self.column_for(name))
+            value = _text_value(cell, numbers_as_text=name in _NUMBER_AS_TEXT_FIELDS)
             if value is not None:
                 fields[name] = value
         if not isinstance(fields.get("id"), str):
@@ -238,11 +255,21 @@ def _open_binary(path: Path) -> IO[bytes]:
 
 
 def _decoded_lines(handle: IO[bytes]) -> Iterator[str]:
-    """Decode lines one by one (so an encoding error names its row); drop a byte-order mark."""
+    """Decode lines one by one and drop a byte-order mark; bad bytes become lone surrogates."""
     for index, line in enumerate(handle):
         if index == 0 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8) :]
-        yield line.decode("utf-8")
+        yield line.decode("utf-8", "surrogateescape")
+
+
+def _is_utf8(cells: Iterable[str]) -> bool:
+    """Return whether no cell holds a byte that was not UTF-8 (a lone surrogate)."""
+    try:
+        for cell in cells:
+            cell.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # What a malformed archive raises while it is read (pyarrow's errors are ValueError or OSError).
@@ -279,14 +306,14 @@ def count_rows(path: Path, input_format: InputFormat) -> int | None:
 
 def _iter_jsonl(path: Path) -> Iterator[SourceRow]:
     # Bytes, so that only "\n" ends a line and one badly encoded line is one bad row.
-    number = 0
+    # Rows are numbered by physical line, blank lines included, so a row number in the
+    # errors file is the line an editor opens.
     with _open_binary(path) as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            number += 1
+        for number, line in enumerate(handle, start=1):
             if number == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[len(codecs.BOM_UTF8) :]
+            if not line.strip():
+                continue
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as error:
@@ -295,22 +322,90 @@ def _iter_jsonl(path: Path) -> Iterator[SourceRow]:
             except UnicodeDecodeError:
                 yield SourceRow(number, None, "line is not valid UTF-8")
                 continue
+            except RecursionError:
+                yield SourceRow(number, None, "line is not valid JSON: nested too deeply")
+                continue
             if not isinstance(value, dict):
                 yield SourceRow(number, None, "line is not a JSON object")
                 continue
             yield SourceRow(number, value)
 
 
+# A cell larger than this is an error, so that a runaway quote cannot swallow a whole archive.
+_CSV_FIELD_LIMIT = 16 * 1024 * 1024
+
+
+class _TrackedLines:
+    """Decoded lines of a binary handle, knowing where the next line starts (to re-read)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.position = 0
+        self.line_number = 0  # physical lines read so far
+
+    def __iter__(self) -> _TrackedLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline()
+        if not line:
+            raise StopIteration
+        if self.line_number == 0 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]
+        self.line_number += 1
+        self.position = self.handle.tell()
+        return line.decode("utf-8", "surrogateescape")
+
+    def restart_after(self, position: int, line_number: int) -> None:
+        """Go back to the line that starts at ``position`` and step over it."""
+        self.handle.seek(position)
+        self.handle.readline()
+        self.position = self.handle.tell()
+        self.line_number = line_number + 1
+
+
 def _iter_csv(path: Path) -> Iterator[SourceRow]:
+    """Yield the rows of a CSV file, numbered from 1; a malformed row is one bad row.
+
+    The reader is strict: a quote that is never closed, or text after a closing quote, is an
+    error instead of silently merging the rows that follow into one cell. After such a row,
+    reading starts again on the physical line after the one the bad row began on.
+    """
     # Article bodies are far longer than the csv module's default 128 KiB field limit.
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
     with _open_binary(path) as handle:
-        reader = csv.DictReader(_decoded_lines(handle))
-        for number, values in enumerate(reader, start=1):
-            if None in values:
-                yield SourceRow(number, None, "row has more cells than the header")
+        lines = _TrackedLines(handle)
+        reader = csv.reader(lines, strict=True)
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            raise MizanError(f"the header of {path} is not valid CSV: {error}") from error
+        if header is None:
+            return
+        number = 0
+        while True:
+            row_position, row_line = lines.position, lines.line_number
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                number += 1
+                problem = f"row is not valid CSV (it starts on line {row_line + 1}): {error}"
+                yield SourceRow(number, None, problem)
+                lines.restart_after(row_position, row_line)
+                reader = csv.reader(lines, strict=True)
                 continue
-            yield SourceRow(number, dict(values))
+            if not cells:
+                continue
+            number += 1
+            if len(cells) > len(header):
+                yield SourceRow(number, None, "row has more cells than the header")
+            elif not _is_utf8(cells):
+                yield SourceRow(number, None, "row is not valid UTF-8")
+            else:
+                padded = cells + [""] * (len(header) - len(cells))
+                yield SourceRow(number, dict(zip(header, padded, strict=True)))
 
 
 def _iter_parquet(

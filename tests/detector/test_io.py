@@ -250,7 +250,8 @@ def test_jsonl_rows_skip_blank_lines_and_flag_bad_lines(tmp_path: Path) -> None:
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
     rows = list(iter_source_rows(path, "jsonl"))
-    assert [row.number for row in rows] == [1, 2, 3, 4]
+    # Numbered by physical line: the blank line 2 is no row but keeps its number.
+    assert [row.number for row in rows] == [1, 3, 4, 5]
     assert rows[0].values == ARTICLES[0]
     assert rows[1].problem == "line is not a JSON object"
     assert rows[2].problem is not None and rows[2].problem.startswith("line is not valid JSON")
@@ -406,12 +407,39 @@ def test_a_jsonl_line_that_is_not_utf8_is_one_bad_row(tmp_path: Path) -> None:
     ]
 
 
-def test_a_csv_that_is_not_utf8_stops_with_the_last_good_row(tmp_path: Path) -> None:
+def test_a_csv_row_that_is_not_utf8_is_one_bad_row(tmp_path: Path) -> None:
     path = tmp_path / "archive.csv"
-    path.write_bytes("id,body\na1,خبر أول\na2,خبر ثان\n".encode() + b"a3,\xff\xfe\n")
-    rows = iter_source_rows(path, "csv")
-    with pytest.raises(MizanError, match="cannot read .*archive.csv as csv after row 2"):
-        list(rows)
+    path.write_bytes(
+        "id,body\na1,خبر أول\na2,خبر ثان\n".encode() + b"a3,\xff\xfe\n" + "a4,خبر رابع\n".encode()
+    )
+    rows = list(iter_source_rows(path, "csv"))
+    assert [(row.number, row.problem) for row in rows] == [
+        (1, None),
+        (2, None),
+        (3, "row is not valid UTF-8"),
+        (4, None),
+    ]
+    assert rows[3].values == {"id": "a4", "body": "خبر رابع"}
+
+
+def test_a_csv_quote_left_open_is_a_bad_row_not_merged_rows(tmp_path: Path) -> None:
+    path = tmp_path / "archive.csv"
+    path.write_text(
+        'id,body\na1,"خبر أول\na2,خبر ثان\na3,"خبر\nعلى سطرين"\na4,"لم يغلق\n',
+        encoding="utf-8",
+    )
+    rows = list(iter_source_rows(path, "csv"))
+    good = [row.values for row in rows if row.values is not None]
+    bad = [row.problem for row in rows if row.values is None]
+    assert good == [{"id": "a2", "body": "خبر ثان"}, {"id": "a3", "body": "خبر\nعلى سطرين"}]
+    assert len(bad) == 2 and all("not valid CSV" in problem for problem in bad)
+    assert "line 2" in bad[0] and "line 6" in bad[1]
+
+
+def test_a_duplicated_body_column_is_refused(tmp_path: Path) -> None:
+    mapping = ColumnMapping()
+    with pytest.raises(MizanError, match="more than one column named 'body'"):
+        mapping.check_header(["id", "body", "title", "body"], "archive.csv")
 
 
 def test_a_truncated_gzip_archive_is_a_clear_error(tmp_path: Path) -> None:
