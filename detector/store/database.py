@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool
 
 from detector.errors import MizanError
 from detector.store.migrations import WRITE_OPTION
@@ -41,13 +41,19 @@ def is_process_local(url: str) -> bool:
 def _sqlite_engine(url: URL) -> Engine:
     memory = _is_memory(url)
     if not memory and url.database:
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).expanduser().parent
+        if not folder.is_dir():
+            raise StoreError(
+                f"cannot open the store {url.database}: its folder {folder} does not exist "
+                "(create it first; the store never creates folders)"
+            )
     options: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
     }
     if memory:
-        # One shared connection, so every thread sees the same in-memory database.
-        options["poolclass"] = StaticPool
+        # One connection, so every thread sees the same in-memory database, lent to one
+        # thread at a time: sqlite3 connections must not run two transactions at once.
+        options.update(poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=60)
     engine = create_engine(url, **options)
 
     @event.listens_for(engine, "connect")
