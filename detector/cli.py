@@ -227,6 +227,8 @@ def _describe(error: Exception) -> tuple[int, str]:
 
     if isinstance(error, StoreError | SchemaError):
         return EXIT_INTERNAL, f"store error: {error}"
+    if type(error).__module__.split(".")[0] in ("sqlalchemy", "sqlite3"):
+        return EXIT_INTERNAL, "store error: " + " ".join(str(error).split("\n")[0].split())
     if isinstance(error, ModelBundleError):
         return EXIT_INTERNAL, f"model error: {error}"
     if isinstance(error, ModuleNotFoundError):
