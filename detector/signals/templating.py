@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -31,6 +32,15 @@ STUFFED_HEADING_MIN_KEYWORDS = 2
 
 TITLE_REPEAT_MIN_WORDS = 3
 """Titles shorter than this (in words) are not searched for in the prose."""
+
+NEAR_COPY_WORDS = 4
+"""A heading opening with the title's first this many words is a copy of it (page chrome)."""
+
+IMPLIED_TITLE_MIN_ECHOES = 1
+"""A leading heading is taken as the headline only when this many other headings echo it."""
+
+IMPLIED_TITLE_CANDIDATES = 6
+"""Without a title field, this many leading headings are tried as the page's headline."""
 
 TITLE_REPEATS_TOLERATED = 1
 """News leads often restate the headline once; only further repeats raise the score."""
@@ -75,6 +85,8 @@ MARKDOWN_WEIGHT = 0.25
 PROJECTION_TABLE_WEIGHT = 0.2
 ARCHIVE_WEIGHT = 0.6
 
+# Words of a photo caption line ("صورة أرشيفية", "file photo"): not a section heading.
+_CAPTION_WORDS = frozenset({"صوره", "ارشيفيه", "photo", "pictured", "image", "عدسه"})
 _CONTENT_KINDS = frozenset({"heading", "paragraph", "bullet", "table"})
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
 # Characters allowed between the words of one phrase: spaces, hyphens, apostrophes.
@@ -286,6 +298,44 @@ def title_keywords(title_words: Iterable[str], stopwords: frozenset[str]) -> lis
             seen.add(word)
             keywords.append(keyword_forms(word))
     return keywords
+
+
+def implied_title(
+    layout: _Layout, stopwords: frozenset[str]
+) -> tuple[Block | None, list[frozenset[str]]]:
+    """Return the heading that reads as the headline of a page sent without a title.
+
+    Among the first :data:`IMPLIED_TITLE_CANDIDATES` headings of at least
+    :data:`TITLE_REPEAT_MIN_WORDS` words, the one whose keywords the most other headings
+    repeat (the earliest on a tie); ``(None, [])`` when there is none. Linear: a bounded
+    number of candidates, each compared with every heading once.
+    """
+    headings = layout.doc.headings
+    heading_words = [layout.words_in(heading.start, heading.end) for heading in headings]
+    best: tuple[Block | None, list[frozenset[str]]] = (None, [])
+    best_echoes = -1
+    candidates = 0
+    for index, words in enumerate(heading_words):
+        if candidates >= IMPLIED_TITLE_CANDIDATES:
+            break
+        if len(words) < TITLE_REPEAT_MIN_WORDS:
+            continue
+        candidates += 1
+        keywords = title_keywords(words, stopwords)
+        if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
+            continue
+        echoes = sum(
+            1
+            for other, other_words in enumerate(heading_words)
+            if other != index
+            and tuple(other_words) != tuple(words)
+            and repeated_keywords(keywords, other_words) >= STUFFED_HEADING_MIN_KEYWORDS
+        )
+        if echoes > best_echoes:
+            best, best_echoes = (headings[index], keywords), echoes
+    if best_echoes < IMPLIED_TITLE_MIN_ECHOES:
+        return None, []
+    return best
 
 
 def repeated_keywords(keywords: Sequence[frozenset[str]], words: Iterable[str]) -> int:
@@ -627,16 +677,40 @@ class TemplatingSignal(Signal):
     @staticmethod
     def _stuffed_headings(layout: _Layout) -> list[Evidence]:
         doc = layout.doc
-        if not doc.title or not doc.headings:
+        if not doc.headings:
             return []
-        keywords = title_keywords(
-            tokenize(normalize_for_matching(doc.title)).words, title_stopwords()
-        )
+        stopwords = title_stopwords()
+        title_heading: Block | None = None
+        if doc.title:
+            keywords = title_keywords(tokenize(normalize_for_matching(doc.title)).words, stopwords)
+            title_words = tuple(tokenize(normalize_for_matching(doc.title)).words)
+        else:
+            title_heading, keywords = implied_title(layout, stopwords)
+            title_words = (
+                tuple(layout.words_in(title_heading.start, title_heading.end))
+                if title_heading is not None
+                else ()
+            )
         if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
             return []
         stuffed: list[Evidence] = []
-        for heading in doc.headings:
-            repeated = repeated_keywords(keywords, layout.words_in(heading.start, heading.end))
+        all_words = [tuple(layout.words_in(block.start, block.end)) for block in doc.headings]
+        copies = Counter(all_words)
+        for heading, words in zip(doc.headings, all_words, strict=True):
+            if (
+                heading is title_heading
+                or words == title_words
+                or copies[words] > 1
+                or not _CAPTION_WORDS.isdisjoint(words)
+            ):
+                # Copies of the headline or of one another are page chrome, not stuffing.
+                continue
+            if (
+                len(title_words) > NEAR_COPY_WORDS
+                and words[:NEAR_COPY_WORDS] == (title_words[:NEAR_COPY_WORDS])
+            ):
+                continue  # the headline again with a different ending: page chrome
+            repeated = repeated_keywords(keywords, words)
             if repeated >= STUFFED_HEADING_MIN_KEYWORDS:
                 stuffed.append(
                     Evidence(

@@ -568,3 +568,49 @@ def test_tiny_inputs_give_all_finite_features(body: str) -> None:
     assert set(result.features) == set(SIGNAL.feature_names)
     assert all(math.isfinite(value) for value in result.features.values())
     assert 0 <= result.score <= 1
+
+
+# --- headings against the headline of a page sent without a title ----------------------------
+
+IMPLIED_TITLE_AR = """الأحد، يونيو 14
+دليلك الكامل عن الريال العماني
+مقدمة
+يعد الريال العماني العملة الرسمية لسلطنة عمان ويصدره البنك المركزي منذ عقود طويلة.
+نشأة الريال العماني
+صدر الريال العماني بعد أن كانت البلاد تتعامل بعملات متعددة في أسواقها المختلفة.
+قيمة الريال العماني أمام الدولار
+يرتبط الريال بالدولار الأمريكي بسعر ثابت يحافظ على استقراره أمام العملات الأخرى."""
+
+
+def test_headings_echo_the_leading_heading_when_no_title_is_sent() -> None:
+    doc = parse(IMPLIED_TITLE_AR)
+    stuffed = reasons_for(extract(doc).evidence, "heading repeats")
+    assert [item.text for item in stuffed] == [
+        "نشأة الريال العماني",
+        "قيمة الريال العماني أمام الدولار",
+    ]
+    assert_spans_point_into_body(doc, stuffed)
+
+
+def test_headline_printed_twice_as_page_chrome_is_not_stuffing() -> None:
+    body = """مهرجان الربيع للكتاب في عمّان
+مهرجان الربيع للكتاب في عمّان
+افتتح وزير الثقافة مساء الأحد فعاليات المعرض بمشاركة مئات من دور النشر العربية.
+وقال مدير المعرض في كلمته إن الدورة الحالية تستضيف ندوات يومية للكتّاب الشباب."""
+    assert reasons_for(extract(parse(body)).evidence, "heading repeats") == []
+
+
+def test_headline_copy_with_a_different_ending_is_page_chrome() -> None:
+    body = """وزارة الصحة تطلق حملة التطعيم الموسمية في جميع المحافظات
+وزارة الصحة تطلق حملة التطعيم الموسمية في جميع المحافظات اليوم
+آخر تحديث 09:40
+بدأت الفرق الطبية صباح اليوم جولاتها في المدارس والمراكز الصحية بحسب بيان الوزارة."""
+    assert reasons_for(extract(parse(body)).evidence, "heading repeats") == []
+
+
+def test_wire_item_with_one_headline_and_a_caption_has_no_stuffed_heading() -> None:
+    body = """مجلس النواب يقر تعديلات قانون الضريبة على الدخل
+جانب من جلسة مجلس النواب - صورة أرشيفية
+أقر مجلس النواب في جلسته الصباحية مشروع القانون المعدل بعد نقاش استمر ثلاث ساعات.
+وقال رئيس اللجنة المالية إن التعديلات تخفف العبء عن أصحاب الدخل المحدود."""
+    assert reasons_for(extract(parse(body)).evidence, "heading repeats") == []
