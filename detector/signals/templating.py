@@ -36,6 +36,12 @@ TITLE_REPEAT_MIN_WORDS = 3
 NEAR_COPY_WORDS = 4
 """A heading opening with the title's first this many words is a copy of it (page chrome)."""
 
+LINE_HEADING_MAX_WORDS = 12
+"""A line ending in "?" or ":" of at most this many words reads as a section heading."""
+
+LINE_HEADING_MAX_CHARS = 120
+"""... and of at most this many characters."""
+
 IMPLIED_TITLE_MIN_ECHOES = 1
 """A leading heading is taken as the headline only when this many other headings echo it."""
 
@@ -87,6 +93,7 @@ ARCHIVE_WEIGHT = 0.6
 
 # Words of a photo caption line ("صورة أرشيفية", "file photo"): not a section heading.
 _CAPTION_WORDS = frozenset({"صوره", "ارشيفيه", "photo", "pictured", "image", "عدسه"})
+_HEADING_END = frozenset("?؟:：")
 _CONTENT_KINDS = frozenset({"heading", "paragraph", "bullet", "table"})
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
 # Characters allowed between the words of one phrase: spaces, hyphens, apostrophes.
@@ -300,6 +307,30 @@ def title_keywords(title_words: Iterable[str], stopwords: frozenset[str]) -> lis
     return keywords
 
 
+def section_headings(layout: _Layout) -> list[Block]:
+    """Return the heading blocks plus the short lines that read as headings on pasted pages.
+
+    A line of at most :data:`LINE_HEADING_MAX_WORDS` words ending in "?", "؟" or ":"
+    followed by more text ("لماذا الدينار الكويتي هو الأقوى؟") is a section heading there
+    even though the page parser keeps it as a paragraph for its end punctuation.
+    """
+    doc = layout.doc
+    blocks = doc.blocks
+    found: list[Block] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            found.append(block)
+        elif (
+            block.kind == "paragraph"
+            and index + 1 < len(blocks)
+            and block.end - block.start <= LINE_HEADING_MAX_CHARS
+            and doc.body[block.start : block.end].rstrip()[-1:] in _HEADING_END
+            and len(layout.words_in(block.start, block.end)) <= LINE_HEADING_MAX_WORDS
+        ):
+            found.append(block)
+    return found
+
+
 def implied_title(
     layout: _Layout, stopwords: frozenset[str]
 ) -> tuple[Block | None, list[frozenset[str]]]:
@@ -310,7 +341,7 @@ def implied_title(
     repeat (the earliest on a tie); ``(None, [])`` when there is none. Linear: a bounded
     number of candidates, each compared with every heading once.
     """
-    headings = layout.doc.headings
+    headings = section_headings(layout)
     heading_words = [layout.words_in(heading.start, heading.end) for heading in headings]
     best: tuple[Block | None, list[frozenset[str]]] = (None, [])
     best_echoes = -1
@@ -677,7 +708,8 @@ class TemplatingSignal(Signal):
     @staticmethod
     def _stuffed_headings(layout: _Layout) -> list[Evidence]:
         doc = layout.doc
-        if not doc.headings:
+        headings = section_headings(layout)
+        if not headings:
             return []
         stopwords = title_stopwords()
         title_heading: Block | None = None
@@ -694,9 +726,9 @@ class TemplatingSignal(Signal):
         if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
             return []
         stuffed: list[Evidence] = []
-        all_words = [tuple(layout.words_in(block.start, block.end)) for block in doc.headings]
+        all_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
         copies = Counter(all_words)
-        for heading, words in zip(doc.headings, all_words, strict=True):
+        for heading, words in zip(headings, all_words, strict=True):
             if (
                 heading is title_heading
                 or words == title_words
@@ -720,6 +752,16 @@ class TemplatingSignal(Signal):
                         f"heading repeats {repeated} keywords of the title",
                     )
                 )
+        if stuffed and title_heading is not None:
+            stuffed.insert(
+                0,
+                Evidence(
+                    title_heading.start,
+                    title_heading.end,
+                    doc.block_text(title_heading),
+                    f"headline whose keywords {len(stuffed)} headings repeat",
+                ),
+            )
         return stuffed
 
     @staticmethod

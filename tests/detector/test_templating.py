@@ -614,3 +614,30 @@ def test_wire_item_with_one_headline_and_a_caption_has_no_stuffed_heading() -> N
 أقر مجلس النواب في جلسته الصباحية مشروع القانون المعدل بعد نقاش استمر ثلاث ساعات.
 وقال رئيس اللجنة المالية إن التعديلات تخفف العبء عن أصحاب الدخل المحدود."""
     assert reasons_for(extract(parse(body)).evidence, "heading repeats") == []
+
+
+QUESTION_HEADINGS_AR = """كل ما تريد معرفته عن الليرة التركية
+تعرف الليرة التركية بأنها عملة تركيا الرسمية منذ عشرينيات القرن الماضي.
+لماذا تتراجع الليرة التركية أمام الدولار؟
+يرى متابعون أن التضخم المرتفع دفع العملة إلى مستويات منخفضة خلال العامين الأخيرين.
+فئات الليرة التركية:
+تصدر الأوراق النقدية بفئات متعددة تبدأ من خمس ليرات وتصل إلى مئتي ليرة."""
+
+
+def test_question_and_colon_lines_are_headings_that_echo_the_headline() -> None:
+    doc = parse(QUESTION_HEADINGS_AR)
+    stuffed = reasons_for(extract(doc).evidence, "heading repeats")
+    assert [item.text for item in stuffed] == [
+        "لماذا تتراجع الليرة التركية أمام الدولار؟",
+        "فئات الليرة التركية:",
+    ]
+    headline = reasons_for(extract(doc).evidence, "headline whose keywords")
+    assert [item.text for item in headline] == ["كل ما تريد معرفته عن الليرة التركية"]
+    assert_spans_point_into_body(doc, stuffed + headline)
+
+
+def test_a_question_in_the_last_line_is_not_a_heading() -> None:
+    body = """أسعار القمح العالمية ترتفع للأسبوع الثالث
+ارتفعت العقود الآجلة للقمح في بورصة شيكاغو مع تراجع توقعات المحصول.
+فهل تستمر أسعار القمح العالمية في الارتفاع؟"""
+    assert reasons_for(extract(parse(body)).evidence, "heading repeats") == []
