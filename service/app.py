@@ -14,6 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import FastAPI, Security
 from fastapi.middleware import Middleware
 from fastapi.security import APIKeyHeader
+from fastapi_offline import FastAPIOffline
 
 from detector.engine import DetectorEngine
 from detector.settings import Settings, get_settings
@@ -123,7 +124,8 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
                 processes.close()
             store.close()
 
-    app = FastAPI(
+    # Swagger UI and ReDoc assets are served from the package (no CDN): /docs works offline.
+    app = FastAPIOffline(
         title="Mizan",
         summary="News reliability and AI-spam detector with evidence, for Arabic and English.",
         description=DESCRIPTION,
