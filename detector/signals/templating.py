@@ -42,6 +42,9 @@ LINE_HEADING_MAX_WORDS = 12
 LINE_HEADING_MAX_CHARS = 120
 """... and of at most this many characters."""
 
+TEMPLATED_PAGE_MIN_PHRASES = 1
+"""Stock phrases from which a page's lists are shown as part of its template."""
+
 IMPLIED_TITLE_MIN_ECHOES = 1
 """A leading heading is taken as the headline only when this many other headings echo it."""
 
@@ -93,6 +96,8 @@ ARCHIVE_WEIGHT = 0.6
 
 # Words of a photo caption line ("صورة أرشيفية", "file photo"): not a section heading.
 _CAPTION_WORDS = frozenset({"صوره", "ارشيفيه", "photo", "pictured", "image", "عدسه"})
+_LIST_KINDS = frozenset({"bullet", "table"})
+TEMPLATED_LIST_REASON = "bullet list or table on a page with template tells"
 _HEADING_END = frozenset("?؟:：")
 _CONTENT_KINDS = frozenset({"heading", "paragraph", "bullet", "table"})
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
@@ -649,6 +654,14 @@ class TemplatingSignal(Signal):
         markdown = self._markdown_markers(doc)
         features["templating.markdown_marker_count"] = len(markdown)
         evidence += markdown[:MAX_EVIDENCE_PER_KIND]
+        if stuffed or markdown or len(phrases) >= TEMPLATED_PAGE_MIN_PHRASES:
+            # Lists are ordinary in service pieces; on a page that already shows its
+            # template they are part of it, and the reviewer sees them marked.
+            evidence += [
+                Evidence(block.start, block.end, doc.block_text(block), TEMPLATED_LIST_REASON)
+                for block in doc.blocks
+                if block.kind in _LIST_KINDS
+            ][:MAX_EVIDENCE_PER_KIND]
 
         projections = [
             Evidence(

@@ -641,3 +641,33 @@ def test_a_question_in_the_last_line_is_not_a_heading() -> None:
 ارتفعت العقود الآجلة للقمح في بورصة شيكاغو مع تراجع توقعات المحصول.
 فهل تستمر أسعار القمح العالمية في الارتفاع؟"""
     assert reasons_for(extract(parse(body)).evidence, "heading repeats") == []
+
+
+LIST_ON_TEMPLATED_PAGE_AR = """دليلك الشامل لأسعار الفضة في الكويت
+في هذا المقال نستعرض أسعار الفضة اليوم بشكل مبسط.
+أسعار الفضة في الكويت اليوم
+- جرام الفضة عيار 999: 0.4 دينار
+- جرام الفضة عيار 925: 0.37 دينار
+عوامل تؤثر على أسعار الفضة في الكويت
+تتأثر الأسعار بحركة الدولار والطلب الصناعي على المعدن."""
+
+
+def test_lists_on_a_templated_page_are_shown_as_evidence() -> None:
+    doc = parse(LIST_ON_TEMPLATED_PAGE_AR)
+    lists = reasons_for(extract(doc).evidence, "bullet list or table")
+    assert [item.text for item in lists] == [
+        "- جرام الفضة عيار 999: 0.4 دينار",
+        "- جرام الفضة عيار 925: 0.37 دينار",
+    ]
+    assert_spans_point_into_body(doc, lists)
+
+
+def test_official_requirements_list_alone_is_not_evidence() -> None:
+    body = """الداخلية تعلن شروط تجديد جواز السفر إلكترونيا
+أعلنت الإدارة العامة للجوازات أن طلبات التجديد تقدم عبر المنصة الرسمية اعتبارا من الأحد.
+وتشمل المستندات المطلوبة ما يلي:
+- صورة شخصية حديثة بخلفية بيضاء.
+- بطاقة الهوية الوطنية سارية المفعول.
+- إيصال سداد الرسوم المقررة."""
+    result = extract(parse(body))
+    assert reasons_for(result.evidence, "bullet list or table") == []
