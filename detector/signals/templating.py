@@ -42,8 +42,14 @@ LINE_HEADING_MAX_WORDS = 12
 LINE_HEADING_MAX_CHARS = 120
 """... and of at most this many characters."""
 
+REPEATED_LINE_MAX_CHARS = 300
+"""Lines longer than this are paragraphs, left to the repeated-sentence measure."""
+
 TEMPLATED_PAGE_MIN_PHRASES = 1
-"""Stock phrases from which a page's lists are shown as part of its template."""
+"""Stock phrases from which a page's lists and repeated lines are shown as its template."""
+
+TEMPLATED_PAGE_MIN_STUFFED = 2
+"""... or stuffed headings (one heading echoing the headline is often a caption)."""
 
 IMPLIED_TITLE_MIN_ECHOES = 1
 """A leading heading is taken as the headline only when this many other headings echo it."""
@@ -96,7 +102,9 @@ ARCHIVE_WEIGHT = 0.6
 
 # Words of a photo caption line ("صورة أرشيفية", "file photo"): not a section heading.
 _CAPTION_WORDS = frozenset({"صوره", "ارشيفيه", "photo", "pictured", "image", "عدسه"})
+_LINE_KINDS = frozenset({"heading", "paragraph", "title"})
 _LIST_KINDS = frozenset({"bullet", "table"})
+REPEATED_LINE_REASON = "line printed again as its own line on a page with template tells"
 TEMPLATED_LIST_REASON = "bullet list or table on a page with template tells"
 _HEADING_END = frozenset("?؟:：")
 _CONTENT_KINDS = frozenset({"heading", "paragraph", "bullet", "table"})
@@ -613,11 +621,11 @@ class TemplatingSignal(Signal):
         features["templating.phrases_per_1000_words"] = per_thousand_words(len(phrases), word_count)
         evidence += phrases[:MAX_EVIDENCE_PER_KIND]
 
-        stuffed = self._stuffed_headings(layout)
+        stuffed, headline = self._stuffed_headings(layout)
         headings = len(doc.headings)
         features["templating.stuffed_heading_count"] = len(stuffed)
         features["templating.stuffed_heading_share"] = len(stuffed) / headings if headings else 0.0
-        evidence += stuffed[:MAX_EVIDENCE_PER_KIND]
+        evidence += headline + stuffed[:MAX_EVIDENCE_PER_KIND]
 
         title_repeats = self._title_repeats(layout)
         features["templating.title_repeat_count"] = len(title_repeats)
@@ -654,9 +662,14 @@ class TemplatingSignal(Signal):
         markdown = self._markdown_markers(doc)
         features["templating.markdown_marker_count"] = len(markdown)
         evidence += markdown[:MAX_EVIDENCE_PER_KIND]
-        if stuffed or markdown or len(phrases) >= TEMPLATED_PAGE_MIN_PHRASES:
-            # Lists are ordinary in service pieces; on a page that already shows its
-            # template they are part of it, and the reviewer sees them marked.
+        if (
+            len(stuffed) >= TEMPLATED_PAGE_MIN_STUFFED
+            or markdown
+            or len(phrases) >= TEMPLATED_PAGE_MIN_PHRASES
+        ):
+            # Lists and a headline printed again are ordinary page chrome on their own; on
+            # a page that already shows its template they are part of it.
+            evidence += self._repeated_lines(layout)[:MAX_EVIDENCE_PER_KIND]
             evidence += [
                 Evidence(block.start, block.end, doc.block_text(block), TEMPLATED_LIST_REASON)
                 for block in doc.blocks
@@ -719,11 +732,12 @@ class TemplatingSignal(Signal):
         ]
 
     @staticmethod
-    def _stuffed_headings(layout: _Layout) -> list[Evidence]:
+    def _stuffed_headings(layout: _Layout) -> tuple[list[Evidence], list[Evidence]]:
+        """Return the stuffed headings and, for a page without a title, its implied headline."""
         doc = layout.doc
         headings = section_headings(layout)
         if not headings:
-            return []
+            return [], []
         stopwords = title_stopwords()
         title_heading: Block | None = None
         if doc.title:
@@ -737,7 +751,7 @@ class TemplatingSignal(Signal):
                 else ()
             )
         if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
-            return []
+            return [], []
         stuffed: list[Evidence] = []
         all_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
         copies = Counter(all_words)
@@ -766,16 +780,40 @@ class TemplatingSignal(Signal):
                     )
                 )
         if stuffed and title_heading is not None:
-            stuffed.insert(
-                0,
-                Evidence(
-                    title_heading.start,
-                    title_heading.end,
-                    doc.block_text(title_heading),
-                    f"headline whose keywords {len(stuffed)} headings repeat",
-                ),
+            headline = Evidence(
+                title_heading.start,
+                title_heading.end,
+                doc.block_text(title_heading),
+                f"headline whose keywords {len(stuffed)} headings repeat",
             )
-        return stuffed
+            return stuffed, [headline]
+        return stuffed, []
+
+    @staticmethod
+    def _repeated_lines(layout: _Layout) -> list[Evidence]:
+        """Return heading and paragraph lines printed again verbatim as their own lines."""
+        doc = layout.doc
+        first_of: dict[tuple[str, ...], Block] = {}
+        repeated: list[Evidence] = []
+        shown: set[int] = set()
+        for block in doc.blocks:
+            if block.kind not in _LINE_KINDS:
+                continue
+            if block.end - block.start > REPEATED_LINE_MAX_CHARS:
+                continue
+            words = tuple(layout.words_in(block.start, block.end))
+            if len(words) < TITLE_REPEAT_MIN_WORDS:
+                continue
+            first = first_of.setdefault(words, block)
+            if first is block:
+                continue
+            for copy in (first, block):
+                if copy.start not in shown:
+                    shown.add(copy.start)
+                    repeated.append(
+                        Evidence(copy.start, copy.end, doc.block_text(copy), REPEATED_LINE_REASON)
+                    )
+        return repeated
 
     @staticmethod
     def _title_repeats(layout: _Layout) -> list[Evidence]:

@@ -671,3 +671,28 @@ def test_official_requirements_list_alone_is_not_evidence() -> None:
 - إيصال سداد الرسوم المقررة."""
     result = extract(parse(body))
     assert reasons_for(result.evidence, "bullet list or table") == []
+
+
+REPEATED_HEADLINE_FARM_AR = """أسعار الأرز اليوم في الأسواق المصرية
+أسعار الأرز اليوم في الأسواق المصرية
+في هذا المقال نعرض لكم أسعار الأرز اليوم في مختلف المحافظات.
+أسعار الأرز الأبيض اليوم في الأسواق
+يتراوح سعر الكيلو بين عشرين وخمسة وعشرين جنيها بحسب النوع.
+أسعار الأرز الشعير في الأسواق المصرية
+سجل طن الأرز الشعير ارتفاعا طفيفا مقارنة بالأسبوع الماضي."""
+
+
+def test_headline_printed_twice_on_a_templated_page_is_evidence() -> None:
+    doc = parse(REPEATED_HEADLINE_FARM_AR)
+    lines = reasons_for(extract(doc).evidence, "line printed again")
+    assert [item.text for item in lines] == ["أسعار الأرز اليوم في الأسواق المصرية"] * 2
+    assert lines[0].start < lines[1].start
+    assert_spans_point_into_body(doc, lines)
+
+
+def test_headline_printed_twice_on_a_plain_wire_item_is_not_evidence() -> None:
+    body = """الرئاسة تستقبل وفدا برلمانيا أوروبيا في العاصمة
+الرئاسة تستقبل وفدا برلمانيا أوروبيا في العاصمة
+استقبل رئيس الدولة صباح اليوم وفدا من البرلمان الأوروبي وبحث معه التعاون الثنائي.
+وأوضح بيان الرئاسة أن اللقاء تناول ملفات الهجرة والطاقة والتبادل التجاري."""
+    assert reasons_for(extract(parse(body)).evidence, "line printed again") == []
