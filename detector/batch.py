@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
+from detector.budget import time_budget
 from detector.errors import MizanError
 from detector.io import (
     BODY_FIELDS,
@@ -240,7 +241,14 @@ def score_chunk(
     explain: bool = True,
     include_features: bool = False,
 ) -> list[RowResult]:
-    """Score a chunk of rows; rows that cannot be scored become error lines, never raise."""
+    """Score a chunk of rows; rows that cannot be scored become error lines, never raise.
+
+    Each row has the scoring time budget of the settings (``MIZAN_SCORE_TIMEOUT_S``); a row
+    past it is an error line and the run goes on.
+    """
+    from detector.settings import get_settings
+
+    budget = get_settings().score_timeout_s
     results: list[RowResult] = []
     for task in tasks:
         if task.fields is None:
@@ -250,7 +258,8 @@ def score_chunk(
             )
             continue
         try:
-            report = engine.score(task.fields, explain=explain)
+            with time_budget(budget):
+                report = engine.score(task.fields, explain=explain)
         except ValidationError as error:
             line = _error_line(task.row, task.article_id, "invalid", _validation_reason(error))
             results.append(RowResult(False, line))

@@ -19,3 +19,7 @@ class SignalNotFoundError(MizanError, KeyError):
 
 class ModelBundleError(MizanError):
     """A model bundle is missing, tampered with, or does not match this code."""
+
+
+class ScoringBudgetError(InvalidArticleError):
+    """Scoring one article took longer than its time budget (``MIZAN_SCORE_TIMEOUT_S``)."""

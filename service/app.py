@@ -65,6 +65,10 @@ OPENAPI_TAGS = [
 ]
 
 
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+DOCS_ASSETS_PREFIX = "/static-offline-docs/"
+
+
 def _package_version() -> str:
     try:
         return version("mizan")
@@ -125,6 +129,7 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
             store.close()
 
     # Swagger UI and ReDoc assets are served from the package (no CDN): /docs works offline.
+    # fastapi-offline serves them under DOCS_ASSETS_PREFIX.
     app = FastAPIOffline(
         title="Mizan",
         summary="News reliability and AI-spam detector with evidence, for Arabic and English.",
@@ -137,7 +142,10 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
             Middleware(
                 ApiKeyMiddleware,
                 api_keys=settings.api_keys,
-                public_paths=PUBLIC_PATHS | review.PAGE_PATHS,
+                # The documentation pages and their assets hold no data; a browser sends no
+                # key when it fetches them, so they stay public (the API calls still need one).
+                public_paths=PUBLIC_PATHS | review.PAGE_PATHS | DOCS_PATHS,
+                public_prefixes=(DOCS_ASSETS_PREFIX,),
             ),
             Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
         ],

@@ -19,7 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from detector.article import ArticleInput
-from detector.errors import InvalidArticleError, MizanError, ModelBundleError
+from detector.errors import (
+    InvalidArticleError,
+    MizanError,
+    ModelBundleError,
+    ScoringBudgetError,
+)
 from detector.store.database import StoreError
 from detector.store.migrations import SchemaError
 from service.dependencies import RETRY_AFTER_SECONDS
@@ -194,6 +199,11 @@ async def mizan_error_handler(request: Request, exc: Exception) -> JSONResponse:
     cannot be used is ours, and passing (503 with ``Retry-After``, logged); anything else
     the library raised is a fault of ours (500), never reported as the caller's input.
     """
+    if isinstance(exc, ScoringBudgetError):
+        # 422, not 503: past the linear-time guarantees a normal article needs about a
+        # thousandth of the budget, so an article that overruns it would overrun it again;
+        # a client that retried a 503 would hold a scoring process each time.
+        return error_response(422, str(exc), "scoring_budget_exceeded", request.scope)
     if isinstance(exc, InvalidArticleError):
         return error_response(422, str(exc), "invalid_article", request.scope)
     retry = {"Retry-After": RETRY_AFTER_SECONDS}

@@ -34,8 +34,9 @@ from typing import Any, Protocol, TypeVar
 import anyio
 
 from detector.article import ArticleInput
+from detector.budget import time_budget
 from detector.engine import DetectorEngine, Report
-from detector.errors import InvalidArticleError, MizanError
+from detector.errors import InvalidArticleError, MizanError, ScoringBudgetError
 from detector.settings import Settings
 from service.schemas import ReportOut
 
@@ -46,6 +47,8 @@ T = TypeVar("T")
 SCORER_NICENESS = 5
 """How much lower the scoring processes' CPU priority is than the server's."""
 READY_TIMEOUT_S = 600.0
+# How long past its budget a request waits before its scoring processes are recycled.
+HUNG_GRACE_S = 5.0
 """How long the scoring processes may take to load the model and the store's index."""
 
 
@@ -87,20 +90,26 @@ def score_articles(
     explain: bool,
     include_features: bool,
     first_index: int | None = None,
+    budget_s: float | None = None,
 ) -> list[Scored]:
-    """Score and render ``articles`` in order.
+    """Score and render ``articles`` in order, each within ``budget_s`` seconds.
 
     With ``first_index`` set (a batch), an article the engine refuses is named
-    ``articles[i]`` in the error, ``i`` counted from ``first_index``.
+    ``articles[i]`` in the error, ``i`` counted from ``first_index``. The budget is enforced
+    in a scoring process's main thread (see :mod:`detector.budget`).
     """
     scored = []
     for position, article in enumerate(articles):
         try:
-            report = engine.score(article, explain=explain)
+            with time_budget(budget_s):
+                report = engine.score(article, explain=explain)
         except MizanError as error:
             if first_index is None:
                 raise
-            raise InvalidArticleError(f"articles[{first_index + position}]: {error}") from error
+            kind = (
+                ScoringBudgetError if isinstance(error, ScoringBudgetError) else InvalidArticleError
+            )
+            raise kind(f"articles[{first_index + position}]: {error}") from error
         scored.append(render_report(report, include_features))
     return scored
 
@@ -193,12 +202,16 @@ def _load_in_process(settings: Settings, loaded: Any) -> None:
 
 
 def _score_in_process(
-    payloads: list[dict[str, Any]], explain: bool, include_features: bool, first: int | None
+    payloads: list[dict[str, Any]],
+    explain: bool,
+    include_features: bool,
+    first: int | None,
+    budget_s: float | None = None,
 ) -> list[Scored]:
     if _PROCESS_ENGINE is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("scoring process used before its engine was loaded")
     articles = [ArticleInput.model_validate(payload) for payload in payloads]
-    return score_articles(_PROCESS_ENGINE, articles, explain, include_features, first)
+    return score_articles(_PROCESS_ENGINE, articles, explain, include_features, first, budget_s)
 
 
 def _ping() -> bool:
@@ -280,6 +293,12 @@ class ProcessScorer:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
+    def _recycle(self, executor: ProcessPoolExecutor) -> None:
+        """Kill the processes of ``executor`` (one is stuck) and start fresh ones."""
+        for process in list(getattr(executor, "_processes", {}).values()):
+            process.kill()
+        self._restart_in_background()
+
     def _restart_in_background(self) -> None:
         with self._lock:
             if self._restarting:
@@ -311,6 +330,7 @@ class ProcessScorer:
         payloads = [article.model_dump(exclude_unset=True) for article in articles]
         size = max(1, -(-len(payloads) // self.processes))
         try:
+            budget = self.settings.score_timeout_s
             futures = [
                 executor.submit(
                     _score_in_process,
@@ -318,10 +338,21 @@ class ProcessScorer:
                     explain,
                     include_features,
                     start if batch else None,
+                    budget,
                 )
                 for start in range(0, len(payloads), size)
             ]
-            chunks = [await asyncio.wrap_future(future) for future in futures]
+            # Each process stops an article past its budget itself; this bound only catches a
+            # process that cannot be interrupted (stuck inside one C call): it is recycled.
+            waited = asyncio.gather(*(asyncio.wrap_future(future) for future in futures))
+            chunks = await asyncio.wait_for(waited, budget * size + HUNG_GRACE_S)
+        except TimeoutError as error:
+            logger.error("a scoring process overran its budget; recycling the processes")
+            self._recycle(executor)
+            raise ScoringBudgetError(
+                f"scoring took longer than the time budget of {budget:g} s "
+                "(MIZAN_SCORE_TIMEOUT_S); the article was not scored"
+            ) from error
         except BrokenProcessPool as error:
             logger.error("a scoring process died; restarting the pool")
             self._restart_in_background()

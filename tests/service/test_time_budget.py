@@ -1,0 +1,102 @@
+"""The scoring time budget against a running service: slow requests stop, others keep going."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from detector.budget import time_budget
+from detector.engine import DetectorEngine
+from detector.errors import ScoringBudgetError
+
+ROOT = Path(__file__).resolve().parents[2]
+# About 100k characters of chained attributions: seconds of work, linear but long.
+SLOW = {"body": "قال هو، " * 12_400}
+NORMAL = {"body": (ROOT / "examples" / "wire_ar.txt").read_text(encoding="utf-8")}
+BUDGET_S = 0.4
+
+
+def test_the_budget_stops_an_article_in_this_process() -> None:
+    engine = DetectorEngine.from_settings()
+    with pytest.raises(ScoringBudgetError, match="time budget of 0.05 s"):
+        with time_budget(0.05):
+            engine.score(SLOW)
+    assert engine.score(NORMAL).reliability > 0  # the engine is still usable
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "MIZAN_SCORE_TIMEOUT_S": str(BUDGET_S),
+        "MIZAN_SCORERS": "2",
+        "MIZAN_API_KEYS": "[]",
+        "MIZAN_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('budget') / 'mizan.db'}",
+        "MIZAN_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "detector.cli", "serve", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                pytest.fail("the service stopped while starting")
+            time.sleep(0.3)
+        else:
+            pytest.fail("the service was not ready in 180 s")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_normal_request_stays_fast_while_two_slow_ones_are_in_flight(server: str) -> None:
+    assert httpx.post(f"{server}/v1/score", json=NORMAL, timeout=30).status_code == 200
+
+    def post(article: dict[str, str]) -> tuple[int, float, dict[str, object]]:
+        started = time.perf_counter()
+        answer = httpx.post(f"{server}/v1/score", json=article, timeout=60)
+        return answer.status_code, time.perf_counter() - started, answer.json()
+
+    with ThreadPoolExecutor(3) as pool:
+        slow = [pool.submit(post, SLOW) for _ in range(2)]
+        time.sleep(0.1)  # both scoring processes are now busy with a slow article
+        normal = pool.submit(post, NORMAL)
+        normal_status, normal_seconds, _ = normal.result()
+        slow_results = [future.result() for future in slow]
+
+    assert normal_status == 200
+    assert normal_seconds < 1.0
+    for status, _seconds, body in slow_results:
+        assert status == 422
+        assert "time budget" in str(body["detail"])
+    # The processes were not lost: the next request is answered at once.
+    assert httpx.post(f"{server}/v1/score", json=NORMAL, timeout=30).status_code == 200
