@@ -330,13 +330,25 @@ _BOILERPLATE_CACHE: dict[str, frozenset[str]] = {}
 _NAVIGATION_SEPARATOR = re.compile(r"[|/›»>·•]")
 
 
+def _strip_symbols(line: str) -> str:
+    """Drop icons and marks at both ends of a line ("🏠 الرئيسية", "الوسوم ◂")."""
+    start, end = 0, len(line)
+    while start < end and (line[start].isspace() or unicodedata.category(line[start])[0] == "S"):
+        start += 1
+    while end > start and (
+        line[end - 1].isspace() or unicodedata.category(line[end - 1])[0] == "S"
+    ):
+        end -= 1
+    return line[start:end]
+
+
 def _is_boilerplate(normalized_line: str) -> bool:
     """Tell whether a line (given normalised for matching) is site chrome."""
     lines = _BOILERPLATE_CACHE.get("all")
     if lines is None:
         lines = _boilerplate_lines()
         _BOILERPLATE_CACHE["all"] = lines
-    normalized = normalized_line.strip(" |:-–•>»«")
+    normalized = _strip_symbols(normalized_line.strip(" |:-–•>»«"))
     if normalized in lines:
         return True
     # Short lines made only of menu words ("الرئيسية | أخبار | رياضة") are navigation.
@@ -354,11 +366,70 @@ def _title_key(title: str) -> str:
     return normalize_for_matching(title).strip()
 
 
-def parse_page_text(text: str, title: str | None = None, lines: _Lines | None = None) -> Document:
+# Lines above a headline that are never it: dates, font-size buttons, image placeholders,
+# a site's name announced with a colon, bare counters.
+_DATE_LINE = re.compile(
+    r"^\s*+(?:date\s++)?+[\d٠-٩]{1,4}[-/.][\d٠-٩]{1,2}[-/.][\d٠-٩]{1,4}"
+    r"(?:[\sT]++[\d٠-٩]{1,2}:[\d٠-٩]{2}(?::[\d٠-٩]{2})?+)?+\s*+$",
+    re.IGNORECASE,
+)
+_SITE_NAME_LINE = re.compile(r"^\s*+(?:موقع|صحيفة|جريدة|بوابة|شبكة)\s[^\n:]{1,60}:\s*+$")
+_SLUG_SEPARATORS = re.compile(r"[-_+/.]++")
+
+
+def _is_title_residue(line: str) -> bool:
+    """Tell whether a short line above the article is page residue rather than a headline."""
+    stripped = line.strip()
+    if not stripped or _DATE_LINE.match(stripped) or _SITE_NAME_LINE.match(stripped):
+        return True
+    words = stripped.split()
+    # "A A A", "TT", "A+ A-": theme buttons are tokens of one or two characters.
+    if all(len(word) <= 2 for word in words):
+        return True
+    # A line without a letter (icons, counters, rules) is no headline.
+    return not any(ch.isalpha() for ch in stripped)
+
+
+def _slug_words(url: str | None) -> set[str]:
+    """Words of the last meaningful path segment of ``url`` (its slug), normalised."""
+    if not url:
+        return set()
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return set()
+    segments = [segment for segment in path.split("/") if segment]
+    # The slug is the longest segment: ids and section names are short.
+    slug = max(segments, key=len, default="")
+    words = _SLUG_SEPARATORS.sub(" ", slug).split()
+    return {normalize_for_matching(word) for word in words if any(ch.isalpha() for ch in word)}
+
+
+def _slug_matches(candidates: list[int], line_keys: list[str], url: str | None) -> list[int]:
+    """Candidate lines that share at least half of the URL slug's words (best first)."""
+    slug = _slug_words(url)
+    if len(slug) < 2:
+        return []
+    scored = []
+    for index in candidates:
+        shared = len(slug & set(line_keys[index].split()))
+        if shared * 2 >= len(slug):
+            scored.append((-shared, index))
+    return [index for _, index in sorted(scored)]
+
+
+def parse_page_text(
+    text: str, title: str | None = None, lines: _Lines | None = None, url: str | None = None
+) -> Document:
     """Parse raw page text into a :class:`Document` with classified blocks.
 
-    The title is the first heading-like line that repeats later (sites print it two or three
-    times) or, failing that, the first heading-like line before the first paragraph.
+    Without a given title the headline is, in order: the heading-like line above the first
+    paragraph that shares most words with the URL slug (when ``url`` is given), the first
+    such line that repeats later (sites print it two or three times), the first one of three
+    words or more, or the first one. Dates, theme buttons ("A A A"), image placeholders,
+    icons and site-name lines are never taken for it.
     """
     lines = lines or _Lines.of(text)
     raw = lines.raw
@@ -370,7 +441,11 @@ def parse_page_text(text: str, title: str | None = None, lines: _Lines | None = 
             kinds[index] = "boilerplate"
 
     first_prose = next(
-        (i for i, line in enumerate(raw) if kinds[i] == "paragraph" and not _is_heading(line)),
+        (
+            i
+            for i, line in enumerate(raw)
+            if kinds[i] == "paragraph" and not _is_heading(line) and not _is_title_residue(line)
+        ),
         len(raw),
     )
     title_index: int | None = None
@@ -379,11 +454,16 @@ def parse_page_text(text: str, title: str | None = None, lines: _Lines | None = 
         title_index = next((i for i, key in enumerate(line_keys) if key == title_key), None)
     else:
         candidates = [
-            i for i in range(first_prose) if kinds[i] == "paragraph" and _is_heading(raw[i])
+            i
+            for i in range(first_prose)
+            if kinds[i] == "paragraph" and _is_heading(raw[i]) and not _is_title_residue(raw[i])
         ]
         key_counts = Counter(line_keys)
         repeated = [i for i in candidates if key_counts[line_keys[i]] > 1]
-        chosen = repeated or [i for i in candidates if len(raw[i].split()) >= 3] or candidates
+        slugged = _slug_matches(candidates, line_keys, url)
+        chosen = (
+            slugged or repeated or [i for i in candidates if len(raw[i].split()) >= 3] or candidates
+        )
         if chosen:
             title_index = chosen[0]
             title = raw[title_index]
@@ -486,7 +566,8 @@ def parse_fields(body: str, title: str | None, lines: _Lines | None = None) -> D
 
 def _looks_like_page_text(lines: _Lines) -> bool:
     if len(lines.raw) < 4:
-        return False
+        # A short page still counts when it opens with site chrome (a skip link, a menu).
+        return len(lines.raw) >= 2 and _is_boilerplate(lines.normalized[0])
     noisy = sum(1 for normalized_line in lines.normalized if _is_boilerplate(normalized_line))
     bylined = any(p.match(line) for line in lines.raw[:12] for p in _BYLINE_PATTERNS)
     return noisy >= 1 or bylined
@@ -597,7 +678,7 @@ def parse_article(article: ArticleInput) -> Document:
     if fmt == "body":
         fmt = "page_text" if _looks_like_page_text(lines) else "fields"
     if fmt == "page_text":
-        doc = parse_page_text(body, article.title, lines)
+        doc = parse_page_text(body, article.title, lines, url=article.url)
     else:
         doc = parse_fields(body, article.title or meta.get("title"), lines)
         doc.source_format = "html" if fmt == "html" else "fields"
