@@ -108,9 +108,7 @@ def _title(text: str, url: str | None = None) -> Document:
 
 
 # Page shapes the parser does not read yet (name -> why); entries go once the parser reads them.
-KNOWN_GAPS = {
-    "site name line with colon": "a line ending in ':' is taken for the first paragraph",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", sorted(AR_PAGES))
@@ -202,37 +200,36 @@ def _dev_rows() -> list[dict[str, str]]:
     return rows
 
 
-def slug_title_agreement(rows: list[dict[str, str]]) -> tuple[int, int]:
-    """Count the dev pages whose URL slug has 3+ words and whose parsed title (URL not given)
-    holds at least half of them, out of the pages that have a parsed title and such a slug.
+def slug_title_agreement(rows: list[dict[str, str]]) -> tuple[int, int, int]:
+    """Compare parsed titles with URL slugs over the dev pages whose slug has 3+ words.
 
-    The corpus gives no headline field; the slug is the headline the site itself wrote.
+    The corpus gives no headline field; the slug is the headline the site itself wrote. Returns
+    how many pages' parsed title (URL not given) holds at least half of the slug's words, how
+    many pages show such a line of at most 20 words among their first 8 lines (what a parser
+    could find), and how many pages were compared.
     """
     from detector.article import _slug_words
 
-    agree = total = 0
+    agree = reachable = total = 0
     for row in rows:
         slug = _slug_words(row.get("url"))
         if len(slug) < 3:
             continue
-        try:
-            doc = parse_article(ArticleInput(body=row["text"]))
-        except Exception:  # noqa: BLE001 - a page the parser refuses counts as a miss
-            total += 1
-            continue
         total += 1
+        heads = [set(normalize_for_matching(line).split()) for line in row["text"].split("\n")[:8]]
+        reachable += any(len(slug & head) * 2 >= len(slug) and len(head) <= 20 for head in heads)
+        doc = parse_article(ArticleInput(body=row["text"]))
         words = set(normalize_for_matching(doc.title).split())
         agree += len(slug & words) * 2 >= len(slug)
-    return agree, total
+    return agree, reachable, total
 
 
 def test_dev_corpus_titles_against_url_slugs() -> None:
     rows = _dev_rows()
     if not rows:
         pytest.skip("the web-pages-dev corpus is not present")
-    agree, total = slug_title_agreement(rows)
-    print(f"parsed title holds half the URL slug's words: {agree}/{total}")
-    assert total > 0
-    # Every page either parses or is refused clearly; the figure itself is reported, and a
-    # floor keeps it from falling back.
-    assert agree >= 0
+    agree, reachable, total = slug_title_agreement(rows)
+    print(f"parsed title holds half the URL slug's words: {agree}/{total} ({reachable} reachable)")
+    assert 0 < reachable <= total
+    # The figure is reported; the floor keeps it from falling back (14 of 189 when written).
+    assert agree >= 12
