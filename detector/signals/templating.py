@@ -102,6 +102,7 @@ ARCHIVE_WEIGHT = 0.6
 
 # Words of a photo caption line ("صورة أرشيفية", "file photo"): not a section heading.
 _CAPTION_WORDS = frozenset({"صوره", "ارشيفيه", "photo", "pictured", "image", "عدسه"})
+_CLICKBAIT_KINDS = frozenset({"title", "heading", "paragraph", "bullet", "table"})
 _LINE_KINDS = frozenset({"heading", "paragraph", "title"})
 _LIST_KINDS = frozenset({"bullet", "table"})
 REPEATED_LINE_REASON = "line printed again as its own line on a page with template tells"
@@ -277,6 +278,20 @@ def lexicon_matcher() -> PhraseMatcher:
             + load_lexicon("en/templating_seo_phrases"),
             ENGAGEMENT_CALL: load_lexicon("ar/templating_engagement")
             + load_lexicon("en/templating_engagement"),
+        }
+    )
+
+
+CLICKBAIT = "clickbait teaser"
+
+
+@lru_cache(maxsize=1)
+def clickbait_matcher() -> PhraseMatcher:
+    """Return the matcher of clickbait and sensational teasers (Arabic, English)."""
+    return PhraseMatcher(
+        {
+            CLICKBAIT: load_lexicon("ar/templating_clickbait")
+            + load_lexicon("en/templating_clickbait")
         }
     )
 
@@ -627,6 +642,10 @@ class TemplatingSignal(Signal):
         features["templating.stuffed_heading_share"] = len(stuffed) / headings if headings else 0.0
         evidence += headline + stuffed[:MAX_EVIDENCE_PER_KIND]
 
+        clickbait = self._clickbait(layout)
+        # Evidence for the reviewer; no feature until the bundle is retrained with one.
+        evidence += clickbait[:MAX_EVIDENCE_PER_KIND]
+
         title_repeats = self._title_repeats(layout)
         features["templating.title_repeat_count"] = len(title_repeats)
         evidence += title_repeats[:MAX_EVIDENCE_PER_KIND]
@@ -718,6 +737,27 @@ class TemplatingSignal(Signal):
                 reason = f"{match.label}: {match.phrase!r}"
                 phrases.append(_evidence(layout.normalized, match.start, match.end, reason))
         return phrases, engagement_calls
+
+    @staticmethod
+    def _clickbait(layout: _Layout) -> list[Evidence]:
+        """Return clickbait teasers in the title and the article content."""
+        found: list[Evidence] = []
+        for match in clickbait_matcher().find(layout.tokens):
+            block = layout.block_of(match.first_token)
+            if block is None or block.kind not in _CLICKBAIT_KINDS:
+                continue
+            reason = f"{match.label}: {match.phrase!r}"
+            found.append(_evidence(layout.normalized, match.start, match.end, reason))
+        doc = layout.doc
+        if doc.title and doc.title_span is None:
+            title = doc.normalized_title
+            found += [
+                _evidence(
+                    title, match.start, match.end, f"{match.label}: {match.phrase!r}", "title"
+                )
+                for match in clickbait_matcher().find(tokenize(title.text))
+            ]
+        return found
 
     @staticmethod
     def _title_phrases(doc: Document) -> list[Evidence]:

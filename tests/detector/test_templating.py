@@ -696,3 +696,37 @@ def test_headline_printed_twice_on_a_plain_wire_item_is_not_evidence() -> None:
 استقبل رئيس الدولة صباح اليوم وفدا من البرلمان الأوروبي وبحث معه التعاون الثنائي.
 وأوضح بيان الرئاسة أن اللقاء تناول ملفات الهجرة والطاقة والتبادل التجاري."""
     assert reasons_for(extract(parse(body)).evidence, "line printed again") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "teaser"),
+    [
+        (
+            "ارتفعت أسعار الفضة إلى المستويات الجنونية هذا الأسبوع في الأسواق المحلية.",
+            "المستويات الجنونية",
+        ),
+        ("خبراء الأرصاد يحذرون سكان هذه المنطقة من موجة غبار قوية.", "سكان هذه المنطقة"),
+        ("أعلن النادي عن صفقة مدوية في سوق الانتقالات الشتوية.", "صفقة مدوية"),
+        ("لكن دعني أخبرك بصراحة أن السوق لن يبقى على حاله طويلا.", "دعني أخبرك"),
+        ("قرار جديد بشأن الإقامات وهذه تفاصيلها الكاملة.", "وهذه تفاصيلها"),
+        ("وتبقى النتيجة مفتوحة والوقت وحده سيكشف الحقيقة.", "والوقت وحده سيكشف"),
+    ],
+)
+def test_arabic_clickbait_teasers_are_evidence(body: str, teaser: str) -> None:
+    doc = parse(body, title="خبر اليوم")
+    found = reasons_for(extract(doc).evidence, "clickbait teaser")
+    assert [normalize_for_matching(item.text) for item in found] == [normalize_for_matching(teaser)]
+    assert_spans_point_into_body(doc, found)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "كشف التقرير السنوي للبنك المركزي عن تراجع معدل التضخم إلى ثلاثة في المئة.",
+        "أثار القرار جدلا واسعا في البرلمان قبل إقراره بأغلبية الأعضاء.",
+        "وقع انفجار مدو في الميناء صباح اليوم بحسب شهود عيان ومصادر أمنية.",
+        "يعيش المقيمون في هذه الدول ظروفا اقتصادية صعبة بحسب تقرير الأمم المتحدة.",
+    ],
+)
+def test_wire_wording_is_not_clickbait(body: str) -> None:
+    assert reasons_for(extract(parse(body, title="خبر اليوم")).evidence, "clickbait") == []
