@@ -132,6 +132,11 @@ class Document:
         return [block for block in self.blocks if block.kind in CONTENT_KINDS]
 
     @cached_property
+    def title_repeats(self) -> int:
+        """How many lines of the body are the title itself (sites print it two or three times)."""
+        return sum(1 for block in self.blocks if block.kind == "title")
+
+    @cached_property
     def headings(self) -> list[Block]:
         """Heading blocks inside the article."""
         return [block for block in self.blocks if block.kind == "heading"]

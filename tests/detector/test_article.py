@@ -170,3 +170,12 @@ def test_flattening_keeps_the_text_and_drops_only_deep_tags() -> None:
     html = "<div>" * 5 + "نص <b>عريض</b><br/> آخر" + "</div>" * 5
     flat = flatten_deep_html(html, max_depth=2)
     assert flat == "<div><div>نص عريض<br/> آخر</div></div>"
+
+
+def test_title_repeats_counts_the_title_lines() -> None:
+    title = "افتتاح مكتبة عامة جديدة في وسط المدينة"
+    prose = "افتتحت البلدية صباح اليوم مكتبة عامة جديدة تضم آلاف الكتب للقراء."
+    doc = parse_page_text(f"تخطى إلى المحتوى\n{title}\n{title}\n{prose}\n{title}")
+    assert doc.title == title
+    assert doc.title_repeats == 3
+    assert parse_page_text(f"تخطى إلى المحتوى\n{title}\n{prose}").title_repeats == 1
