@@ -125,6 +125,11 @@ class Document:
     language: str = "und"
     blocks: list[Block] = field(default_factory=list)
     source_format: Literal["fields", "page_text", "html"] = "fields"
+    # The headline a body sent without a title opens with (its first line, when heading-like
+    # and followed by prose or printed again), with its span in ``body``. ``title`` stays
+    # empty then: signals that read the headline from the headings keep doing so.
+    implied_title: str = ""
+    implied_title_span: Span | None = None
 
     @cached_property
     def content_blocks(self) -> list[Block]:
@@ -662,6 +667,25 @@ def parse_html(html: str) -> tuple[str, dict[str, str | None]]:
     return text, meta
 
 
+def _leading_headline(lines: _Lines) -> str | None:
+    """Return the headline a body without a title opens with, or ``None``.
+
+    Copied article text often begins with its headline on a line of its own: a heading-like
+    first line of three words or more (no date, button or icon line) that a paragraph follows,
+    or that the text prints again as a line of its own.
+    """
+    raw = lines.raw
+    if len(raw) < 2 or not _is_heading(raw[0]) or len(raw[0].split()) < 3:
+        return None
+    if _is_title_residue(raw[0]) or any(p.match(raw[0]) for p in _BYLINE_PATTERNS):
+        return None
+    key = lines.normalized[0].strip()
+    repeated = any(line.strip() == key for line in lines.normalized[1:])
+    if repeated or not _is_heading(raw[1]):
+        return raw[0]
+    return None
+
+
 def parse_article(article: ArticleInput) -> Document:
     """Turn an :class:`ArticleInput` into a :class:`Document`.
 
@@ -685,9 +709,13 @@ def parse_article(article: ArticleInput) -> Document:
     if fmt == "page_text":
         doc = parse_page_text(body, article.title, lines, url=article.url)
     else:
-        doc = parse_fields(body, article.title or meta.get("title"), lines)
+        headline = article.title or meta.get("title")
+        implied = None if headline or fmt == "html" else _leading_headline(lines)
+        doc = parse_fields(body, headline, lines)
         doc.source_format = "html" if fmt == "html" else "fields"
-        doc.title = article.title or meta.get("title") or ""
+        doc.title = headline or ""
+        if implied is not None:
+            doc.implied_title, doc.implied_title_span = implied, lines.spans[0]
 
     if article.author:
         doc.author, doc.author_span = article.author, None
