@@ -114,6 +114,18 @@ _PROSE_KINDS = frozenset({"paragraph", "bullet"})
 _PHRASE_GAP = re.compile(r"[ \t\u00a0\u200c\u200f\-'’]{0,3}")
 _ARABIC_PROCLITICS = "وف"
 _ARABIC_ARTICLE_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال")
+# Symbol residue: chat-tool citation markers ([1], [١], +2 after a word), wiki edit links,
+# a chatbot label (AI 🤖), empty quotes where a scraper cut a name out, markdown table rules,
+# an embedded image placeholder and UTF-8 read as Latin-1. Every branch is bounded.
+_RESIDUE_MARKER = re.compile(
+    r"\[(?:\d{1,3}|[٠-٩]{1,3}|edit|center|عدل)\]"
+    r"|(?<=[^\W\d_])\s?\+\d{1,2}(?![\d.,%])"
+    r"|\bAI ?\U0001F916"
+    r"|[“\"«] ?[”\"»]"
+    r"|\|[ \t]{0,3}:?-{3,}:?[ \t]{0,3}\|"
+    r"|<image>|data:image/"
+    r"|πŸ|â€[™œ]"
+)
 _MARKDOWN_MARKER = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*\S[^\n]*|\*\*[^*\n]{1,120}\*\*")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # A bullet marker, up to six words (emphasis marks included) and a colon. Words are
@@ -283,6 +295,7 @@ def lexicon_matcher() -> PhraseMatcher:
 
 
 CLICKBAIT = "clickbait teaser"
+RESIDUE = "scraper, spinner or chatbot residue"
 
 
 @lru_cache(maxsize=1)
@@ -293,6 +306,14 @@ def clickbait_matcher() -> PhraseMatcher:
             CLICKBAIT: load_lexicon("ar/templating_clickbait")
             + load_lexicon("en/templating_clickbait")
         }
+    )
+
+
+@lru_cache(maxsize=1)
+def residue_matcher() -> PhraseMatcher:
+    """Return the matcher of residue phrases (comment forms, widgets, chatbot labels)."""
+    return PhraseMatcher(
+        {RESIDUE: load_lexicon("ar/templating_residue") + load_lexicon("en/templating_residue")}
     )
 
 
@@ -646,6 +667,8 @@ class TemplatingSignal(Signal):
         # Evidence for the reviewer; no feature until the bundle is retrained with one.
         evidence += clickbait[:MAX_EVIDENCE_PER_KIND]
 
+        evidence += self._residue(layout)[:MAX_EVIDENCE_PER_KIND]
+
         title_repeats = self._title_repeats(layout)
         features["templating.title_repeat_count"] = len(title_repeats)
         evidence += title_repeats[:MAX_EVIDENCE_PER_KIND]
@@ -757,6 +780,21 @@ class TemplatingSignal(Signal):
                 )
                 for match in clickbait_matcher().find(tokenize(title.text))
             ]
+        return found
+
+    @staticmethod
+    def _residue(layout: _Layout) -> list[Evidence]:
+        """Return scraper, spinner and chatbot residue anywhere in the page text."""
+        doc = layout.doc
+        found = [
+            Evidence(match.start(), match.end(), match.group(), RESIDUE)
+            for match in _RESIDUE_MARKER.finditer(doc.body)
+        ]
+        found += [
+            _evidence(layout.normalized, match.start, match.end, f"{RESIDUE}: {match.phrase!r}")
+            for match in residue_matcher().find(layout.tokens)
+        ]
+        found.sort(key=lambda item: item.start)
         return found
 
     @staticmethod

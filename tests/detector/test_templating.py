@@ -730,3 +730,38 @@ def test_arabic_clickbait_teasers_are_evidence(body: str, teaser: str) -> None:
 )
 def test_wire_wording_is_not_clickbait(body: str) -> None:
     assert reasons_for(extract(parse(body, title="خبر اليوم")).evidence, "clickbait") == []
+
+
+@pytest.mark.parametrize(
+    ("body", "residue"),
+    [
+        ("ويقسم الدينار إلى ألف فلس،[١] ويصدره البنك المركزي منذ الاستقلال.", "[١]"),
+        ("تقع الإمارة على ساحل الخليج العربي.[2] وهي الأكبر مساحة بين الإمارات.", "[2]"),
+        ("AI 🤖تشجيع دور المرأة في سوق العمل من أهداف الخطة الوطنية.", "AI 🤖"),
+        ("وينشر “” سعر الريال اليوم في البنوك المحلية والصرافات.", "“”"),
+        ("| البنك | سعر الشراء |\n|---|---|\n| الأهلي | 3.75 |", "|---|"),
+        (
+            "كما يظهر في الرسم البياني المرفق بالخبر ارتفعت الأسعار مرتين.",
+            "الرسم البياني المرفق بالخبر",
+        ),
+    ],
+)
+def test_scraper_and_chatbot_residue_is_evidence(body: str, residue: str) -> None:
+    doc = parse(body, title="عن العملة")
+    found = reasons_for(extract(doc).evidence, "scraper, spinner or chatbot residue")
+    assert residue in [item.text for item in found]
+    assert_spans_point_into_body(doc, found)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "سجلت البحرين 41 إصابة جديدة (+3) مقارنة بالأمس بحسب وزارة الصحة.",
+        "ارتفع المؤشر العام بنسبة 2.5% في ختام تعاملات اليوم وفق بيان البورصة.",
+        "اترك تعليقا على الخبر عبر نموذج التعليقات أسفل الصفحة.",
+        "قال المتحدث «إن المفاوضات مستمرة» دون أن يحدد موعدا للجولة المقبلة.",
+    ],
+)
+def test_wire_text_has_no_residue(body: str) -> None:
+    found = reasons_for(extract(parse(body, title="خبر")).evidence, "scraper, spinner")
+    assert found == []
