@@ -667,23 +667,60 @@ def parse_html(html: str) -> tuple[str, dict[str, str | None]]:
     return text, meta
 
 
-def _leading_headline(lines: _Lines) -> str | None:
-    """Return the headline a body without a title opens with, or ``None``.
+_DATE_WORDS = frozenset(
+    normalize_for_matching(word)
+    for word in (
+        "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة يناير فبراير مارس أبريل "
+        "مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر posted monday tuesday wednesday "
+        "thursday friday saturday sunday january february march april may june july august "
+        "september october november december"
+    ).split()
+)
+_LEADING_LINES = 4
+"""How many lines above the headline of a plain body may be residue (dates, section names)."""
 
-    Copied article text often begins with its headline on a line of its own: a heading-like
-    first line of three words or more (no date, button or icon line) that a paragraph follows,
-    or that the text prints again as a line of its own.
+
+def _is_leading_residue(raw_line: str, normalized_line: str) -> bool:
+    """Tell whether a line above or below a body's headline is page residue, not text."""
+    if _is_title_residue(raw_line) or _is_boilerplate(normalized_line):
+        return True
+    words = normalized_line.replace(",", " ").replace("،", " ").split()
+    # Section names ("ملاعب", "news-details") and date lines ("الخميس، مايو 8").
+    return len(words) <= 2 or (len(words) <= 8 and any(word in _DATE_WORDS for word in words))
+
+
+def _leading_headline(lines: _Lines) -> int | None:
+    """Return the line index of the headline a body without a title opens with, or ``None``.
+
+    Copied article text often begins with its headline on a line of its own, under at most a
+    few residue lines (dates, section names, theme buttons): a heading-like line of three
+    words or more that a paragraph follows (residue between them aside), or that the text
+    prints again as a line of its own.
     """
-    raw = lines.raw
-    if len(raw) < 2 or not _is_heading(raw[0]) or len(raw[0].split()) < 3:
+    raw, normalized = lines.raw, lines.normalized
+    index = 0
+    while index < min(len(raw), _LEADING_LINES) and _is_leading_residue(
+        raw[index], normalized[index]
+    ):
+        index += 1
+    if index >= len(raw) - 1 or index >= _LEADING_LINES:
         return None
-    if _is_title_residue(raw[0]) or any(p.match(raw[0]) for p in _BYLINE_PATTERNS):
+    line = raw[index]
+    if not _is_heading(line) or len(line.split()) < 3:
         return None
-    key = lines.normalized[0].strip()
-    repeated = any(line.strip() == key for line in lines.normalized[1:])
-    if repeated or not _is_heading(raw[1]):
-        return raw[0]
-    return None
+    if any(p.match(line) for p in _BYLINE_PATTERNS):
+        return None
+    key = normalized[index].strip()
+    if any(other.strip() == key for other in normalized[index + 1 :]):
+        return index
+    following = index + 1
+    while (
+        following < len(raw) - 1
+        and following - index <= _LEADING_LINES
+        and (_is_leading_residue(raw[following], normalized[following]))
+    ):
+        following += 1
+    return None if _is_heading(raw[following]) else index
 
 
 def parse_article(article: ArticleInput) -> Document:
@@ -715,7 +752,7 @@ def parse_article(article: ArticleInput) -> Document:
         doc.source_format = "html" if fmt == "html" else "fields"
         doc.title = headline or ""
         if implied is not None:
-            doc.implied_title, doc.implied_title_span = implied, lines.spans[0]
+            doc.implied_title, doc.implied_title_span = lines.raw[implied], lines.spans[implied]
 
     if article.author:
         doc.author, doc.author_span = article.author, None

@@ -214,6 +214,15 @@ def test_body_opening_without_a_headline_implies_none(body: str) -> None:
     assert parse_article(ArticleInput(body=body)).implied_title == ""
 
 
+def test_residue_above_a_body_headline_is_skipped() -> None:
+    # A weekday date and a section name above the headline, a counter below it.
+    body = _page("الخميس، مايو 8", "اقتصاد", AR_TITLE, "0", AR_PROSE, AR_PROSE_2)
+    doc = parse_article(ArticleInput(body=body))
+    assert doc.implied_title == AR_TITLE
+    en = parse_article(ArticleInput(body=_page("Thursday, May 8", "Business", EN_TITLE, EN_PROSE)))
+    assert en.implied_title == EN_TITLE
+
+
 def test_given_title_implies_nothing() -> None:
     doc = parse_article(ArticleInput(body=_page(AR_TITLE, AR_PROSE), title="عنوان آخر للخبر"))
     assert doc.title == "عنوان آخر للخبر" and doc.implied_title == ""
@@ -261,5 +270,5 @@ def test_dev_corpus_titles_against_url_slugs() -> None:
     agree, reachable, total = slug_title_agreement(rows)
     print(f"parsed title holds half the URL slug's words: {agree}/{total} ({reachable} reachable)")
     assert 0 < reachable <= total
-    # The figure is reported; the floor keeps it from falling back (36 of 189 when written).
-    assert agree >= 30
+    # The figure is reported; the floor keeps it from falling back (41 of 189 when written).
+    assert agree >= 38
