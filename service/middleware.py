@@ -7,6 +7,7 @@ add no task switching per request. Outermost first: request context, API key, bo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import secrets
@@ -31,6 +32,10 @@ REQUEST_ID_HEADER = "X-Request-ID"
 API_KEY_HEADER = "X-API-Key"
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+# Past the body limit, the rest of a body is read and dropped up to this many times the limit
+# or this many seconds before the 413 is sent.
+DRAIN_FACTOR = 8
+DRAIN_TIMEOUT_S = 5.0
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 MAX_LOGGED_PATH_CHARS = 200
@@ -274,8 +279,26 @@ class BodyLimitMiddleware:
         return None
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A lingering close: read and discard what the client is still sending (up to a cap
+        # and a few seconds), so that it finishes writing and reads the 413 instead of a reset.
+        try:
+            await asyncio.wait_for(self._discard_body(receive), DRAIN_TIMEOUT_S)
+        except TimeoutError:
+            pass
         detail = f"request body is larger than {self.max_body_bytes} bytes"
-        await self._reject(scope, receive, send, 413, detail, "too_large")
+        response = error_response(413, detail, "too_large", scope, headers={"Connection": "close"})
+        await response(scope, receive, send)
+
+    async def _discard_body(self, receive: Receive) -> None:
+        """Read the rest of the request body, at most ``DRAIN_FACTOR`` times the limit."""
+        budget = DRAIN_FACTOR * self.max_body_bytes
+        while budget > 0:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            budget -= len(message.get("body", b""))
+            if not message.get("more_body", False):
+                return
 
     @staticmethod
     async def _reject(

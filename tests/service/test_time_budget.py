@@ -1,4 +1,4 @@
-"""The scoring time budget against a running service: slow requests stop, others keep going."""
+"""A running service under hostile load: a time budget per article, a readable 413."""
 
 from __future__ import annotations
 
@@ -100,3 +100,22 @@ def test_a_normal_request_stays_fast_while_two_slow_ones_are_in_flight(server: s
         assert "time budget" in str(body["detail"])
     # The processes were not lost: the next request is answered at once.
     assert httpx.post(f"{server}/v1/score", json=NORMAL, timeout=30).status_code == 200
+
+
+@pytest.mark.slow
+def test_a_body_over_the_limit_gets_a_readable_413(server: str) -> None:
+    host, port = server.removeprefix("http://").split(":")
+    body = b'{"body": "' + b"x" * 3_000_000 + b'"}'
+    head = (
+        f"POST /v1/score HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(head + body)  # the whole body: the server reads and drops it
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
