@@ -17,10 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, compress
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
 from detector.article import Block, Document, WordSpans, word_spans
+from detector.language import lemma_key
 from detector.lexicons import load_lexicon
 from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
 from detector.text import NormalizedText, normalize_for_matching
@@ -50,6 +52,9 @@ TEMPLATED_PAGE_MIN_PHRASES = 1
 
 TEMPLATED_PAGE_MIN_STUFFED = 2
 """... or stuffed headings (one heading echoing the headline is often a caption)."""
+
+URL_SLUG_MAX_WORDS = 16
+"""Words of a URL slug read as the page's keywords (slugs are short; ids are not words)."""
 
 IMPLIED_TITLE_MIN_ECHOES = 1
 """A leading heading is taken as the headline only when this many other headings echo it."""
@@ -342,6 +347,34 @@ def keyword_forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+def url_slug_words(url: str | None) -> list[str]:
+    """Return the normalised words of the last path segment of ``url`` with letters in it."""
+    if not url:
+        return []
+    path = unquote(urlsplit(url).path)
+    segment = next((part for part in reversed(path.split("/")) if part.strip()), "")
+    segment = segment.rsplit(".", 1)[0] if segment.endswith((".html", ".htm", ".php")) else segment
+    words = tokenize(normalize_for_matching(segment.replace("-", " ").replace("_", " "))).words
+    return [word for word in words[:URL_SLUG_MAX_WORDS] if not word.isdigit()]
+
+
+def title_keyword_pairs(
+    title_words: Iterable[str],
+) -> list[tuple[frozenset[str], str]]:
+    """Return ``(forms, word)`` for the content words of a title, as :func:`title_keywords`."""
+    stopwords = title_stopwords()
+    pairs: list[tuple[frozenset[str], str]] = []
+    seen: set[str] = set()
+    for word in title_words:
+        bare = word[1:] if len(word) > 2 and word[0] in _ARABIC_PROCLITICS else word
+        if word in stopwords or bare in stopwords or word.isdigit() or len(word) < 2:
+            continue
+        if word not in seen:
+            seen.add(word)
+            pairs.append((keyword_forms(word), word))
+    return pairs
+
+
 def title_keywords(title_words: Iterable[str], stopwords: frozenset[str]) -> list[frozenset[str]]:
     """Return the content words of a title (normalised), each as its set of forms."""
     keywords: list[frozenset[str]] = []
@@ -423,6 +456,7 @@ def repeated_keywords(keywords: Sequence[frozenset[str]], words: Iterable[str]) 
     present: set[str] = set()
     for word in words:
         present |= keyword_forms(word)
+        present.add(lemma_key(word))
     return sum(1 for forms in keywords if forms & present)
 
 
@@ -818,6 +852,7 @@ class TemplatingSignal(Signal):
             return [], []
         stopwords = title_stopwords()
         title_heading: Block | None = None
+        copy_at = len(headings) + 1_000_000  # keywords from which a heading is the headline
         if doc.title:
             keywords = title_keywords(tokenize(normalize_for_matching(doc.title)).words, stopwords)
             title_words = tuple(tokenize(normalize_for_matching(doc.title)).words)
@@ -828,6 +863,14 @@ class TemplatingSignal(Signal):
                 if title_heading is not None
                 else ()
             )
+            if title_heading is None:
+                # No headline among the headings: the URL slug names the page's keywords.
+                slug_words = url_slug_words(doc.url)
+                keywords = [
+                    forms | {lemma_key(word)} for forms, word in title_keyword_pairs(slug_words)
+                ]
+                # The slug spells the headline: a heading holding nearly all of it is that.
+                copy_at = max(STUFFED_HEADING_MIN_KEYWORDS + 1, round(0.75 * len(keywords)))
         if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
             return [], []
         stuffed: list[Evidence] = []
@@ -848,7 +891,7 @@ class TemplatingSignal(Signal):
             ):
                 continue  # the headline again with a different ending: page chrome
             repeated = repeated_keywords(keywords, words)
-            if repeated >= STUFFED_HEADING_MIN_KEYWORDS:
+            if STUFFED_HEADING_MIN_KEYWORDS <= repeated < copy_at:
                 stuffed.append(
                     Evidence(
                         heading.start,

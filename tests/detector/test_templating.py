@@ -765,3 +765,28 @@ def test_scraper_and_chatbot_residue_is_evidence(body: str, residue: str) -> Non
 def test_wire_text_has_no_residue(body: str) -> None:
     found = reasons_for(extract(parse(body, title="خبر")).evidence, "scraper, spinner")
     assert found == []
+
+
+SLUG_PAGE_AR = """الريال القطري
+يعد الريال العملة الرسمية لدولة قطر منذ سبعينيات القرن الماضي.
+العملات الورقية في قطر
+تصدر الأوراق النقدية بفئات من ريال واحد إلى خمسمئة ريال.
+تاريخ عملة قطر
+كانت البلاد تتعامل بالروبية قبل إصدار الريال الوطني."""
+
+
+def test_url_slug_gives_the_keywords_when_no_headline_is_found() -> None:
+    article = ArticleInput(body=SLUG_PAGE_AR, url="https://example.com/l/ما-عملة-قطر")
+    doc = parse_article(article)
+    stuffed = reasons_for(extract(doc).evidence, "heading repeats")
+    assert [item.text for item in stuffed] == ["العملات الورقية في قطر", "تاريخ عملة قطر"]
+    assert_spans_point_into_body(doc, stuffed)
+
+
+def test_headline_spelled_by_the_url_slug_is_not_stuffing() -> None:
+    body = """ارتفاع معدل التضخم في المملكة لنهاية مايو
+تم نشره في الأحد
+أعلنت الهيئة العامة للإحصاء أن معدل التضخم السنوي ارتفع بنهاية الشهر الماضي."""
+    url = "https://example.com/news/ارتفاع-معدل-التضخم-في-المملكة-لنهاية-مايو"
+    doc = parse_article(ArticleInput(body=body, url=url))
+    assert reasons_for(extract(doc).evidence, "heading repeats") == []
