@@ -65,10 +65,6 @@ OPENAPI_TAGS = [
 ]
 
 
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
-DOCS_ASSETS_PREFIX = "/static-offline-docs/"
-
-
 def _package_version() -> str:
     try:
         return version("mizan")
@@ -129,7 +125,6 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
             store.close()
 
     # Swagger UI and ReDoc assets are served from the package (no CDN): /docs works offline.
-    # fastapi-offline serves them under DOCS_ASSETS_PREFIX.
     app = FastAPIOffline(
         title="Mizan",
         summary="News reliability and AI-spam detector with evidence, for Arabic and English.",
@@ -142,10 +137,8 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
             Middleware(
                 ApiKeyMiddleware,
                 api_keys=settings.api_keys,
-                # The documentation pages and their assets hold no data; a browser sends no
-                # key when it fetches them, so they stay public (the API calls still need one).
-                public_paths=PUBLIC_PATHS | review.PAGE_PATHS | DOCS_PATHS,
-                public_prefixes=(DOCS_ASSETS_PREFIX,),
+                # With API keys set, the API docs and their assets need a key like the API.
+                public_paths=PUBLIC_PATHS | review.PAGE_PATHS,
             ),
             Middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes),
         ],
