@@ -389,6 +389,11 @@ def title_keywords(title_words: Iterable[str], stopwords: frozenset[str]) -> lis
     return keywords
 
 
+def doc_heading_starts(doc: Document) -> frozenset[int]:
+    """Return the start offsets of the page parser's heading blocks."""
+    return frozenset(block.start for block in doc.headings)
+
+
 def section_headings(layout: _Layout) -> list[Block]:
     """Return the heading blocks plus the short lines that read as headings on pasted pages.
 
@@ -693,8 +698,14 @@ class TemplatingSignal(Signal):
 
         stuffed, headline = self._stuffed_headings(layout)
         headings = len(doc.headings)
-        features["templating.stuffed_heading_count"] = len(stuffed)
-        features["templating.stuffed_heading_share"] = len(stuffed) / headings if headings else 0.0
+        # The trained bundle learned these features against a sent title over the parsed
+        # headings; headings echoing an implied headline or the URL slug are evidence only
+        # until the bundle is retrained with them.
+        counted = [item for item in stuffed if doc.title and item.start in doc_heading_starts(doc)]
+        features["templating.stuffed_heading_count"] = len(counted)
+        features["templating.stuffed_heading_share"] = (
+            min(1.0, len(counted) / headings) if headings else 0.0
+        )
         evidence += headline + stuffed[:MAX_EVIDENCE_PER_KIND]
 
         clickbait = self._clickbait(layout)
