@@ -156,7 +156,7 @@ def _run_score(args: argparse.Namespace) -> int:
     if args.format == "table":
         print(_format_table(report))
     else:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
     flagged = args.threshold is not None and report["reliability"] < args.threshold
     if args.fail_on == "unreliable":
         flagged = flagged or report["verdict"] == "unreliable"

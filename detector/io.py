@@ -467,7 +467,7 @@ def iter_source_rows(
 
 def dumps_line(record: Mapping[str, Any]) -> str:
     """Serialise one record as a JSONL line (UTF-8 text kept readable, newline at the end)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 def scan_jsonl(path: Path, repair: bool = True) -> Iterator[dict[str, Any]]:
@@ -606,7 +606,7 @@ def report_row(record: Mapping[str, Any]) -> dict[str, Any]:
         "language": record.get("language"),
         "model_name": model.get("name"),
         "model_version": model.get("version"),
-        "report_json": json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+        "report_json": dumps_line(record)[:-1],
     }
 
 
