@@ -99,6 +99,7 @@ def _format_table(report: dict[str, Any]) -> str:
     if report["top_features"]:
         lines.append("")
         lines.append("top features (contribution to the reliability log-odds)")
+        lines.append(f"  {'feature':<40} {'value':>10} {'contrib.':>8}")
         for feature in report["top_features"]:
             lines.append(
                 f"  {feature['name']:<40} {feature['value']:>10.3f} "
