@@ -20,6 +20,9 @@ from types import FrameType
 
 from detector.errors import ScoringBudgetError
 
+# Once the budget is spent, the timer fires again this often until the block is left.
+REFIRE_S = 0.01
+
 
 def budget_enforceable() -> bool:
     """Whether :func:`time_budget` can stop work here (the main thread, a Unix timer)."""
@@ -37,6 +40,10 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: FrameType | None) -> None:
+        # An exception raised where Python drops it (a garbage-collector callback, a
+        # ``__del__``, a broad ``except``) would let the work go on: fire again shortly,
+        # until the block is left and the timer cancelled.
+        signal.setitimer(signal.ITIMER_REAL, REFIRE_S)
         raise ScoringBudgetError(
             f"scoring took longer than the time budget of {seconds:g} s "
             "(MIZAN_SCORE_TIMEOUT_S); the article was not scored"

@@ -119,3 +119,19 @@ def test_a_body_over_the_limit_gets_a_readable_413(server: str) -> None:
                 break
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def test_the_budget_survives_an_exception_that_is_swallowed_once() -> None:
+    swallowed = 0
+    with pytest.raises(ScoringBudgetError):
+        with time_budget(0.05):
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    while time.monotonic() < deadline:
+                        pass
+                except ScoringBudgetError:
+                    if swallowed:
+                        raise
+                    swallowed += 1  # as a gc callback or a broad except would
+    assert swallowed == 1
