@@ -91,6 +91,15 @@ def _memory_lines(metadata: Mapping[str, Any]) -> list[str]:
             "SaudiNewsNet, i.e. human news); they reach the model through the `beat` and "
             "`templating` scores in the combiner."
         )
+    lines += [
+        "",
+        "### No corpus priors",
+        "",
+        "No layer reads the language flag (`language.is_arabic`): it only told which corpora "
+        "an article came from (the English corpora hold most of the machine-written rows), so "
+        "it moved English articles towards `review` with every signal at zero. English keeps "
+        "its own text weight (`text.*.english`), which reads the text, not the corpus.",
+    ]
     if held:
         names = ", ".join(f"`{name}`" for name in held)
         lines += [

@@ -811,7 +811,10 @@ def fit_stack(
         text_input, english_input = f"text.{head}", f"text.{head}.english"
         extra[text_input] = text_stage.logits[head]
         extra[english_input] = text_stage.logits[head] * (1.0 - data.is_arabic)
-        names = [text_input, english_input, LANGUAGE_INPUT]
+        # No corpus prior: which language an article is in must not move any head by itself
+        # (the language flag only carried each language's corpus mix); English keeps its own
+        # text weight through ``english_input``.
+        names = [text_input, english_input]
         if config.head_signals[head]:
             names += [name for name in signal_names if name not in MEMORY_FEATURES]
         weights = sample_weights(frame, config.human_news_weight[head])
@@ -839,7 +842,7 @@ def fit_stack(
     combiner_signals = [
         name for name in signal_names if config.combiner_signals == "all" or name.endswith(".score")
     ]
-    names = [*HEAD_NAMES, LANGUAGE_INPUT, *combiner_signals]
+    names = [*HEAD_NAMES, *combiner_signals]
     scores = [name for name in combiner_signals if name.endswith(".score")]
     combiner_transforms = {
         **transforms,
