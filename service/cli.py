@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 
 from detector import settings as settings_module
 from detector.settings import get_settings
+from detector.store.database import create_store_engine
 from service.logs import uvicorn_log_config
 
 APP_FACTORY = "service.app:create_app"
@@ -37,6 +39,11 @@ def _bounded_int(low: int, high: int) -> Callable[[str], int]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``serve`` options to ``parser``."""
+    parser.description = (
+        "Run the HTTP API. The article store (author and outlet memory, editor feedback) is "
+        "MIZAN_STORE_URL; by default sqlite:///mizan.db, a file in the current folder, made on "
+        "first start. A SQLite store's folder must exist."
+    )
     parser.add_argument("--host", help="interface to bind (default: MIZAN_HOST or 127.0.0.1)")
     parser.add_argument(
         "--port", type=_bounded_int(1, 65535), help="port to bind (default: MIZAN_PORT or 8000)"
@@ -62,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
+    # Open the store once before the servers start: a bad URL or a missing folder is one
+    # line and exit 3 here, not a traceback in every server process.
+    create_store_engine(settings.store_url).dispose()
+    print(f"mizan serve: article store {_printable_store(settings.store_url)}", file=sys.stderr)
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     workers = args.workers if args.workers is not None else settings.workers
@@ -85,3 +96,10 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
     )
     return 0
+
+
+def _printable_store(url: str) -> str:
+    """Return the store URL with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

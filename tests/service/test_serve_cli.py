@@ -92,3 +92,22 @@ def test_bad_arguments_exit_2_with_a_message(
         build_parser("serve").parse_args(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_serve_refuses_a_store_in_a_missing_folder(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MIZAN_STORE_URL", f"sqlite:///{tmp_path}/no/such/x.db")
+    detector_settings.get_settings.cache_clear()
+    try:
+        code = main(["serve"])
+    finally:
+        detector_settings.get_settings.cache_clear()
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "Traceback" not in err
+    assert not (tmp_path / "no").exists()
+    assert (
+        "MIZAN_STORE_URL"
+        in build_parser("serve")._subparsers._group_actions[0].choices["serve"].format_help()
+    )
