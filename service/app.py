@@ -116,6 +116,7 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        logger.info("article store", extra={"store": _printable_store(settings.store_url)})
         slot.start_loading(load_engine, on_ready=engine_loaded)
         try:
             yield
@@ -169,3 +170,10 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
             if isinstance(path, str):
                 known_paths.add(path)
     return app
+
+
+def _printable_store(url: str) -> str:
+    """Return the store URL with any password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

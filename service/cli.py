@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Callable
 
 from detector import settings as settings_module
@@ -70,9 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     # Open the store once before the servers start: a bad URL or a missing folder is one
-    # line and exit 3 here, not a traceback in every server process.
+    # line and exit 3 here, not a traceback in every server process. The app logs the store.
     create_store_engine(settings.store_url).dispose()
-    print(f"mizan serve: article store {_printable_store(settings.store_url)}", file=sys.stderr)
     host = args.host or settings.host
     port = args.port if args.port is not None else settings.port
     workers = args.workers if args.workers is not None else settings.workers
@@ -96,10 +94,3 @@ def run(args: argparse.Namespace) -> int:
         access_log=False,
     )
     return 0
-
-
-def _printable_store(url: str) -> str:
-    """Return the store URL with any password hidden."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
