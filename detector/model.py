@@ -10,12 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import platform
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from detector.errors import ModelBundleError
+import joblib
+
+from detector.errors import ModelBundleError, SignalNotFoundError
+from detector.signals import registry
 
 if TYPE_CHECKING:
     from detector.article import Document
@@ -133,16 +139,124 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_bundle_metadata(bundle_dir: Path, retrain_hint: str = "") -> dict[str, Any]:
-    """Read and check ``metadata.json`` and the sha256 of ``model.joblib`` in a bundle folder.
+RETRAIN_HINT = "; retrain the bundle with `make train` (or `mizan train`)"
+"""How to rebuild the main bundle, appended to the refusals a retrained bundle fixes."""
+
+LIBRARIES_NEEDED_TO_LOAD: tuple[str, ...] = ("python", "numpy", "joblib")
+"""Libraries whose major version must match the bundle's: ``model.joblib`` is a pickle of
+numpy arrays in joblib's array wrapper, and a pickle written by another major version of
+Python, numpy (numpy 2 pickles name ``numpy._core``, which numpy 1 lacks) or joblib may not
+load, or may load into arrays of another layout."""
+
+LIBRARIES_WARNED: tuple[str, ...] = ("scipy", "scikit-learn", "pandas")
+"""Libraries only warned about when their major version differs: none of their objects is in a
+bundle. The scoring path calls scipy's sparse products (stable across majors); scikit-learn and
+pandas are used only by training, so a scoring-only install may lack them altogether."""
+
+
+class BundleVersionWarning(UserWarning):
+    """A bundle was written with another major version of a library it does not load with."""
+
+
+def _running_version(library: str) -> str | None:
+    """Return the installed version of ``library`` (a distribution name), or ``None``."""
+    if library == "python":
+        return platform.python_version()
+    try:
+        return importlib_metadata.version(library)
+    except importlib_metadata.PackageNotFoundError:
+        return None
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def check_library_versions(
+    metadata: Mapping[str, Any], bundle_dir: Path, retrain_hint: str = RETRAIN_HINT
+) -> None:
+    """Compare the library versions a bundle recorded with the running ones, by major version.
+
+    Reads ``library_versions`` (main bundle) or ``libraries`` (topic bundle). A different major
+    version of a library in :data:`LIBRARIES_NEEDED_TO_LOAD` fails; one in
+    :data:`LIBRARIES_WARNED` that is installed here gives a :class:`BundleVersionWarning`.
+
+    Raises:
+        ModelBundleError: When a library needed to load the bundle has another major version.
+    """
+    recorded = metadata.get("library_versions", metadata.get("libraries")) or {}
+    if not isinstance(recorded, Mapping):
+        raise ModelBundleError(f"{bundle_dir / 'metadata.json'} records no library versions")
+    for library in (*LIBRARIES_NEEDED_TO_LOAD, *LIBRARIES_WARNED):
+        written = recorded.get(library)
+        running = _running_version(library)
+        if written is None or running is None or _major(str(written)) == _major(running):
+            continue
+        message = (
+            f"bundle {bundle_dir} was written with {library} {written}, "
+            f"this environment has {library} {running}"
+        )
+        if library in LIBRARIES_NEEDED_TO_LOAD:
+            raise ModelBundleError(
+                f"{message}; its model.joblib needs the same major version to load{retrain_hint}"
+            )
+        warnings.warn(
+            f"{message}; the bundle does not load with {library}, so it is used as it is",
+            BundleVersionWarning,
+            stacklevel=3,
+        )
+
+
+def check_signal_versions(
+    metadata: Mapping[str, Any], bundle_dir: Path, retrain_hint: str = RETRAIN_HINT
+) -> None:
+    """Check that every signal the bundle records runs here with the version it was trained on.
+
+    A changed signal (its ``version`` bumped) computes other feature values than the bundle
+    learned from, so the bundle is stale even when the feature names are the same. A bundle that
+    records no ``signals`` (the topic bundle reads no signal) passes.
+
+    Raises:
+        ModelBundleError: Naming the first signal whose recorded version differs from the
+            running one, or that this code does not register.
+    """
+    recorded = metadata.get("signals") or []
+    if not isinstance(recorded, list):
+        raise ModelBundleError(f"{bundle_dir / 'metadata.json'} has a malformed signals list")
+    for entry in recorded:
+        name = str(entry.get("name")) if isinstance(entry, Mapping) else str(entry)
+        written = str(entry.get("version")) if isinstance(entry, Mapping) else "unknown"
+        try:
+            running = registry.get(name).version
+        except SignalNotFoundError:
+            raise ModelBundleError(
+                f"bundle {bundle_dir} was trained with signal {name!r} version {written}, "
+                f"which this code does not have{retrain_hint}"
+            ) from None
+        if str(running) != written:
+            raise ModelBundleError(
+                f"bundle {bundle_dir} was trained with signal {name!r} version {written}, "
+                f"this code runs {name!r} version {running}: the bundle is stale"
+                f"{retrain_hint}"
+            )
+
+
+def read_bundle_metadata(bundle_dir: Path, retrain_hint: str = RETRAIN_HINT) -> dict[str, Any]:
+    """Read and check a bundle folder's ``metadata.json`` against its files and this code.
+
+    Every bundle (the main one and the topic one) is read through here. The checks: both files
+    are there, the sha256 of ``model.joblib`` is the one recorded, the signal versions recorded
+    are those that run here (:func:`check_signal_versions`) and the libraries have the major
+    versions the bundle needs (:func:`check_library_versions`).
 
     Args:
         bundle_dir: The bundle folder.
         retrain_hint: Appended to the refusals that a retrained bundle fixes.
 
     Raises:
-        ModelBundleError: When a file is missing, the metadata is unreadable or the sha256
-            of ``model.joblib`` differs from the one recorded.
+        ModelBundleError: When a file is missing, the metadata is unreadable, the sha256
+            of ``model.joblib`` differs from the one recorded, or a signal or library version
+            check fails.
     """
     metadata_path = bundle_dir / "metadata.json"
     model_path = bundle_dir / "model.joblib"
@@ -167,14 +281,19 @@ def read_bundle_metadata(bundle_dir: Path, retrain_hint: str = "") -> dict[str, 
             f"(expected {expected}, found {actual}): the file was modified or corrupted; "
             f"refusing to load a changed bundle{retrain_hint}"
         )
+    check_signal_versions(metadata, bundle_dir, retrain_hint)
+    check_library_versions(metadata, bundle_dir, retrain_hint)
     return metadata
 
 
-def load_verified_joblib(bundle_dir: Path) -> tuple[Any, dict[str, Any]]:
-    """Load ``model.joblib`` from a bundle only after its sha256 matched ``metadata.json``."""
-    import joblib
+def load_verified_joblib(
+    bundle_dir: Path, retrain_hint: str = RETRAIN_HINT
+) -> tuple[Any, dict[str, Any]]:
+    """Load a bundle's ``model.joblib`` after :func:`read_bundle_metadata` passed; the one loader.
 
-    metadata = read_bundle_metadata(bundle_dir)
+    Returns the unpickled object and the metadata. Both bundles (main and topics) load here.
+    """
+    metadata = read_bundle_metadata(bundle_dir, retrain_hint)
     try:
         obj = joblib.load(bundle_dir / "model.joblib")
     except Exception as error:  # noqa: BLE001 - any unpickling failure means a broken bundle
@@ -207,7 +326,7 @@ def load_model(bundle_dir: Path, feature_names: Sequence[str]) -> ScoringModel:
         raise ModelBundleError(
             f"bundle {bundle_dir} was trained on other features than this code extracts "
             f"(in bundle only: {missing[:8]}; in code only: {unexpected[:8]}); retrain with "
-            "`mizan train` or use a matching bundle"
+            "`make train` (or `mizan train`) or use a matching bundle"
         )
     if not hasattr(model, "predict") or not hasattr(model, "thresholds"):
         raise ModelBundleError(f"{bundle_dir / 'model.joblib'} does not hold a Mizan scoring model")

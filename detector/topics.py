@@ -23,12 +23,11 @@ from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 
 from detector.errors import ModelBundleError
 from detector.lexicons import load_lexicon
-from detector.model import read_bundle_metadata, sha256_file
+from detector.model import load_verified_joblib, sha256_file
 from detector.settings import get_settings
 from detector.text import (
     bmp_codes,
@@ -308,15 +307,8 @@ _RETRAIN_HINT = "; retrain with `python -m training.topics`"
 
 
 def _verified_payload(bundle: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    metadata = read_bundle_metadata(bundle, retrain_hint=_RETRAIN_HINT)
+    payload, metadata = load_verified_joblib(bundle, retrain_hint=_RETRAIN_HINT)
     model_path = bundle / MODEL_FILE
-    recorded_numpy = str(metadata.get("libraries", {}).get("numpy", ""))
-    if recorded_numpy.split(".")[0] != np.__version__.split(".")[0]:
-        raise ModelBundleError(
-            f"topic model bundle {bundle} was written with numpy {recorded_numpy or 'unknown'}, "
-            f"this environment has numpy {np.__version__}{_RETRAIN_HINT}"
-        )
-    payload = joblib.load(model_path)
     if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT:
         raise ModelBundleError(
             f"{model_path} is not a topic model of layout {BUNDLE_FORMAT}{_RETRAIN_HINT}"
