@@ -103,6 +103,9 @@ _AR_NAME_WORDS = frozenset({"الله", "علي"})
 _AR_JOINED_ARTICLE = ("لل", "بال", "وال", "فال", "كال")
 # و ف ب ل; ك ("as") is left out: it opens too many names (كمال، كريم).
 _AR_PROCLITICS = frozenset("وفبل")
+_AR_FIELD_PREPOSITIONS = frozenset({"في", "فى", "بمجال"})
+# Sentence openers before a speaker that closes the phrase ("إلا أن الخبراء يرون").
+_AR_LEADING_WORDS = frozenset({"الا", "لكن", "ولكن", "بينما", "فيما", "غير", "اذ", "كما", "وكان"})
 _CLOSE_TO = re.compile(r"مقرب|قريب|close to|familiar with")
 _EN_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which"})
 _MULTIWORD_GAP = frozenset(" \t\u00a0.-")
@@ -254,6 +257,8 @@ class _Cue:
     kind: CueKind
     prefixed: bool
     lexicon: _Lexicon
+    # "قام بتحذير", "يطلق تحذيراته": a verb phrase whose speaker stands before it.
+    speaker_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -509,12 +514,20 @@ class _BlockReader:
         if cue.lexicon.language != "ar" or text[quote] not in _OPENING_QUOTES:
             return None
         before = text[cue.end : quote].rstrip()
-        if not before or (before[-1] == "ل" and (len(before) == 1 or before[-2].isspace())):
+        if before and before[-1] == "ل" and (len(before) == 1 or before[-2].isspace()):
             return None
         closing = _CLOSING_QUOTE.search(text, quote + 1, min(stop, quote + 40))
         if closing is None or not 1 <= len(self.tokens(quote, closing.start())) <= 5:
             return None
         after = closing.end() + _leading_gap(text, closing.end())
+        if not before:
+            # توقع "وليد الحقيل" خبير المناخ: a quoted name right after the verb counts only
+            # when a title follows it; otherwise the quote is the statement itself.
+            following = self.tokens(after, stop)
+            titled = bool(following) and following[0][0] == after
+            if titled and _has_form(following[0][2], cue.lexicon.title_words):
+                return closing.end()
+            return None
         if after >= stop or text[closing.end() : after].strip() or text[after] in "-–:":
             return closing.end()
         following = self.tokens(after, stop)
@@ -533,9 +546,20 @@ class _BlockReader:
         if not segments:
             return cue.start, cue.start
         start, end = segments[-1]
-        if appositive_closed and len(segments) >= 2 and self.is_appositive(start, end, cue.lexicon):
+        # "X، الخبير في مجال الطقس يطلق": an appositive that opens with a title joins the
+        # name before it; without its closing comma it must open with the title itself.
+        if (
+            len(segments) >= 2
+            and self.is_appositive(start, end, cue.lexicon)
+            and (appositive_closed or self._opens_with_title(start, end, cue.lexicon))
+        ):
             start = segments[-2][0]
         return self.limit_tokens(start, end, from_end=True)
+
+    def _opens_with_title(self, start: int, end: int, lexicon: _Lexicon) -> bool:
+        """Whether the first word of ``[start, end)`` is an expert title ("الخبير", "analyst")."""
+        tokens = self.tokens(start, end)
+        return bool(tokens) and _has_form(tokens[0][2], lexicon.title_words)
 
     def tail_end(self, position: int, sentence_end: int, language: Language) -> int:
         """End of the look for "في بيان" / "told Reuters" / "لـ«العربية»" after the speaker."""
@@ -554,23 +578,40 @@ class _Classifier:
     def __init__(self) -> None:
         self.speakers: list[tuple[frozenset[str], Category, bool]] = []
 
-    def name_run(self, reader: _BlockReader, tokens: list[Token], lexicon: _Lexicon) -> list[Token]:
-        """Return the speaker's name: adjacent name-like tokens.
+    def name_run(
+        self, reader: _BlockReader, tokens: list[Token], lexicon: _Lexicon
+    ) -> tuple[list[Token], bool, list[Span]]:
+        """Return the speaker's name (adjacent name-like tokens) and whether it is placed.
 
         The run right after a title or field word wins ("الدكتور سامي العتيبي"), then one
-        that opens the phrase ("سامي العتيبي، خبير ..."), then the longest.
+        that opens the phrase ("سامي العتيبي، خبير ..."), then the longest; only the first
+        two are *placed* as a speaker's name ("يتوقع الخبراء ارتفاع السعر" has none). The
+        third item lists the field words that complete an indefinite title ("محلل الطقس").
         """
+        complements: list[Span] = []
         runs: list[tuple[list[Token], bool, bool]] = []
         current: list[Token] = []
         previous_end = -1
         after_descriptor = False
+        in_complement = False
         for index, (start, end, token) in enumerate(tokens):
             adjacent = previous_end >= 0 and not reader.text[previous_end:start].strip()
             if lexicon.language == "ar":
+                # "محلل الطقس عقيل العقيل", "خبير الهجرة والعمالة": a definite word right
+                # after an indefinite title is its field (a genitive), not the speaker's name.
+                in_complement = adjacent and (
+                    token.startswith("ال")
+                    and (in_complement or self._indefinite_title(tokens, index, lexicon))
+                    or in_complement
+                    and token.startswith("وال")
+                )
+                if in_complement:
+                    complements.append((start, end))
                 # "خبير الشؤون الاستراتيجية": a feminine adjective after a field word is no surname.
                 is_name = token in _AR_NAME_WORDS or (
                     len(token) > 1
                     and _is_arabic(token)
+                    and not in_complement
                     and not token.startswith(_AR_JOINED_ARTICLE)
                     and not lexicon.token_flags(token)[0]
                     and not (after_descriptor and token.startswith("ال") and token.endswith("يه"))
@@ -590,11 +631,12 @@ class _Classifier:
                 runs.append((current, after_descriptor, index == 0))
             else:
                 current = []
-            after_descriptor = lexicon.token_flags(token)[1]
+            after_descriptor = lexicon.token_flags(token)[1] or in_complement
             previous_end = end
         best = next((run for run, after_title, _ in runs if after_title), None)
         if best is None:
             best = next((run for run, _, opening in runs if opening), None)
+        placed = best is not None
         if best is None:
             best = max((run for run, _, _ in runs), key=len, default=[])
         if lexicon.language == "ar" and best:
@@ -605,7 +647,22 @@ class _Classifier:
             if best[-1][2] in _AR_NAME_HOMOGRAPHS and best[-1][1] < tokens[-1][1]:
                 # "شدد الدكتور كمال الهلباوي على أهمية": "على", not the name "علي".
                 best = best[:-1]
-        return best
+        return best, placed, complements
+
+    @staticmethod
+    def _indefinite_title(tokens: list[Token], index: int, lexicon: _Lexicon) -> bool:
+        """Whether ``tokens[index - 1]`` is a title without the article ("خبير", "محللة")."""
+        if index == 0:
+            return False
+        previous = tokens[index - 1][2]
+        return (
+            not previous.startswith(("ال", "لل"))
+            and len(previous) > 2
+            and previous in lexicon.title_words
+            or previous[1:] in lexicon.title_words
+            and previous[0] in _AR_PROCLITICS
+            and not previous[1:].startswith("ال")
+        )
 
     def classify(
         self,
@@ -627,13 +684,21 @@ class _Classifier:
             return None
         if lexicon.language == "en" and all(token in _EN_PRONOUNS for _, _, token in tokens):
             return None
+        if lexicon.language == "ar" and not after_cue:
+            # "كما أن محلل الطقس ... قام", "إلا أن المحللين يؤكدون": the speaker closes the
+            # phrase before the verb; the small words opening the sentence are no part of it.
+            while len(tokens) > 1 and (
+                tokens[0][2] in lexicon.stop_words or tokens[0][2] in _AR_LEADING_WORDS
+            ):
+                tokens = tokens[1:]
+            start = tokens[0][0]
         if lexicon.language == "ar" and tokens[0][2] in lexicon.stop_words:
             return None
         tags = lexicon.tagger.tag(text, tokens)
         title_matches = tags.get("titles", [])
         anonymous_match = tags["anonymous"][0] if "anonymous" in tags else None
         weak_match = tags["weak"][0] if "weak" in tags else None
-        run = self.name_run(reader, tokens, lexicon)
+        run, placed, complements = self.name_run(reader, tokens, lexicon)
         name_tokens = frozenset(token for _, _, token in run)
         particles = _AR_NAME_PARTICLES if lexicon.language == "ar" else _EN_NAME_PARTICLES
         name_count = sum(1 for _, _, token in run if token not in particles)
@@ -647,11 +712,15 @@ class _Classifier:
             institutions += self._english_employer(reader, start, end)
         named_here = bool(institutions)
         someone = titled or bool(anonymous_match) or bool(weak_match) or name_count >= 1
+        # A titled expert with no institution stays unsourced when an outlet or platform only
+        # follows the statement ("محلل الطقس ... في مداخلة مع قناة الإخبارية"): it shows
+        # where he spoke, not who he is.
         sourced = named_here or (
             someone
             and (
                 venue_sourced
-                or "sources" in lexicon.tagger.tag(text, reader.tokens(*tail))
+                or not titled
+                and "sources" in lexicon.tagger.tag(text, reader.tokens(*tail))
                 or (
                     lexicon.language == "ar"
                     and bool(_AR_QUOTED_OUTLET.search(text, start, max(end, tail[1])))
@@ -661,11 +730,13 @@ class _Classifier:
         if anonymous_match and _CLOSE_TO.search(text, start, end):
             sourced = False
 
-        markers = list(title_matches)
+        markers = list(title_matches) + complements
         for match in (anonymous_match, weak_match):
             if match:
                 markers.append(match)
-        if run:
+        # After the verb an unplaced run is the statement ("يتوقع الخبراء ارتفاع السعر");
+        # before it, the words closing the phrase describe the speaker ("محللون اقتصاديون").
+        if run and (placed or not anonymous_match or not after_cue):
             markers.append((run[0][0], run[-1][1]))
 
         category: Category | None = None
@@ -675,7 +746,7 @@ class _Classifier:
             markers.extend(institutions or [(start, end)])
         elif weak_match:
             category = "weak"
-        elif anonymous_match and name_count < 2:
+        elif anonymous_match and (name_count < 2 or not placed):
             category = "anonymous"
         elif titled:
             category, repeat = self._titled(name_tokens, name_count, tokens, lexicon)
@@ -689,6 +760,11 @@ class _Classifier:
         if category is None or not markers:
             return None
         span_start, span_end = self._speaker_span(tokens, markers, lexicon)
+        if not after_cue and titled:
+            # "الخبير في مجال الطقس والتنبؤات الجوية يطلق": a field after في closes the phrase.
+            rest = [token for token in tokens if token[0] >= span_end]
+            if rest and rest[0][2] in _AR_FIELD_PREPOSITIONS and len(rest) <= 6:
+                span_end = rest[-1][1]
         if lexicon.language == "ar" and not self._speaker_at_edge(
             tokens, lexicon, after_cue, span_start, span_end
         ):
@@ -923,7 +999,17 @@ def _find_cues(text: str, tokens: list[Token], lexicons: dict[str, _Lexicon]) ->
             if matched is not None:
                 cue_end, used = matched
                 lexicon = lexicons[entry.language]
-                cues.append(_Cue(tokens[index][0], cue_end, entry.kind, entry.prefixed, lexicon))
+                speaker_first = entry.kind == "verb" and bool(entry.rest)
+                cues.append(
+                    _Cue(
+                        tokens[index][0],
+                        cue_end,
+                        entry.kind,
+                        entry.prefixed,
+                        lexicon,
+                        speaker_first and entry.language == "ar",
+                    )
+                )
                 next_free = index + used
                 break
     return cues
@@ -990,7 +1076,8 @@ def _speaker_windows(
     if cue.lexicon.language == "ar" and cue.kind == "verb" and not cue.prefixed:
         start, end = reader.backward_window(cue, left)
         if end > start:
-            windows.append((start, end, cue.end, False))
+            position = 0 if cue.speaker_first else len(windows)
+            windows.insert(position, (start, end, cue.end, False))
     return windows
 
 
