@@ -137,9 +137,30 @@ class Document:
         return [block for block in self.blocks if block.kind in CONTENT_KINDS]
 
     @cached_property
+    def title_lines(self) -> list[Block]:
+        """The lines of the body that are the headline itself (sites print it two or three times).
+
+        The title lines of page text, or, for a body sent without a title, the lines that
+        repeat its implied headline (its opening line included).
+        """
+        lines = [block for block in self.blocks if block.kind == "title"]
+        if lines or not self.implied_title:
+            return lines
+        key = normalize_for_matching(self.implied_title).strip()
+        return [
+            block
+            for block, text in zip(self.blocks, self.normalized_blocks, strict=True)
+            if text.strip() == key
+            or (
+                self.implied_title_span is not None
+                and block.start <= self.implied_title_span.start < block.end
+            )
+        ]
+
+    @cached_property
     def title_repeats(self) -> int:
-        """How many lines of the body are the title itself (sites print it two or three times)."""
-        return sum(1 for block in self.blocks if block.kind == "title")
+        """How many lines of the body are the headline itself (see :attr:`title_lines`)."""
+        return len(self.title_lines)
 
     @cached_property
     def headings(self) -> list[Block]:
@@ -332,7 +353,8 @@ def _boilerplate_lines() -> frozenset[str]:
     return frozenset(
         normalize_for_matching(line)
         for lang in ("ar", "en")
-        for line in load_lexicon(f"{lang}/boilerplate")
+        for name in ("boilerplate", "page_chrome")
+        for line in load_lexicon(f"{lang}/{name}")
     )
 
 
@@ -369,6 +391,24 @@ def _is_boilerplate(normalized_line: str) -> bool:
 def _is_heading(line: str) -> bool:
     # The length first: a long paragraph needs no split into words.
     return len(line) <= 160 and 1 <= len(line.split()) <= 16 and not _END_PUNCT.search(line)
+
+
+# A headline may end in a question or exclamation mark, a closing quote or bracket, or with
+# no mark at all; a full stop, colon or comma ends a sentence or a label.
+_HEADLINE_END = re.compile(r"(?<!\.)[.:：؛;,،]\s*+$")
+HEADLINE_MAX_WORDS = 24
+"""Headlines are at most this many words (SEO headlines run long, prose runs longer)."""
+
+
+def _is_headline_like(line: str) -> bool:
+    """Tell whether a line is shaped like a headline (a heading, or ending in ?, ! or a quote)."""
+    if _is_heading(line):
+        return True
+    return (
+        len(line) <= 220
+        and 3 <= len(line.split()) <= HEADLINE_MAX_WORDS
+        and not _HEADLINE_END.search(line)
+    )
 
 
 def _title_key(title: str) -> str:
@@ -430,6 +470,49 @@ def _slug_matches(candidates: list[int], line_keys: list[str], url: str | None) 
     return [index for _, index in sorted(scored)]
 
 
+HEADLINE_MIN_WORDS = 4
+"""Site names and slogans are short: a line of this many words or more is preferred as headline."""
+
+
+def _choose_headline(
+    raw: list[str],
+    line_keys: list[str],
+    kinds: list[BlockKind],
+    first_prose: int,
+    url: str | None,
+) -> int | None:
+    """Return the index of the headline among the lines above the first paragraph.
+
+    In order: the candidate sharing most words with the URL slug; the longest candidate
+    printed again on the page (a site name repeats too, but it is short); the first of
+    :data:`HEADLINE_MIN_WORDS` words or more; the first of three words or more; the first.
+    Candidates are headline-shaped lines that are not chrome, residue or a byline.
+    """
+    candidates = [
+        i
+        for i in range(first_prose)
+        if kinds[i] == "paragraph"
+        and _is_headline_like(raw[i])
+        and not _is_title_residue(raw[i])
+        and not any(pattern.match(raw[i]) for pattern in _BYLINE_PATTERNS)
+    ]
+    if not candidates:
+        return None
+    slugged = _slug_matches(candidates, line_keys, url)
+    if slugged:
+        return slugged[0]
+    key_counts = Counter(line_keys)
+    repeated = [i for i in candidates if key_counts[line_keys[i]] > 1]
+    if repeated:
+        # The longest repeated line; the earliest among equally long ones.
+        return max(repeated, key=lambda i: (min(len(raw[i].split()), HEADLINE_MIN_WORDS), -i))
+    for min_words in (HEADLINE_MIN_WORDS, 3, 2):
+        long_enough = [i for i in candidates if len(raw[i].split()) >= min_words]
+        if long_enough:
+            return long_enough[0]
+    return None
+
+
 def parse_page_text(
     text: str, title: str | None = None, lines: _Lines | None = None, url: str | None = None
 ) -> Document:
@@ -454,7 +537,9 @@ def parse_page_text(
         (
             i
             for i, line in enumerate(raw)
-            if kinds[i] == "paragraph" and not _is_heading(line) and not _is_title_residue(line)
+            if kinds[i] == "paragraph"
+            and not _is_headline_like(line)
+            and not _is_title_residue(line)
         ),
         len(raw),
     )
@@ -463,19 +548,8 @@ def parse_page_text(
         title_key = _title_key(title)
         title_index = next((i for i, key in enumerate(line_keys) if key == title_key), None)
     else:
-        candidates = [
-            i
-            for i in range(first_prose)
-            if kinds[i] == "paragraph" and _is_heading(raw[i]) and not _is_title_residue(raw[i])
-        ]
-        key_counts = Counter(line_keys)
-        repeated = [i for i in candidates if key_counts[line_keys[i]] > 1]
-        slugged = _slug_matches(candidates, line_keys, url)
-        chosen = (
-            slugged or repeated or [i for i in candidates if len(raw[i].split()) >= 3] or candidates
-        )
-        if chosen:
-            title_index = chosen[0]
+        title_index = _choose_headline(raw, line_keys, kinds, first_prose, url)
+        if title_index is not None:
             title = raw[title_index]
     title = title or ""
     title_key = _title_key(title) if title else ""
@@ -680,47 +754,100 @@ _LEADING_LINES = 4
 """How many lines above the headline of a plain body may be residue (dates, section names)."""
 
 
+_DATE_PREFIX = re.compile(r"^\s*+date\s++[\d٠-٩]{4}-[\d٠-٩]{1,2}-[\d٠-٩]{1,2}\s++", re.IGNORECASE)
+"""A crawl's date stamp fused to the first line ("date 2025-10-21 ...")."""
+_LEADING_FOLLOWERS = 3
+"""Short lines (a standfirst, a byline, a caption) that may sit between a headline and its prose."""
+
+
+def _word_count(normalized_line: str) -> int:
+    """Words of a normalised line that hold a letter or a digit (dashes and bars are not words)."""
+    return sum(1 for word in normalized_line.split() if any(ch.isalnum() for ch in word))
+
+
 def _is_leading_residue(raw_line: str, normalized_line: str) -> bool:
     """Tell whether a line above or below a body's headline is page residue, not text."""
     if _is_title_residue(raw_line) or _is_boilerplate(normalized_line):
         return True
     words = normalized_line.replace(",", " ").replace("،", " ").split()
-    # Section names ("ملاعب", "news-details") and date lines ("الخميس، مايو 8").
-    return len(words) <= 2 or (len(words) <= 8 and any(word in _DATE_WORDS for word in words))
+    count = _word_count(normalized_line)
+    if count <= 2:
+        return True  # section names ("ملاعب", "news-details")
+    # Date lines ("الخميس، مايو 8", "Posted by : a name Thursday, July 10, 2025"): a date
+    # word and few other words, not a headline that names a month.
+    dated = sum(1 for word in words if word in _DATE_WORDS or word.isdigit())
+    return count <= 10 and dated > 0 and count - dated <= 4
 
 
-def _leading_headline(lines: _Lines) -> int | None:
-    """Return the line index of the headline a body without a title opens with, or ``None``.
+def _headline_in_line(raw_line: str) -> int:
+    """Return where a line's text starts once a fused crawl date stamp is skipped."""
+    match = _DATE_PREFIX.match(raw_line)
+    return match.end() if match else 0
+
+
+def _leading_headline(lines: _Lines) -> tuple[int, int] | None:
+    """Return ``(line index, offset in the line)`` of the headline a body opens with, or ``None``.
 
     Copied article text often begins with its headline on a line of its own, under at most a
-    few residue lines (dates, section names, theme buttons): a heading-like line of three
-    words or more that a paragraph follows (residue between them aside), or that the text
-    prints again as a line of its own.
+    few residue lines (dates, section names, theme buttons, a crawl's date stamp): a
+    headline-shaped line of three words or more that the text prints again as a line of its
+    own, or that prose follows, with at most :data:`_LEADING_FOLLOWERS` short lines (a
+    standfirst, a byline, a caption) or residue lines between them.
     """
     raw, normalized = lines.raw, lines.normalized
     index = 0
-    while index < min(len(raw), _LEADING_LINES) and _is_leading_residue(
-        raw[index], normalized[index]
-    ):
+    offset = 0
+    while index < min(len(raw), _LEADING_LINES):
+        offset = _headline_in_line(raw[index])
+        rest = raw[index][offset:]
+        if not _is_leading_residue(
+            rest, normalize_for_matching(rest) if offset else normalized[index]
+        ):
+            break
         index += 1
+        offset = 0
     if index >= len(raw) - 1 or index >= _LEADING_LINES:
         return None
-    line = raw[index]
-    if not _is_heading(line) or len(line.split()) < 3:
+    line = raw[index][offset:]
+    if not _is_headline_like(line) or len(line.split()) < 3:
         return None
     if any(p.match(line) for p in _BYLINE_PATTERNS):
         return None
-    key = normalized[index].strip()
+    key = normalize_for_matching(line).strip() if offset else normalized[index].strip()
     if any(other.strip() == key for other in normalized[index + 1 :]):
-        return index
+        return index, offset
     following = index + 1
-    while (
-        following < len(raw) - 1
-        and following - index <= _LEADING_LINES
-        and (_is_leading_residue(raw[following], normalized[following]))
+    short_lines: list[int] = []
+    while following < len(raw) - 1 and following - index <= _LEADING_LINES + _LEADING_FOLLOWERS:
+        if _is_leading_residue(raw[following], normalized[following]):
+            following += 1
+        elif _is_headline_like(raw[following]) and len(short_lines) < _LEADING_FOLLOWERS:
+            short_lines.append(following)
+            following += 1
+        else:
+            break
+    if _is_headline_like(raw[following]) or _is_leading_residue(
+        raw[following], normalized[following]
     ):
-        following += 1
-    return None if _is_heading(raw[following]) else index
+        return None
+    # A slogan or site name may stand over the headline, a standfirst or byline under it:
+    # the headline is the line whose words the first paragraph takes up most.
+    prose = _content_words(normalized[following])
+    best, best_shared = index, len(_content_words(key) & prose)
+    if short_lines and len(line.split()) < HEADLINE_MIN_WORDS <= len(raw[short_lines[0]].split()):
+        # A short line over a longer headline is the site's name or section ("Times of X").
+        best = short_lines[0]
+    if best == index and best_shared == 0 and short_lines:
+        # A slogan shares no word with the article; the headline under it does.
+        other = short_lines[0]
+        if len(raw[other].split()) >= 3 and len(_content_words(normalized[other]) & prose) >= 2:
+            best = other
+    return (index, offset) if best == index else (best, 0)
+
+
+def _content_words(normalized_line: str) -> set[str]:
+    """Words of four letters or more of a normalised line (particles left out)."""
+    return {word for word in normalized_line.split() if len(word) >= 4}
 
 
 def parse_article(article: ArticleInput) -> Document:
@@ -752,7 +879,10 @@ def parse_article(article: ArticleInput) -> Document:
         doc.source_format = "html" if fmt == "html" else "fields"
         doc.title = headline or ""
         if implied is not None:
-            doc.implied_title, doc.implied_title_span = lines.raw[implied], lines.spans[implied]
+            index, offset = implied
+            span = lines.spans[index]
+            doc.implied_title = lines.raw[index][offset:]
+            doc.implied_title_span = Span(span.start + offset, span.end)
 
     if article.author:
         doc.author, doc.author_span = article.author, None
