@@ -51,7 +51,12 @@ REASONS: dict[str, str] = {
     "anonymous": "statement attributed to anonymous sources or unnamed experts",
 }
 
+REASON_VOX_POP = "ordinary person introduced by name, job and place only, with nothing to trace"
+REASON_PERSONA = "persona name signing machine-written text"
+REASON_CREDENTIAL = "first-person credential with nothing to trace"
+REASON_CREDIT = "source line that names no outlet"
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
+_GROUP_ONLY_KINDS = frozenset({"title", "heading", "bio"})
 _MAX_WINDOW_TOKENS = 14
 _MAX_TAIL_CHARS = 80
 # A speaker phrase (a name, a title and two appositives) fits in far fewer characters; the
@@ -106,6 +111,33 @@ _AR_PROCLITICS = frozenset("وفبل")
 _AR_FIELD_PREPOSITIONS = frozenset({"في", "فى", "بمجال"})
 # Sentence openers before a speaker that closes the phrase ("إلا أن الخبراء يرون").
 _AR_LEADING_WORDS = frozenset({"الا", "لكن", "ولكن", "بينما", "فيما", "غير", "اذ", "كما", "وكان"})
+# A bot's signature: a short name line right above an "AI 🤖" marker.
+_PERSONA_MARK = re.compile(r"^[ \t]*AI[ \t]*\U0001F916", re.MULTILINE)
+_MAX_PERSONA_CHARS = 40
+_PERSONA_NAME = re.compile(r"[^\W\d_]{2,20}(?: [^\W\d_]{2,20}){1,3}")
+_EN_CREDENTIAL = re.compile(
+    r"\bI(?:['’]ve| have) been [a-z]{2,20}ing(?: [a-z]{1,20}){0,3} for "
+    r"(?:over |more than |nearly |almost |about )?\d{1,2}\+? years",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(r"^[ \t]*(المصدر|Source|SOURCE)[ \t]*:[ \t]*([^\n]{0,40})$", re.MULTILINE)
+_DATELINE_CREDIT = re.compile(r"[A-Z][a-z]{1,20}\s?[-–—]")
+_GENERIC_CREDITS = frozenset(
+    {
+        "مواقع",
+        "وكالات",
+        "مواقع التواصل",
+        "الانترنت",
+        "مواقع الكترونيه",
+        "websites",
+        "agencies",
+        "internet",
+        "social media",
+        "online",
+        "web",
+    }
+)
+_SENTENCE_GAP = re.compile(r"[.!?؟…:][\s\"'”»)]*")
 _CLOSE_TO = re.compile(r"مقرب|قريب|close to|familiar with")
 _EN_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which"})
 _MULTIWORD_GAP = frozenset(" \t\u00a0.-")
@@ -125,6 +157,7 @@ class Attribution:
     titled: bool
     repeat: bool
     name_tokens: frozenset[str]
+    reason: str | None = None
 
 
 def _is_arabic(token: str) -> bool:
@@ -760,8 +793,9 @@ class _Classifier:
         if category is None or not markers:
             return None
         span_start, span_end = self._speaker_span(tokens, markers, lexicon)
-        if not after_cue and titled:
-            # "الخبير في مجال الطقس والتنبؤات الجوية يطلق": a field after في closes the phrase.
+        if not after_cue and (titled or anonymous_match):
+            # "الخبير في مجال الطقس والتنبؤات الجوية يطلق", "خبراء الطقس في السعودية يحذرون":
+            # a field or place after في closes the phrase.
             rest = [token for token in tokens if token[0] >= span_end]
             if rest and rest[0][2] in _AR_FIELD_PREPOSITIONS and len(rest) <= 6:
                 span_end = rest[-1][1]
@@ -894,8 +928,12 @@ def find_attributions(doc: Document) -> list[Attribution]:
     found: list[Attribution] = []
     lexicons = {"ar": _lexicon("ar"), "en": _lexicon("en")}
     for block in doc.blocks:
-        if block.kind not in _PROSE_KINDS:
+        if block.kind not in _PROSE_KINDS and block.kind not in _GROUP_ONLY_KINDS:
             continue
+        # Headlines and misplaced blocks ("خبراء الطقس يحذرون") keep only claims put on
+        # unnamed groups; a speaker read there must not stand for the body's later mentions.
+        group_only = block.kind in _GROUP_ONLY_KINDS
+        block_classifier = _Classifier() if group_only else classifier
         block_start = bisect_left(index, block.start)
         block_end = bisect_left(index, block.end)
         text = normalized.text[block_start:block_end]
@@ -924,7 +962,7 @@ def find_attributions(doc: Document) -> list[Attribution]:
                     venue_sentence = sentence
                     consumed = max(consumed, end)
                     break
-                classified = classifier.classify(
+                classified = block_classifier.classify(
                     reader,
                     cue,
                     (start, end, after_cue),
@@ -934,6 +972,8 @@ def find_attributions(doc: Document) -> list[Attribution]:
                 if classified is None:
                     continue
                 category, span_start, span_end, titled, repeat, name_tokens = classified
+                if group_only and category != "anonymous":
+                    break
                 consumed = max(consumed, end, cue.end)
                 used_tail = max(used_tail, tail[1])
                 original_start, original_end = normalized.span(
@@ -952,6 +992,153 @@ def find_attributions(doc: Document) -> list[Attribution]:
                 )
                 break
     return found
+
+
+@dataclass(frozen=True)
+class _MentionLists:
+    """The word lists read without a reporting verb: unnamed groups and vox-pop roles."""
+
+    tagger: _Tagger
+
+
+@lru_cache(maxsize=2)
+def _mention_lists(language: Language) -> _MentionLists:
+    """Load the unnamed-group and vox-pop lists of ``language`` once per process."""
+    prefix = f"{language}/experts_"
+    return _MentionLists(
+        _Tagger(
+            {
+                "unnamed": prefix + "unnamed",
+                "roles": prefix + "voxpop_roles",
+                "affiliations": prefix + "affiliations",
+                "sources": prefix + "sources",
+            }
+        )
+    )
+
+
+def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) -> list[Attribution]:
+    """Return unsourced speakers that need no reporting verb, outside ``attributions``.
+
+    * phrases that put a claim on unnamed groups or reports ("تحذير الخبراء", "بعض
+      التقارير", "whispers of");
+    * vox-pops: a sentence that opens with a two- or three-word name, a comma and an
+      ordinary job ("فاطمة أحمد، طالبة مصرية") with no institution in that description;
+    * persona names: a short name line right above an "AI 🤖" marker (a bot's signature);
+    * first-person credentials ("I've been trading for 15 years");
+    * source lines that name no outlet ("المصدر: مواقع", "Source: Dubai –").
+    """
+    taken = [(item.start, item.end) for item in attributions]
+    found: list[Attribution] = []
+
+    def add(start: int, end: int, category: Category, reason: str) -> None:
+        if end <= start or any(a < end and start < b for a, b in taken):
+            return
+        taken.append((start, end))
+        text = doc.body[start:end]
+        found.append(Attribution(start, end, text, category, False, False, frozenset(), reason))
+
+    normalized = doc.normalized
+    index = normalized.index
+    for block in doc.blocks:
+        if block.kind not in _PROSE_KINDS and block.kind not in _GROUP_ONLY_KINDS:
+            continue
+        block_start = bisect_left(index, block.start)
+        block_end = bisect_left(index, block.end)
+        text = normalized.text[block_start:block_end]
+        tokens = _block_tokens(text, doc.normalized_words, block_start)
+        if not tokens:
+            continue
+        language: Language = "ar" if any(_is_arabic(token) for _, _, token in tokens) else "en"
+        tags = _mention_lists(language).tagger.tag(text, tokens)
+        for span_start, span_end in tags.get("unnamed", []):
+            add(
+                *normalized.span(block_start + span_start, block_start + span_end),
+                "anonymous",
+                REASONS["anonymous"],
+            )
+        if block.kind in _PROSE_KINDS and "roles" in tags:
+
+            def is_upper(position: int, offset: int = block_start) -> bool:
+                return doc.body[index[offset + position]].isupper()
+
+            for span in _vox_pops(text, tokens, tags, _lexicon(language), is_upper):
+                add(
+                    *normalized.span(block_start + span[0], block_start + span[1]),
+                    "weak",
+                    REASON_VOX_POP,
+                )
+    body = doc.body
+    for match in _PERSONA_MARK.finditer(body):
+        line_end = body.rfind("\n", 0, match.start())
+        if line_end < 0:
+            continue
+        line_start = body.rfind("\n", max(0, line_end - _MAX_PERSONA_CHARS - 1), line_end) + 1
+        line = body[line_start:line_end].strip()
+        if line_start and _PERSONA_NAME.fullmatch(line):
+            first = line_start + body[line_start:line_end].index(line)
+            add(first, first + len(line), "weak", REASON_PERSONA)
+    for match in _EN_CREDENTIAL.finditer(body):
+        add(match.start(), match.end(), "weak", REASON_CREDENTIAL)
+    for match in _CREDIT_LINE.finditer(body):
+        credit = normalize_for_matching(match.group(2)).strip(" -–—.")
+        if credit in _GENERIC_CREDITS or _DATELINE_CREDIT.fullmatch(match.group(2).strip()):
+            add(match.start(1), match.end(), "anonymous", REASON_CREDIT)
+    return found
+
+
+def _vox_pops(
+    text: str,
+    tokens: list[Token],
+    tags: dict[str, list[Span]],
+    lexicon: _Lexicon,
+    is_upper: Callable[[int], bool],
+) -> list[Span]:
+    """Return "name، job ..." openings of sentences whose description names no institution."""
+    spans = []
+    role_starts = dict(tags["roles"])
+    institutions = tags.get("affiliations", []) + tags.get("sources", [])
+    starts = [start for start, _, _ in tokens]
+    for number, (start, _, _) in enumerate(tokens):
+        if number and not _SENTENCE_GAP.fullmatch(text[tokens[number - 1][1] : start]):
+            continue
+        names = 0
+        while (
+            number + names < len(tokens)
+            and names < 3
+            and _vox_pop_name(tokens[number + names], lexicon, is_upper)
+            and (not names or _joined(text, tokens[number + names - 1], tokens[number + names]))
+        ):
+            names += 1
+        if names < 2:
+            continue
+        name_end = tokens[number + names - 1][1]
+        comma = _COMMA.match(text, name_end) or _COMMA.match(text, name_end + 1)
+        if comma is None or number + names >= len(tokens):
+            continue
+        role_start = tokens[number + names][0]
+        role_end = role_starts.get(role_start)
+        if role_end is None or text[comma.end() : role_start].strip():
+            continue
+        closing = _COMMA.search(text, role_end, role_end + _MAX_TAIL_CHARS)
+        end = closing.start() if closing else min(len(text), role_end + _MAX_TAIL_CHARS // 2)
+        stop = _SENTENCE_END.search(text, role_end, end)
+        end = stop.start() if stop else end
+        if any(start <= a < end for a, _ in institutions):
+            continue
+        last = bisect_left(starts, end) - 1
+        spans.append((start, max(role_end, tokens[last][1]) if last >= number else role_end))
+    return spans
+
+
+def _vox_pop_name(token: Token, lexicon: _Lexicon, is_upper: Callable[[int], bool]) -> bool:
+    """Whether ``token`` may be part of a person's name (Arabic, or a Latin capital)."""
+    word = token[2]
+    if lexicon.token_flags(word)[0] or len(word) < 2:
+        return False
+    if lexicon.language == "ar":
+        return _is_arabic(word) and not word.startswith(_AR_JOINED_ARTICLE)
+    return is_upper(token[0]) and lexicon.token_flags(word)[2]
 
 
 def _block_tokens(
@@ -1130,6 +1317,7 @@ class ExpertsSignal(Signal):
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Find attributions, classify their speakers and score the unsourced share."""
         attributions = find_attributions(doc)
+        attributions += find_unnamed_mentions(doc, attributions)
         counts = dict.fromkeys(("sourced", "expert", "weak", "anonymous", "other"), 0)
         for attribution in attributions:
             counts[attribution.category] += 1
@@ -1149,7 +1337,8 @@ class ExpertsSignal(Signal):
             if attribution.repeat or attribution.category not in UNSOURCED_CATEGORIES:
                 continue
             key = normalize_for_matching(attribution.text)
-            if key in seen:
+            # Each claim put on "البعض" / "experts" is shown; a named speaker only once.
+            if key in seen and attribution.category != "anonymous":
                 continue
             seen.add(key)
             evidence.append(
@@ -1157,12 +1346,13 @@ class ExpertsSignal(Signal):
                     start=attribution.start,
                     end=attribution.end,
                     text=attribution.text,
-                    reason=REASONS[attribution.category],
+                    reason=attribution.reason or REASONS[attribution.category],
                 )
             )
+        evidence.sort(key=lambda item: item.start)
 
         share = unsourced / total if total else 0.0
-        score = share * (1.0 - 0.5 ** len(evidence))
+        score = share * (1.0 - 0.5 ** len(seen))
         word_count = doc.word_count
         features = {
             "experts.attribution_count": float(total),
@@ -1171,7 +1361,7 @@ class ExpertsSignal(Signal):
             "experts.weak_name_count": float(counts["weak"]),
             "experts.anonymous_count": float(counts["anonymous"]),
             "experts.other_count": float(counts["other"]),
-            "experts.distinct_unsourced_count": float(len(evidence)),
+            "experts.distinct_unsourced_count": float(len(seen)),
             "experts.unsourced_share": share,
             "experts.title_only_share": titled_unsourced / titled if titled else 0.0,
             "experts.quotes_per_1000_words": 1000.0 * total / word_count if word_count else 0.0,
