@@ -47,6 +47,18 @@ UNITS: dict[str, str] = {
     "usd": "US dollars",
     "eur": "euros",
     "gbp": "pounds sterling",
+    "sar": "Saudi riyals",
+    "aed": "UAE dirhams",
+    "qar": "Qatari riyals",
+    "omr": "Omani rials",
+    "bhd": "Bahraini dinars",
+    "kwd": "Kuwaiti dinars",
+    "jod": "Jordanian dinars",
+    "iqd": "Iraqi dinars",
+    "egp": "Egyptian pounds",
+    "riyal": "riyals or rials of a country not named with them",
+    "dinar": "dinars of a country not named with them",
+    "dirham": "dirhams of a country not named with them",
     "years": "years (a duration or an age)",
 }
 """The units a :class:`NumberMention` can carry, with what each means."""
@@ -65,6 +77,8 @@ class NumberMention:
             ...) or ``None``.
         raw: The original text of the mention.
         decimal_places: Digits written after the decimal point (``87.349`` has 3).
+        rounding: Half the value of the last written digit (``3.75`` is ``0.005``, ``2.7
+            مليار`` is ``5e7``): how far the exact figure may lie from ``value``; 0 for words.
     """
 
     start: int
@@ -74,6 +88,7 @@ class NumberMention:
     unit: str | None
     raw: str
     decimal_places: int = 0
+    rounding: float = 0.0
 
 
 # --- word tables (written in plain Arabic, normalised at import) -------------------------
@@ -312,14 +327,18 @@ _ARABIC_WORD_NAMES = frozenset(normalize_for_matching(word) for word in _ARABIC_
 
 _SEPARATED_DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,250,000.5
+    r"|\d{1,3}(?:،\d{3}){2,}"  # 33،413،660 (the Arabic comma as a thousands separator)
+    r"|\d+،\d{1,2}(?!\d)"  # 2،1 (the Arabic comma as a decimal point, as in Tunisian copy)
     r"|\d{1,3}(?:\.\d{3}){2,}"  # 1.250.000
     rf"|\d+,\d{{1,2}}(?=\s*(?:{trie_regex(_DIGIT_SCALES)})(?!\w))"  # 2,5 مليار
     r"|\d+(?:\.\d+)?"
 )
 # Digits glued to Latin letters (COVID-19, G20, F-16) or inside dates and times are not counts.
 _DIGIT_TOKEN = (
-    r"(?=\d)(?<![a-z0-9_.,/:])(?<![a-z]-)(?<![\u0621-\u064a]-)"
-    rf"(?P<digits>{_SEPARATED_DIGITS})(?!\d|[.,]\d|/\d|:\d)"
+    # A currency sign glued to the digits (Dh400, Dhs2.48, AED3.42) is not a Latin word.
+    r"(?=\d)(?:(?<![a-z0-9_.,/:])|(?<=\bdh)|(?<=\bdhs)|(?<=\baed)|(?<=\bsar)|(?<=\bqr))"
+    r"(?<![a-z]-)(?<![\u0621-\u064a]-)"
+    rf"(?P<digits>{_SEPARATED_DIGITS})(?!\d|[.,،]\d|/\d|:\d)"
     rf"(?:\s*(?P<scale>{trie_regex(_DIGIT_SCALES)})(?![^\W\d_]))?"
 )
 _MULTIPLIER_VALUES: dict[str, float] = {**_MULTIPLIER_WORDS, **_GUARDED_MULTIPLIERS}
@@ -356,6 +375,21 @@ _PEOPLE = (
     r"people|persons|inhabitants|residents|citizens"
 )
 _USD = r"دولارات|دولارا|دولار|dollars?|usd"
+# Gulf and other currencies: the named forms first, then the bare word (resolved by the page).
+_ADJ = r"\s*(?:ال)?"
+_SAR = rf"(?:ريالات|ريالا|ريال){_ADJ}سعودي(?:ا|ه)?|saudi\s+riyals?|sar"
+_QAR = rf"(?:ريالات|ريالا|ريال){_ADJ}قطري(?:ا|ه)?|qatari\s+riyals?|qar"
+_OMR = rf"(?:ريالات|ريالا|ريال){_ADJ}عماني(?:ا|ه)?|omani\s+ri(?:y)?als?|omr"
+_AED = rf"(?:دراهم|درهما|درهم){_ADJ}اماراتي(?:ا|ه)?|(?:uae\s+|emirati\s+)dirhams?|aed|dhs?"
+_BHD = rf"(?:دنانير|دينارا|دينار){_ADJ}بحريني(?:ا|ه)?|bahraini\s+dinars?|bhd"
+_KWD = rf"(?:دنانير|دينارا|دينار){_ADJ}كويتي(?:ا|ه)?|kuwaiti\s+dinars?|kwd"
+_JOD = rf"(?:دنانير|دينارا|دينار){_ADJ}اردني(?:ا|ه)?|jordanian\s+dinars?|jod"
+_IQD = rf"(?:دنانير|دينارا|دينار){_ADJ}عراقي(?:ا|ه)?|iraqi\s+dinars?|iqd"
+_EGP = r"(?:جنيهات|جنيها|جنيه)\s*(?:ال)?مصري(?:ا|ه)?|egyptian\s+pounds?|egp"
+_GBP = r"(?:جنيهات|جنيها|جنيه)\s*(?:ال)?استرليني(?:ا|ه)?|pounds?\s+sterling|gbp"
+_RIYAL = r"ريالات|ريالا|ريال|riyals?|rials?"
+_DINAR = r"دنانير|دينارا|دينار|dinars?"
+_DIRHAM = r"دراهم|درهما|درهم|dirhams?"
 _EUR = r"يورو|euros?|eur"
 _YEARS = r"عاما|عام|اعوام|سنوات|سنين|سنه|-?years?(?:[\s-]old)?|yrs"
 _PERCENT = r"%|٪|في\s?المايه|في\s?الميه|بالمايه|بالميه|per\s?cent|percent|pct"
@@ -370,6 +404,19 @@ _SUFFIX_RE = re.compile(
     rf"|(?P<mi>{_MI})"
     rf"|(?P<people>{_PEOPLE})"
     rf"|(?P<usd>{_USD})"
+    rf"|(?P<sar>{_SAR})"
+    rf"|(?P<qar>{_QAR})"
+    rf"|(?P<omr>{_OMR})"
+    rf"|(?P<aed>{_AED})"
+    rf"|(?P<bhd>{_BHD})"
+    rf"|(?P<kwd>{_KWD})"
+    rf"|(?P<jod>{_JOD})"
+    rf"|(?P<iqd>{_IQD})"
+    rf"|(?P<egp>{_EGP})"
+    rf"|(?P<gbp>{_GBP})"
+    rf"|(?P<riyal>{_RIYAL})"
+    rf"|(?P<dinar>{_DINAR})"
+    rf"|(?P<dirham>{_DIRHAM})"
     rf"|(?P<eur>{_EUR})"
     rf"|(?P<years>{_YEARS})"
     r")(?![^\W\d_])"
@@ -471,7 +518,10 @@ def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 
 _TIMES_X_RE = re.compile(r"x(?![a-z0-9])")
-_CURRENCY_PREFIX_RE = re.compile(r"(?:(?P<usd>(?:us\s?)?\$)|(?P<eur>€)|(?P<gbp>£))\s?$")
+_CURRENCY_PREFIX_RE = re.compile(
+    r"(?:(?P<usd>(?:us\s?)?\$|usd)|(?P<eur>€)|(?P<gbp>£)|(?P<aed>\bdhs?\.?|\baed)"
+    r"|(?P<sar>\bsar)|(?P<qar>\bqr))\s?$"
+)
 _PERCENT_PREFIX_RE = re.compile(r"[%٪]\s?$")
 _YEAR_DIGITS_RE = re.compile(r"\d{4}")
 _DOTTED_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
@@ -598,6 +648,11 @@ def _start_group(start: int, end: int, value: float, cls: str, word: str) -> _Gr
 
 def _parse_digits(digits: str) -> tuple[float, int]:
     """Return the value of a digit string and its number of decimal places."""
+    if "،" in digits:
+        whole, _, fraction = digits.partition("،")
+        if len(fraction) <= 2:
+            return float(f"{whole}.{fraction}"), len(fraction)
+        return float(digits.replace("،", "")), 0
     if "," not in digits and "." not in digits:
         return float(digits), 0
     if _DOTTED_THOUSANDS_RE.fullmatch(digits):
@@ -620,8 +675,11 @@ def _finish(group: _Group, normalized: NormalizedText) -> tuple[NumberMention, i
     kind: NumberKind = "number"
     unit: str | None = None
     decimals = 0
+    rounding = 0.0
     if group.digits is not None:
-        decimals = _parse_digits(group.digits)[1]
+        written, decimals = _parse_digits(group.digits)
+        if written > 0 and group.token_count == 1:
+            rounding = 0.5 * 10.0**-decimals * value / written
 
     suffix = _SUFFIX_RE.match(text, end)
     times_x = group.digits is not None and _TIMES_X_RE.match(text, end)
@@ -668,6 +726,7 @@ def _finish(group: _Group, normalized: NormalizedText) -> tuple[NumberMention, i
         unit=unit,
         raw=normalized.original[original_start:original_end],
         decimal_places=decimals,
+        rounding=rounding,
     )
     return mention, end
 

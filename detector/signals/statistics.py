@@ -23,17 +23,19 @@ place names around it (:mod:`detector.reference`), sentence by sentence, and che
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 
 from detector.article import Document
 from detector.lexicons import load_lexicon
 from detector.numbers import NumberMention, extract_numbers_normalized, prepare_tables
-from detector.reference import PlaceMention, find_places, great_circle_km
+from detector.reference import PlaceMention, country_by_iso2, find_places, great_circle_km
 from detector.reference.patterns import trie_regex
 from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
 from detector.text import NormalizedText, normalize_for_matching
@@ -154,6 +156,7 @@ class _Field:
     number_starts: list[int] = field(default_factory=list)
     sentence: tuple[int, int] = (0, 0)
     sentence_hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    money: _Money | None = None
 
     def __post_init__(self) -> None:
         self.number_starts = [number.start for number in self.numbers]
@@ -323,14 +326,23 @@ class StatisticsSignal(Signal):
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Score ``doc``: 0 when its figures are plausible, towards 1 as they contradict facts."""
         findings = _Findings()
+        body = _make_field("body", doc.normalized)
+        body.money = _money_context(body)
         if doc.title.strip():
             title = _make_field("title", doc.normalized_title)
+            title_money = _money_context(title)
+            title.money = _Money(
+                title_money.names, body.money.generic, body.money.national or title_money.national
+            )
             _check_sentence(title, 0, len(title.text), findings)
-        body = _make_field("body", doc.normalized)
         for sentence in doc.sentences:
             start = body.to_normalized(sentence.start)
             end = body.to_normalized(sentence.end)
             _check_sentence(body, start, end, findings)
+        _check_buy_sell(body, findings)
+        _check_gold(body, body.money, findings)
+        _check_masses(body, findings)
+        _check_phases(body, findings)
         _check_internal(findings)
 
         weak = min(findings.unsourced_projections, MAX_WEAK_FINDINGS)
@@ -370,6 +382,10 @@ def _make_field(name: EvidenceField, normalized: NormalizedText) -> _Field:
 
 def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -> None:
     """Run every check on the sentence ``source.text[start:end]``."""
+    money = source.money
+    if money is not None and (money.names or money.national):
+        _check_floating(source, start, end, money, findings)
+    _check_wording(source, start, end, findings)
     numbers = source.numbers_in(start, end)
     if not numbers:
         return
@@ -392,6 +408,10 @@ def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -
         _check_distances(source, start, end, numbers, places, findings)
     _check_impossible(source, start, end, numbers, findings)
     _check_precision(source, numbers, projection, findings)
+    if money is not None:
+        _check_money_sentence(source, start, end, numbers, money, findings)
+    _check_area_share(source, start, end, numbers, findings)
+    _check_page_arithmetic(source, start, end, numbers, findings)
 
 
 # --- reference checks --------------------------------------------------------------------
@@ -747,6 +767,7 @@ def _check_impossible(
     for number in numbers:
         mention = number.mention
         reason = None
+        doubled = False
         if mention.kind == "percent" and mention.value > 100:
             growth = source.hits("growth", max(start, number.start - _GROWTH_WINDOW), number.start)
             rate = source.hits("rate", max(start, number.start - _RATE_WINDOW), number.start)
@@ -756,11 +777,38 @@ def _check_impossible(
                 reason = f"rate of {_format(mention.value)}% is over 100%"
             elif _share_of_population(source, number.end, end):
                 reason = f"share of {_format(mention.value)}% of a population is over 100%"
+        elif (
+            mention.kind == "number"
+            and mention.unit in ("people", None)
+            and (mention.value > WORLD_POPULATION_MAX and _doubled_scale(source, number))
+        ):
+            doubled = True
+            reason = (
+                f"{_figure(mention.value)} is more than the world's population: "
+                "a figure written out in full and then followed by a scale word"
+            )
         elif mention.kind == "number" and mention.unit in ("years", None):
             reason = _impossible_years(source, start, end, number)
-        if reason:
+        if reason and doubled:
+            # A scale word after a figure written out in full is a slip of the pen.
+            findings.internal += 1
+            findings.evidence.append(source.evidence(number.start, number.end, reason))
+        elif reason:
             findings.impossible += 1
             findings.evidence.append(source.evidence(number.start, number.end, reason))
+
+
+def _doubled_scale(source: _Field, number: _Number) -> bool:
+    """Return whether a figure spells out millions in digits and adds a scale word after."""
+    raw = source.text[number.start : number.end]
+    digits = _DIGIT_RUN_RE.search(raw)
+    if digits is None:
+        return False
+    written = float(re.sub(r"[,،.]", "", digits.group()))
+    return written >= 1e6 and number.mention.value > written
+
+
+_DIGIT_RUN_RE = re.compile(r"\d[\d,،.]*")
 
 
 def _share_of_population(source: _Field, position: int, end: int) -> bool:
@@ -877,3 +925,942 @@ def _check_internal(findings: _Findings) -> None:
                 )
             )
         previous.append(claim)
+
+
+# --- money, gold and the page's own arithmetic -------------------------------------------
+
+PEG_TOLERANCE = 0.001
+"""A conversion at a pegged rate may miss the peg by 0.1% (spot rates trade that close)."""
+PEG_NEAR_FACTOR = 1.5
+"""A figure in a peg statement within this factor of the peg is read as the stated rate."""
+SPREAD_MAX = 0.05
+"""A bank's buying and selling rates for a currency differ by well under 5%."""
+GOLD_TOLERANCE = 0.025
+"""An ounce and a gram price of gold may differ by 2.5% (retail premium, daily movement)."""
+GRAMS_PER_TROY_OUNCE = 31.1035
+OWN_SHARE_POINTS = 2.0
+REFERENCE_SHARE_POINTS = 3.0
+REFERENCE_SHARE_RELATIVE = 0.1
+MAX_PRICE_PAIRS = 12
+"""At most this many ounce prices and as many gram prices are compared per field."""
+
+_CONVERSION_GAP = 45
+_PAIR_GAP = 90
+_LOOKBACK_CURRENCY = 300
+_SHARE_LINE_WINDOW = 250
+_GENERIC_CURRENCIES = ("riyal", "dinar", "dirham")
+
+_EQUIVALENT_RE = re.compile(
+    r"يعادل|تعادل|يوازي|توازي|يساوي|تساوي|(?<![\w])(?:اي|او|نحو|حوالي)(?![\w])|[(=]"
+    r"|\bequivalent\b|\bequals?\b|\bor\b|\babout\b|\baround\b|\broughly\b|\bapproximately\b"
+)
+_USD_WORD_RE = re.compile(r"دولار|\bdollars?\b|\busd\b|\$")
+_FIXED_RE = re.compile(
+    r"ثابت|مثبت|(?<![\w])(?:[وف]?[بل]?ال)?ربط|مربوط|يرتبط|ترتبط|\bpegg?e?d?\b|\bfixed\b"
+)
+_UNPEGGED_RE = re.compile(
+    r"فك\s+(?:ال)?ربط|سله\s+(?:من\s+)?(?:ال)?عملات|\bbasket\b|\bunpeg|\bde-?pegg?"
+)
+_SUBUNIT_RE = re.compile(
+    r"\s*(?:بيسه|بيسات|فلس|فلوس|هلله|هللات|\bbaisas?\b|\bbaizas?\b|\bfils\b|\bhalalas?\b)"
+)
+_STALE_RATE_RE = re.compile(
+    r"(?:حسب|وفق|بحسب|وفقا\s+ل)\s+(?:ال)?اسعار\s+(?:ال)?صرف\s+(?:ل|في\s+)?(?:سنه|عام)\s*(\d{4})"
+    r"|\b(?:at|per|according\s+to)\s+(?:the\s+)?(\d{4})\s+(?:exchange\s+)?rates?\b"
+)
+_NATIONAL_CURRENCY_RE = re.compile(
+    r"(?:ال)?عمله\s+(?:ال)?(?:وطنيه|محليه)|\bnational\s+currency\b|\blocal\s+currency\b"
+)
+_FLOAT_PHRASES = (
+    "متغيره باستمرار",
+    "تتغير باستمرار",
+    "يتغير باستمرار",
+    "ارتفاعه او انخفاضه",
+    "ارتفاعها او انخفاضها",
+    "ارتفاعه وانخفاضه",
+    "التوقعات المستقبليه",
+    "تقلبات كبيره",
+    "يعزز من قوه",
+    "يعزز قوه",
+    "determined by factors such as",
+    "its value is determined by",
+    "sentiment",
+    "fluctuates freely",
+    "floats freely",
+    "free-floating",
+)
+_FLOAT_RE = re.compile(rf"(?<![\w])(?:{trie_regex(_FLOAT_PHRASES)})(?![\w])")
+_BUY_BEFORE_RE = re.compile(
+    r"(?:(?<![\w])(?:ال)?(?:شراء|بيع)|\b(?:buy(?:ing)?|sell(?:ing)?)(?:\s+(?:rate|price))?)"
+    r"\s{0,3}[:=]?\s{0,3}(?:(?:عند|بلغ|هو)\s{1,3})?$"
+)
+_BUY_AFTER_RE = re.compile(
+    r"(?:\s*[^\s\d]+){0,3}?\s*(?<![\w])(?:لل|ل|في\s+ال|for\s+)?(?:سعر\s+(?:ال)?)?"
+    r"(شراء|بيع|buy(?:ing)?|sell(?:ing)?)(?![\w])"
+)
+_EXCHANGE_CONTEXT_RE = re.compile(
+    r"سعر\s+(?:ال)?صرف|اسعار\s+(?:ال)?صرف|سعر\s+(?:ال)?(?:ريال|دولار|دينار|درهم|يورو|جنيه\s+(?:ال)?استرليني"
+    r"|فرنك|ين|ليره|روبيه)|\bexchange\s+rates?\b|\b(?:dollar|riyal|dirham|dinar|euro)\s+rates?\b"
+)
+_OUNCE_AFTER_RE = re.compile(
+    r"\s*(?:(?:per|an|a|/)\s*(?:troy\s+)?(?:ounce|oz)\b|(?:لل|ل|/\s*)(?:ال)?(?:اوقيه|اونصه)"
+    r"|(?:ال)?(?:اوقيه|اونصه)(?![\w]))"
+)
+_LEVEL_RE = re.compile(
+    r"\b(?:support|resistance|forecasts?|target|could|expected|projected)\b"
+    r"|(?<![\w])(?:دعم|مقاومه|توقعات|متوقع|يتوقع|سيصل|المستهدف)(?![\w])"
+)
+_OUNCE_BEFORE_RE = re.compile(r"(?:اوقيه|اونصه|\bounce\b|\boz\b)[^\d\n]{0,25}$")
+_GRAM_AFTER_RE = re.compile(
+    r"\s*(?:(?:per|a|/)\s*(?:gram|gm|g)\b|(?:لل|ل|/\s*)(?:ال)?(?:جرام|غرام)(?![\w]))"
+)
+_KARAT_BEFORE_RE = re.compile(
+    r"(?:عيار\s*(24|22|21|18)(?!\d)|\b(24|22|21|18)\s{0,2}-?\s{0,2}(?:k|karat|carat|ct)\b"
+    r"|(?<![\d.])(24|22|21|18)\s+(?:قيراط|بسعر))[^\d\n]{0,40}$"
+)
+_THOUSANDS_OF_YEARS_RE = re.compile(
+    r"(?:(?<![\w])(?:ا|الا)لاف\s+(?:ال)?(?:سنوات|سنين|اعوام)|\bthousands\s+of\s+years\b)"
+)
+_YEAR_AFTER_RE = re.compile(r"[^\d\n]{0,30}?(?:عام|سنه|\bin\b|\byear\b)\s*(\d{3,4})(?!\d)")
+_MAJORITY_RE = re.compile(
+    r"\bpredominantly\b|\bmainly\s+dependent\b|\blargely\s+dependent\b|\bthe\s+bulk\s+of\b"
+    r"|يعتمد\s+(?:بشكل|بصوره)\s+(?:رييسي|اساسي|شبه\s+كامل)|(?<![\w])(?:غالبيه|اغلبيه)(?![\w])"
+)
+_CONSTITUTE_RE = re.compile(
+    r"\b(?:constitutes?|accounts?\s+for|makes?\s+up|represents?)\b|(?<![\w])(?:يشكل|تشكل|يمثل|تمثل)"
+)
+MAJORITY_MAX_PERCENT = 25.0
+
+_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+
+
+@dataclass(frozen=True)
+class _Peg:
+    """A currency's exchange-rate regime (``detector/reference/pegs.csv``)."""
+
+    code: str
+    name: str
+    per_usd: float | None
+    regime: str
+    since: int
+    authority: str
+
+
+@dataclass(frozen=True)
+class _Region:
+    """A region inside a country with its area (``detector/reference/regions.csv``)."""
+
+    name: str
+    iso2: str
+    area_km2: float
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (_REFERENCE_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _clitic_pattern(names: Iterable[str]) -> str:
+    return rf"(?<![\w]){_CLITICS}(?:{trie_regex(names)})(?![\w])"
+
+
+@cache
+def _pegs() -> tuple[dict[str, _Peg], re.Pattern[str], dict[str, str], re.Pattern[str]]:
+    """Return the pegs by code, a pattern of currency names, names to codes, country names."""
+    pegs: dict[str, _Peg] = {}
+    names: dict[str, str] = {}
+    countries: dict[str, str] = {}
+    for row in _read_csv("pegs.csv"):
+        code = row["code"]
+        pegs[code] = _Peg(
+            code,
+            row["name_en"],
+            float(row["per_usd"]) if row["per_usd"] else None,
+            row["regime"],
+            int(row["since"]),
+            row["authority"],
+        )
+        for name in (*row["names_ar"].split("|"), *row["names_en"].split("|")):
+            names[normalize_for_matching(name).strip()] = code
+        for name in row["countries_ar"].split("|"):
+            countries[normalize_for_matching(name).strip()] = code
+    name_re = re.compile(_clitic_pattern(names))
+    country_re = re.compile(_clitic_pattern(countries))
+    names.update({f"country:{name}": code for name, code in countries.items()})
+    return pegs, name_re, names, country_re
+
+
+def _name_code(match: re.Match[str], names: dict[str, str]) -> str | None:
+    """Return the currency code of a name match (the clitics stripped)."""
+    text = match.group()
+    for cut in range(0, min(len(text), 4) + 1):
+        code = names.get(text[cut:])
+        if code is not None:
+            return code
+    return None
+
+
+@cache
+def _regions() -> tuple[dict[str, _Region], re.Pattern[str]]:
+    """Return the regions by normalised name and a pattern matching their names."""
+    regions: dict[str, _Region] = {}
+    for row in _read_csv("regions.csv"):
+        region = _Region(row["name_en"], row["iso2"], float(row["area_km2"]))
+        for name in (*row["names_ar"].split("|"), *row["names_en"].split("|")):
+            regions[normalize_for_matching(name).strip()] = region
+    return regions, re.compile(_clitic_pattern(regions))
+
+
+def _region_of(match: re.Match[str], regions: dict[str, _Region]) -> _Region | None:
+    text = match.group()
+    for cut in range(0, min(len(text), 4) + 1):
+        if text[cut:] in regions:
+            return regions[text[cut:]]
+    return None
+
+
+@dataclass
+class _Money:
+    """What the money checks know about a field: its currency names and generic currencies."""
+
+    names: list[tuple[int, int, str]]
+    generic: dict[str, str]
+    national: str | None
+    starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.starts = [name_start for name_start, _end, _code in self.names]
+
+
+def _money_context(source: _Field) -> _Money:
+    """Find the currency names of a field and resolve "ريال" / "dinar" to one currency."""
+    pegs, name_re, names, country_re = _pegs()
+    text = source.text
+    found = []
+    counts: dict[str, int] = {}
+    for match in name_re.finditer(text):
+        code = _name_code(match, names)
+        if code is not None:
+            found.append((match.start(), match.end(), code))
+            counts[code] = counts.get(code, 0) + 1
+    national = None
+    for match in country_re.finditer(text):
+        text_name = match.group()
+        code = next(
+            (
+                names[f"country:{text_name[cut:]}"]
+                for cut in range(0, min(len(text_name), 4) + 1)
+                if f"country:{text_name[cut:]}" in names
+            ),
+            None,
+        )
+        if code is None:
+            continue
+        counts[code] = counts.get(code, 0) + 1
+        if national is None and pegs[code].regime == "peg":
+            national = code
+    generic: dict[str, str] = {}
+    families = {"riyal": ("SAR", "QAR", "OMR"), "dinar": ("BHD", "KWD", "JOD", "IQD")}
+    families["dirham"] = ("AED",)
+    for word, codes in families.items():
+        ranked = sorted(((counts.get(code, 0), code) for code in codes), reverse=True)
+        if ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            generic[word] = ranked[0][1]
+    return _Money(found, generic, national)
+
+
+def _currency(mention: NumberMention, money: _Money) -> str | None:
+    """Return the ISO code of an amount's currency, or ``None``."""
+    unit = mention.unit
+    if unit is None:
+        return None
+    if unit in _GENERIC_CURRENCIES:
+        return money.generic.get(unit)
+    return unit.upper()
+
+
+def _usd_rate(code: str | None) -> float | None:
+    """Return units of ``code`` per US dollar for the dollar and pegged currencies."""
+    if code == "USD":
+        return 1.0
+    peg = _pegs()[0].get(code or "")
+    if peg is None or peg.regime != "peg":
+        return None
+    return peg.per_usd
+
+
+def _relative_rounding(mention: NumberMention) -> float:
+    return mention.rounding / mention.value if mention.value else 0.0
+
+
+def _figure(value: float) -> str:
+    """Format a money figure with enough digits to show a small deviation."""
+    magnitude = abs(value)
+    if magnitude >= 1e9:
+        return f"{value / 1e9:.4g} billion"
+    if magnitude >= 1e6:
+        return f"{value / 1e6:.5g} million"
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
+
+
+def _check_money_sentence(
+    source: _Field,
+    start: int,
+    end: int,
+    numbers: Sequence[_Number],
+    money: _Money,
+    findings: _Findings,
+) -> None:
+    """Run the conversion, peg and floating-rate checks on one sentence."""
+    _check_conversions(source, numbers, money, findings)
+    code = _sentence_currency(source, start, end, money)
+    if code is None:
+        return
+    peg = _pegs()[0][code]
+    text = source.text
+    fixed = _FIXED_RE.search(text, start, end)
+    usd = _USD_WORD_RE.search(text, start, end)
+    if peg.regime == "basket":
+        if fixed and usd and not _UNPEGGED_RE.search(text, start, end):
+            findings.checked += 1
+            findings.contradicted += 1
+            findings.evidence.append(
+                source.evidence(
+                    min(fixed.start(), usd.start()),
+                    max(fixed.end(), usd.end()),
+                    f"the {peg.name} has been pegged to an undisclosed basket of currencies "
+                    f"since {peg.since} ({peg.authority}), not fixed to the US dollar",
+                )
+            )
+        return
+    if peg.per_usd is None:
+        return
+    if peg.regime == "peg" and usd:
+        _check_peg_statement(source, numbers, peg, bool(fixed), money, findings)
+
+
+def _check_floating(
+    source: _Field, start: int, end: int, money: _Money, findings: _Findings
+) -> None:
+    """Flag a pegged or managed currency described as floating ("متغيرة باستمرار")."""
+    floating = _FLOAT_RE.search(source.text, start, end)
+    if floating is None:
+        return
+    code = _sentence_currency(source, start, end, money)
+    if code is None:
+        return
+    peg = _pegs()[0][code]
+    if peg.per_usd is None or peg.regime == "basket":
+        return
+    if floating is not None:
+        findings.checked += 1
+        findings.contradicted += 1
+        if peg.regime == "peg":
+            reason = (
+                f"the {peg.name} is pegged at {peg.per_usd:g} per US dollar since "
+                f"{peg.since} ({peg.authority}); its rate does not float"
+            )
+        else:
+            reason = (
+                f"the {peg.name} has an official rate set by the {peg.authority} "
+                f"({peg.per_usd:,.0f} per US dollar since {peg.since})"
+            )
+        findings.evidence.append(source.evidence(floating.start(), floating.end(), reason))
+
+
+def _sentence_currency(source: _Field, start: int, end: int, money: _Money) -> str | None:
+    """Return the pegged currency a sentence is about: named in it or just before it."""
+    starts = money.starts
+    first = bisect_left(starts, start)
+    if first < len(starts) and starts[first] < end:
+        return money.names[first][2]
+    if first > 0 and starts[first - 1] >= start - _LOOKBACK_CURRENCY:
+        return money.names[first - 1][2]
+    if money.national and _NATIONAL_CURRENCY_RE.search(source.text, start, end):
+        return money.national
+    return None
+
+
+def _check_conversions(
+    source: _Field, numbers: Sequence[_Number], money: _Money, findings: _Findings
+) -> None:
+    """Check "1647.1 مليون ريال عماني، أي ما يعادل 4348.3 مليون دولار" against the pegs."""
+    text = source.text
+    for first, second in zip(numbers, numbers[1:], strict=False):
+        if second.start - first.end > _CONVERSION_GAP:
+            continue
+        first_code = _currency(first.mention, money)
+        second_code = _currency(second.mention, money)
+        if first_code is None or second_code is None or first_code == second_code:
+            continue
+        first_rate, second_rate = _usd_rate(first_code), _usd_rate(second_code)
+        if first_rate is None or second_rate is None:
+            continue
+        if not _EQUIVALENT_RE.search(text, first.end, second.start):
+            continue
+        claimed, stated = second.mention.value, first.mention.value
+        if not (_measurable(claimed) and _measurable(stated)):
+            continue
+        expected = stated / first_rate * second_rate
+        findings.checked += 1
+        _record_deviation(findings, claimed, expected)
+        allowed = (
+            PEG_TOLERANCE + _relative_rounding(first.mention) + _relative_rounding(second.mention)
+        )
+        if abs(claimed / expected - 1) > allowed:
+            peg_code = first_code if first_code != "USD" else second_code
+            findings.contradicted += 1
+            findings.evidence.append(
+                source.evidence(
+                    first.start,
+                    second.end,
+                    f"{_figure(stated)} {first_code} is {_figure(expected)} {second_code} at the "
+                    f"peg of {_usd_rate(peg_code):g} {peg_code} per USD, "
+                    f"the page gives {_figure(claimed)}",
+                )
+            )
+
+
+def _check_peg_statement(
+    source: _Field,
+    numbers: Sequence[_Number],
+    peg: _Peg,
+    fixed: bool,
+    money: _Money,
+    findings: _Findings,
+) -> None:
+    """Check "ربط الدينار البحريني بالدولار عند 2.65 دولار" against the peg."""
+    assert peg.per_usd is not None
+    text = source.text
+    for number in numbers:
+        mention = number.mention
+        if mention.kind != "number" or not _measurable(mention.value):
+            continue
+        code = _currency(mention, money)
+        if code not in (None, "USD", peg.code):
+            continue
+        options = []
+        if code != "USD":
+            options.append((peg.per_usd, f"{peg.per_usd:g} {peg.code} per US dollar"))
+        if code != peg.code:
+            options.append((1 / peg.per_usd, f"{1 / peg.per_usd:.4f} US dollars per {peg.code}"))
+        value = mention.value
+        nearest, label = min(options, key=lambda option: abs(math.log(value / option[0])))
+        if max(value / nearest, nearest / value) > PEG_NEAR_FACTOR:
+            continue
+        findings.checked += 1
+        _record_deviation(findings, value, nearest)
+        subunit = _SUBUNIT_RE.match(text, number.end)
+        allowed = PEG_TOLERANCE + _relative_rounding(mention)
+        if subunit is not None and value < 1:
+            findings.contradicted += 1
+            findings.evidence.append(
+                source.evidence(
+                    number.start,
+                    subunit.end(),
+                    f"{_figure(value)}{subunit.group()} per US dollar is a unit error: the peg "
+                    f"is {peg.per_usd:g} {peg.code} ({peg.per_usd * 1000:g} of its "
+                    f"thousandths) per US dollar ({peg.authority})",
+                )
+            )
+        elif abs(value / nearest - 1) > allowed:
+            if not fixed:
+                continue
+            findings.contradicted += 1
+            findings.evidence.append(
+                source.evidence(
+                    number.start,
+                    number.end,
+                    f"the {peg.name} peg is {label} since {peg.since} ({peg.authority}); "
+                    f"the page gives {_figure(value)}",
+                )
+            )
+        else:
+            stale = _STALE_RATE_RE.search(text, number.end, min(len(text), number.end + 60))
+            year = int(next(group for group in stale.groups() if group)) if stale else 0
+            if stale is not None and year > peg.since + 1:
+                findings.contradicted += 1
+                findings.evidence.append(
+                    source.evidence(
+                        number.start,
+                        stale.end(),
+                        f"the {peg.name} has been pegged at {peg.per_usd:g} per US dollar "
+                        f"since {peg.since}; it is not a {year} rate",
+                    )
+                )
+
+
+def _check_buy_sell(source: _Field, findings: _Findings) -> None:
+    """Find a buying rate above the selling rate, or a spread no bank quotes for a currency."""
+    text = source.text
+    tagged: list[tuple[_Number, bool]] = []
+    for number in source.numbers:
+        mention = number.mention
+        if mention.kind != "number" or not _measurable(mention.value):
+            continue
+        side = None
+        before = _BUY_BEFORE_RE.search(text, max(0, number.start - 25), number.start)
+        if before is not None:
+            side = before.group()
+        else:
+            after = _BUY_AFTER_RE.match(text, number.end, min(len(text), number.end + 40))
+            if after is not None:
+                side = after.group(1)
+        if side is None:
+            continue
+        tagged.append((number, "شراء" in side or "buy" in side))
+    index = 0
+    while index + 1 < len(tagged):
+        (first, first_buy), (second, second_buy) = tagged[index], tagged[index + 1]
+        index += 1
+        if first_buy == second_buy or second.start - first.end > _PAIR_GAP:
+            continue
+        index += 1  # each quote belongs to one pair
+        buy, sell = (first, second) if first_buy else (second, first)
+        buy_value, sell_value = buy.mention.value, sell.mention.value
+        if max(buy_value, sell_value) > 2 * min(buy_value, sell_value):
+            continue
+        context_start = max(0, first.start - 150)
+        if not _EXCHANGE_CONTEXT_RE.search(text, context_start, second.end):
+            continue
+        findings.checked += 1
+        span = (first.start, second.end)
+        if buy_value > sell_value:
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    *span,
+                    f"buying rate {buy_value:g} is above the selling rate {sell_value:g}",
+                )
+            )
+        elif (sell_value - buy_value) / sell_value > SPREAD_MAX:
+            spread = 100 * (sell_value - buy_value) / sell_value
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    *span,
+                    f"buying {buy_value:g} and selling {sell_value:g} differ by {spread:.1f}%; "
+                    f"banks quote currencies within {SPREAD_MAX:.0%}",
+                )
+            )
+
+
+def _check_gold(source: _Field, money: _Money, findings: _Findings) -> None:
+    """Compare an ounce price of gold with the page's gram prices by karat (31.1035 g/oz)."""
+    text = source.text
+    ounces: list[tuple[_Number, str]] = []
+    grams: list[tuple[_Number, str, int]] = []
+    for number in source.numbers:
+        mention = number.mention
+        code = _currency(mention, money)
+        if mention.kind != "number" or code is None or not _measurable(mention.value):
+            continue
+        line_start = text.rfind("\n", max(0, number.start - 60), number.start) + 1
+        window_start = max(line_start, number.start - 60)
+        if _OUNCE_AFTER_RE.match(text, number.end) or _OUNCE_BEFORE_RE.search(
+            text, window_start, number.start
+        ):
+            # Support, resistance and forecast levels are not today's price.
+            if _LEVEL_RE.search(text, window_start, number.start):
+                continue
+            if len(ounces) < MAX_PRICE_PAIRS:
+                ounces.append((number, code))
+            continue
+        karat = _KARAT_BEFORE_RE.search(text, window_start, number.start)
+        if karat is not None and len(grams) < MAX_PRICE_PAIRS:
+            grams.append((number, code, int(next(group for group in karat.groups() if group))))
+    _check_karats(source, grams, findings)
+    _check_gold_forecast(source, grams, findings)
+    if not ounces or not grams:
+        return
+    for ounce, ounce_code in ounces:
+        worst: tuple[float, str] | None = None
+        for gram, gram_code, gram_karat in grams:
+            ounce_rate, gram_rate = _usd_rate(ounce_code), _usd_rate(gram_code)
+            if ounce_code == gram_code:
+                rate = 1.0
+            elif ounce_rate is not None and gram_rate is not None:
+                rate = gram_rate / ounce_rate
+            else:
+                continue
+            pure = ounce.mention.value / GRAMS_PER_TROY_OUNCE * rate
+            expected = pure * gram_karat / 24
+            deviation = abs(gram.mention.value / expected - 1)
+            findings.checked += 1
+            if deviation > GOLD_TOLERANCE + _relative_rounding(gram.mention) and (
+                worst is None or deviation > worst[0]
+            ):
+                conversion = "" if rate == 1.0 else f" at {rate:g} {gram_code} per {ounce_code}"
+                worst = (
+                    deviation,
+                    f"{_figure(ounce.mention.value)} {ounce_code} an ounce is "
+                    f"{_figure(pure)} {gram_code} a gram of 24K ({GRAMS_PER_TROY_OUNCE} g per "
+                    f"troy ounce{conversion}), so {gram_karat}K is {_figure(expected)}; "
+                    f"the page gives {_figure(gram.mention.value)}",
+                )
+        if worst is not None:
+            findings.internal += 1
+            findings.evidence.append(source.evidence(ounce.start, ounce.end, worst[1]))
+
+
+def _check_area_share(
+    source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
+) -> None:
+    """Check "أبوظبي ... 84% من إجمالي مساحة الدولة" against the page's and reference areas."""
+    regions, region_re = _regions()
+    text = source.text
+    for number in numbers:
+        mention = number.mention
+        if mention.kind != "percent" or not 0 < mention.value <= 100:
+            continue
+        if not _AREA_SHARE_RE.match(text, number.end):
+            continue
+        line_start = text.rfind("\n", 0, number.start) + 1
+        window_start = max(line_start, number.start - _SHARE_LINE_WINDOW)
+        region = None
+        for match in region_re.finditer(text, window_start, number.start):
+            region = _region_of(match, regions) or region
+        if region is None:
+            continue
+        part = region.area_km2
+        own = False
+        for item in source.numbers_in(window_start, number.start):
+            if item.mention.unit == "km2" and _measurable(item.mention.value):
+                value = item.mention.value
+                if max(value / part, part / value) <= AREA_TOLERANCE:
+                    part, own = value, True
+        whole = next(
+            (
+                claim.value
+                for claim in findings.claims
+                if claim.key == ("area", region.iso2) and claim.field is source
+            ),
+            None,
+        )
+        if whole is None:
+            whole = _country_area(region.iso2)
+            own = False
+        if not whole:
+            continue
+        expected = 100 * part / whole
+        findings.checked += 1
+        difference = abs(mention.value - expected)
+        allowed = (
+            OWN_SHARE_POINTS
+            if own
+            else max(REFERENCE_SHARE_POINTS, REFERENCE_SHARE_RELATIVE * expected)
+        )
+        if difference > allowed:
+            findings.contradicted += 1
+            basis = "the page's own figures" if own else "reference areas"
+            findings.evidence.append(
+                source.evidence(
+                    number.start,
+                    number.end,
+                    f"share of {region.name} in the country's area claimed "
+                    f"{mention.value:g}%, {basis} give {_figure(part)} of {_figure(whole)} km² "
+                    f"= {expected:.1f}%",
+                )
+            )
+
+
+_AREA_SHARE_RE = re.compile(
+    r"\s*(?:(?:تقريبا|approximately|roughly)\s*)?(?:من|of)\s+(?:the\s+)?(?:(?:ال)?(?:اجمالي|مجمل|مجموع|كامل)\s+|total\s+)?"
+    r"(?:ال)?(?:مساحه|area\b|land\s+area\b|(?:country|uae)'?s\s+(?:total\s+)?area\b)"
+)
+
+
+@cache
+def _country_area(iso2: str) -> float | None:
+    country = country_by_iso2(iso2)
+    return float(country.area_km2) if country is not None and country.area_km2 else None
+
+
+def _check_page_arithmetic(
+    source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
+) -> None:
+    """Thousands of years that end in a recent year; a majority that is a small share."""
+    text = source.text
+    for match in _THOUSANDS_OF_YEARS_RE.finditer(text, start, end):
+        year = _YEAR_AFTER_RE.match(text, match.end(), min(end, match.end() + 60))
+        if year is None:
+            continue
+        value = int(year.group(1))
+        if 100 <= value <= 2100:
+            findings.impossible += 1
+            findings.evidence.append(
+                source.evidence(
+                    match.start(),
+                    year.end(),
+                    f"thousands of years before now cannot be the year {value}",
+                )
+            )
+    majority = _MAJORITY_RE.search(text, start, end)
+    if majority is None:
+        return
+    for number in numbers:
+        mention = number.mention
+        if number.start < majority.end() or mention.kind != "percent":
+            continue
+        if not _CONSTITUTE_RE.search(text, majority.end(), number.start):
+            continue
+        if mention.value <= MAJORITY_MAX_PERCENT:
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    majority.start(),
+                    number.end,
+                    f"described as the main part but given as {mention.value:g}%",
+                )
+            )
+        break
+
+
+KARAT_EXACT = 0.0003
+"""A karat price this close to 24K x k/24 shows the page prices by the pure ratio."""
+KARAT_TOLERANCE = 0.001
+KARAT_LOOSE_TOLERANCE = 0.04
+"""Retail tables (Dubai's 22K at about 0.926 of 24K) stray from k/24 by up to 4%."""
+LARGEST_GOLD_RESERVE_TONNES = 8133
+"""Official gold holdings of the United States, the largest (World Gold Council, 2024)."""
+TROY_OUNCES_PER_TONNE = 32150.7
+
+_MONTHS = {
+    normalize_for_matching(name): number
+    for number, names in enumerate(
+        (
+            ("يناير", "كانون الثاني", "january"),
+            ("فبراير", "شباط", "february"),
+            ("مارس", "آذار", "march"),
+            ("أبريل", "إبريل", "نيسان", "april"),
+            ("مايو", "أيار", "may"),
+            ("يونيو", "يونيه", "حزيران", "june"),
+            ("يوليو", "يوليه", "تموز", "july"),
+            ("أغسطس", "آب", "august"),
+            ("سبتمبر", "أيلول", "september"),
+            ("أكتوبر", "تشرين الأول", "october"),
+            ("نوفمبر", "تشرين الثاني", "november"),
+            ("ديسمبر", "كانون الأول", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ORDINALS = {
+    normalize_for_matching(name): number
+    for number, names in enumerate(
+        (
+            ("الأولى", "first"),
+            ("الثانية", "second"),
+            ("الثالثة", "third"),
+            ("الرابعة", "fourth"),
+            ("الخامسة", "fifth"),
+            ("السادسة", "sixth"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_PHASE_DATE_RE = re.compile(
+    rf"(?<![\w])(?:[وف]?(?:ثم\s+)?)(?P<ordinal>{trie_regex(_ORDINALS)})(?![\w])"
+    rf"[^\d\n.]{{0,30}}?(?<![\w])(?P<month>{trie_regex(_MONTHS)})(?![\w])\s*(?P<year>\d{{4}})(?!\d)"
+)
+_PHASE_WINDOW = 400
+_TONNES_RE = re.compile(r"\s*(?:(?:metric\s+)?tonnes|tons|(?:ال)?اطنان|طنا|طن)(?![\w])")
+_OUNCES_RE = re.compile(
+    r"\s*(?:(?:troy\s+)?ounces|oz|(?:ال)?اوقيات|(?:ال)?اونصات|اوقيه|اونصه)(?![\w])"
+)
+_HUNDREDS_OF_TONNES_RE = re.compile(r"(?:ميات|hundreds\s+of)\s+(?:ال)?(?:اطنان|tonnes|tons)")
+_LARGEST_RESERVE_RE = re.compile(
+    r"اكبر\s+احتياطي\s+(?:من\s+)?(?:ال)?ذهب|\blargest\s+gold\s+reserves?\b"
+)
+_FIRST_THIS_MONTH_RE = re.compile(
+    r"(?:للمره\s+الاولي|لاول\s+مره)\s+(?:خلال|في|منذ\s+بدايه)\s+(?:ال)?(?:شهر|اسبوع)\s+"
+    r"(?:ال)?(?:جاري|حالي)|\bfor\s+the\s+first\s+time\s+this\s+(?:month|week)\b"
+)
+_HISTORIC_RE = re.compile(r"سابقه\s+تاريخيه|(?<![\w])(?:ال)?تاريخيه?(?![\w])|\bhistoric\b")
+_MOVE_RE = re.compile(
+    r"(?<![\w])[وب]?(?:ال)?(?:انخفاض|ارتفاع|تراجع|هبوط|صعود|قفزه)(?![\w])|\b(?:falls?|drops?|rises?|surges?|jumps?)\b"
+)
+_STABLE_RE = re.compile(
+    r"(?<![\w])[و]?(?:ال)?(?:مستقر|مستقره|استقرار|ثبات|يستقر|تستقر)(?![\w])|\bstable\b|\bsteady\b"
+)
+_SEQUENCE_RE = re.compile(
+    r"(?<![\w])(?:بعد|عقب|وسط|قبل)(?![\w])|\b(?:after|following|amid|before)\b"
+)
+_FORECAST_RE = re.compile(
+    r"\b(?:forecasts?|could\s+reach|expected\s+to\s+reach|may\s+reach|to\s+reach)\b"
+    r"|(?<![\w])(?:سيصل|ستصل|قد\s+يصل|قد\s+تصل|توقعات\s+بوصول|يتوقع\s+ان\s+يصل)(?![\w])"
+)
+_FALL_RE = re.compile(r"\b(?:fall|drop|decline|slide)\b|تنخفض|تتراجع|ينخفض|يتراجع|هبوط")
+
+
+def _check_karats(
+    source: _Field, grams: Sequence[tuple[_Number, str, int]], findings: _Findings
+) -> None:
+    """Compare each karat price with 24K x k/24 (21K is 0.875 of 24K) in the same currency."""
+    first: dict[tuple[str, int], _Number] = {}
+    for number, code, karat in grams:
+        first.setdefault((code, karat), number)
+    for (code, karat), pure_number in first.items():
+        if karat != 24:
+            continue
+        pure = pure_number.mention.value
+        others = [
+            (other_karat, number)
+            for (other_code, other_karat), number in first.items()
+            if other_code == code and other_karat != 24
+        ]
+        deviations = [
+            (number.mention.value / (pure * other_karat / 24) - 1, other_karat, number)
+            for other_karat, number in others
+        ]
+        exact = any(
+            abs(deviation) <= KARAT_EXACT + _relative_rounding(number.mention)
+            for deviation, _k, number in deviations
+        )
+        tolerance = KARAT_TOLERANCE if exact else KARAT_LOOSE_TOLERANCE
+        for deviation, other_karat, number in deviations:
+            findings.checked += 1
+            allowed = (
+                tolerance
+                + _relative_rounding(number.mention)
+                + _relative_rounding(pure_number.mention)
+            )
+            if abs(deviation) <= allowed:
+                continue
+            findings.internal += 1
+            basis = "as the page's other karats are" if exact else "within retail margins"
+            findings.evidence.append(
+                source.evidence(
+                    number.start,
+                    number.end,
+                    f"{other_karat}K at {_figure(number.mention.value)} {code} is not "
+                    f"{other_karat}/24 of the page's 24K price {_figure(pure)} "
+                    f"(= {_figure(pure * other_karat / 24)}, {basis})",
+                )
+            )
+
+
+def _check_gold_forecast(
+    source: _Field, grams: Sequence[tuple[_Number, str, int]], findings: _Findings
+) -> None:
+    """Flag a forecast gram price the page's own current 24K price already exceeds."""
+    text = source.text
+    current = {code: number for number, code, karat in reversed(grams) if karat == 24}
+    if not current:
+        return
+    for number in source.numbers:
+        mention = number.mention
+        code = _currency(mention, source.money) if source.money else None
+        if code not in current or not _GRAM_AFTER_RE.match(text, number.end):
+            continue
+        window_start = max(0, number.start - 60)
+        forecast = _FORECAST_RE.search(text, window_start, number.start)
+        if forecast is None or _FALL_RE.search(text, window_start, number.start):
+            continue
+        if _KARAT_BEFORE_RE.search(text, window_start, number.start):
+            continue
+        price = current[code].mention.value
+        if mention.value < price * (1 - GOLD_TOLERANCE):
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    forecast.start(),
+                    number.end,
+                    f"forecast of {_figure(mention.value)} {code} a gram is below the page's "
+                    f"own 24K price of {_figure(price)}",
+                )
+            )
+
+
+def _check_masses(source: _Field, findings: _Findings) -> None:
+    """Flag a figure given in ounces and later in tonnes (a tonne is 32,150.7 troy ounces)."""
+    text = source.text
+    ounces: dict[float, _Number] = {}
+    for number in source.numbers:
+        value = number.mention.value
+        if number.mention.kind != "number" or value < 1000:
+            continue
+        if _OUNCES_RE.match(text, number.end):
+            ounces.setdefault(value, number)
+        elif value in ounces and _TONNES_RE.match(text, number.end):
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    number.start,
+                    number.end,
+                    f"{_figure(value)} tonnes here, {_figure(value)} ounces earlier "
+                    f"(a tonne is {TROY_OUNCES_PER_TONNE:,} troy ounces)",
+                )
+            )
+
+
+def _check_phases(source: _Field, findings: _Findings) -> None:
+    """Flag numbered phases whose dates go backwards: "الثانية في نوفمبر ثم الثالثة في يناير"."""
+    text = source.text
+    previous: tuple[int, int, int] | None = None
+    for match in _PHASE_DATE_RE.finditer(text):
+        ordinal = _ORDINALS[match.group("ordinal")]
+        date = int(match.group("year")) * 12 + _MONTHS[match.group("month")]
+        if (
+            previous is not None
+            and ordinal == previous[0] + 1
+            and match.start() - previous[2] <= _PHASE_WINDOW
+            and date < previous[1]
+        ):
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    match.start("ordinal"),
+                    match.end(),
+                    f"phase {ordinal} is dated before phase {ordinal - 1}",
+                )
+            )
+        previous = (ordinal, date, match.end())
+
+
+def _check_wording(source: _Field, start: int, end: int, findings: _Findings) -> None:
+    """Flag claims that contradict themselves.
+
+    Hundreds of tonnes as the world's largest gold reserve, "for the first time this month"
+    as a historic first, a headline price that both fell and held stable.
+    """
+    text = source.text
+    hundreds = _HUNDREDS_OF_TONNES_RE.search(text, start, end)
+    if hundreds is not None and _LARGEST_RESERVE_RE.search(text, start, end):
+        findings.contradicted += 1
+        findings.evidence.append(
+            source.evidence(
+                hundreds.start(),
+                hundreds.end(),
+                "hundreds of tonnes cannot be the world's largest gold reserve: the largest "
+                f"official holding is {LARGEST_GOLD_RESERVE_TONNES:,} tonnes (United States)",
+            )
+        )
+    first = _FIRST_THIS_MONTH_RE.search(text, start, end)
+    if first is not None:
+        historic = _HISTORIC_RE.search(text, first.end(), min(end, first.end() + 40))
+        if historic is not None:
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    first.start(),
+                    historic.end(),
+                    "the first time this month is not a historic first",
+                )
+            )
+    if source.name == "title" and end - start <= 160:
+        move = _MOVE_RE.search(text, start, end)
+        stable = _STABLE_RE.search(text, start, end)
+        if move is not None and stable is not None and not _SEQUENCE_RE.search(text, start, end):
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    min(move.start(), stable.start()),
+                    max(move.end(), stable.end()),
+                    "the headline says the price both moved and held stable",
+                )
+            )
