@@ -55,6 +55,7 @@ REASON_VOX_POP = "ordinary person introduced by name, job and place only, with n
 REASON_PERSONA = "persona name signing machine-written text"
 REASON_CREDENTIAL = "first-person credential with nothing to trace"
 REASON_CREDIT = "source line that names no outlet"
+_SOURCE_WORDS = frozenset({"مصدر", "مصادر", "source", "sources"})
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
 _GROUP_ONLY_KINDS = frozenset({"title", "heading", "bio"})
 _MAX_WINDOW_TOKENS = 14
@@ -1281,6 +1282,14 @@ def _is_outlet_only(reader: _BlockReader, cue: _Cue, end: int) -> bool:
     return lexicon.language == "ar" and bool(_AR_OPENING_QUOTE.match(text, cue.end))
 
 
+def _is_source_mention(attribution: Attribution, any_category: bool = False) -> bool:
+    """Whether an anonymous attribution (or any, with ``any_category``) names "a source"."""
+    if attribution.category != "anonymous" and not any_category:
+        return False
+    words = _WORD.findall(normalize_for_matching(attribution.text))
+    return any(form in _SOURCE_WORDS for word in words for form in _word_forms(word))
+
+
 class ExpertsSignal(Signal):
     """Unsourced experts and anonymous sources carrying an article.
 
@@ -1333,8 +1342,18 @@ class ExpertsSignal(Signal):
 
         evidence: list[Evidence] = []
         seen: set[str] = set()
+        # Wire practice: an unnamed source beside on-record, sourced speakers ("a source close
+        # to the minister" in a report quoting the ministry) is counted but not shown.
+        on_record = sum(
+            1
+            for item in attributions
+            if item.category == "sourced" and not _is_source_mention(item, any_category=True)
+        )
+        vouched = on_record > 0 and on_record >= sum(map(_is_source_mention, attributions))
         for attribution in attributions:
             if attribution.repeat or attribution.category not in UNSOURCED_CATEGORIES:
+                continue
+            if vouched and _is_source_mention(attribution):
                 continue
             key = normalize_for_matching(attribution.text)
             # Each claim put on "البعض" / "experts" is shown; a named speaker only once.
