@@ -62,6 +62,15 @@ IMPLIED_TITLE_MIN_ECHOES = 1
 IMPLIED_TITLE_CANDIDATES = 6
 """Without a title field, this many leading headings are tried as the page's headline."""
 
+RESTATED_RUN_WORDS = 8
+"""Two paragraphs sharing a run of this many words restate one another (spun padding)."""
+
+FOCUS_KEYWORD_MIN_COUNT = 3
+"""A pair of content words the prose repeats this often is the page's focus keyword."""
+
+LABELLED_LINE_MAX_CHARS = 160
+"""A "label: value" line up to this long, in a run of such lines, is a list without bullets."""
+
 TITLE_REPEATS_TOLERATED = 1
 """News leads often restate the headline once; only further repeats raise the score."""
 
@@ -131,8 +140,27 @@ _RESIDUE_MARKER = re.compile(
     r"|<image>|data:image/"
     r"|πŸ|â€[™œ]"
 )
+# Further residue, each branch bounded: BBCode tags, a "read also" link fused into the text
+# (no space after its colon, or mid-line), Arabic words run together by a scraper that lost
+# the spaces, Hebrew letters inside an Arabic word (a spinner's look-alike swap), an image
+# file name printed as a line, an emoji opening a line (chat-tool formatting), empty number
+# slots ("بنحو،", "(حوالي %)", ": ."), and two bare counters on consecutive lines.
+_READ_ALSO = r"[إا]قرأ[ \t]?[أا]يض(?:ا|اً|ًا)"
+_MORE_RESIDUE = re.compile(
+    r"\[/?(?:center|b|i|u|url|img|quote|size|color)(?:=[^\]\n]{0,40})?\]"
+    rf"|{_READ_ALSO}[ \t]?[:：](?=[^\s:：])|(?<=[^\s])[ \t]?{_READ_ALSO}"
+    r"|[\u0621-\u063a\u0641-\u064a]{30,}+"
+    r"|[\u0600-\u06ff][\u0590-\u05ff]|[\u0590-\u05ff][\u0600-\u06ff]"
+    r"|(?m:^[^\n]{0,80}\.(?:jpe?g|png|webp|gif)[ \t]*$)"
+    r"|(?m:^[ \t]*[\U0001F300-\U0001FAFF\u2600-\u27bf]\ufe0f?[ \t]*(?=\w))"
+    r"|(?:بنحو|حوالي|قدره|تقريب(?:ا|اً|ًا))[ \t]?[،,.)]"
+    r"|\((?:حوالي|نحو)?[ \t]?%\)|[:：][ \t]\.(?=[ \t])"
+    r"|(?m:^[ \t]*\d{1,6}[ \t]*\n[ \t]*\d{1,6}[ \t]*$)"
+)
 _MARKDOWN_MARKER = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*\S[^\n]*|\*\*[^*\n]{1,120}\*\*")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# "label: value" on one line: up to four words, a colon, then text.
+_LABELLED_LINE = re.compile(r"[ \t]*+[^\s:：]++(?:[ \t]++[^\s:：]++){0,3}+[ \t]*+[:：][ \t]*+\S")
 # A bullet marker, up to six words (emphasis marks included) and a colon. Words are
 # separated by required whitespace so the pattern cannot backtrack badly on long bullets.
 _LABELLED_BULLET = re.compile(
@@ -301,6 +329,21 @@ def lexicon_matcher() -> PhraseMatcher:
 
 CLICKBAIT = "clickbait teaser"
 RESIDUE = "scraper, spinner or chatbot residue"
+TEMPLATE_HEADING = "section heading from an SEO template"
+HEADLINE_COPY_REASON = "headline printed again as its own line on a page with template tells"
+RESTATED_REASON = "passage restated in another paragraph on a page with template tells"
+LABELLED_LIST_REASON = "run of label-and-value lines (a list without bullets) on a templated page"
+
+
+@lru_cache(maxsize=1)
+def heading_formula_matcher() -> PhraseMatcher:
+    """Return the matcher of the stock openings of SEO section headings (Arabic, English)."""
+    return PhraseMatcher(
+        {
+            TEMPLATE_HEADING: load_lexicon("ar/templating_headings")
+            + load_lexicon("en/templating_headings")
+        }
+    )
 
 
 @lru_cache(maxsize=1)
@@ -638,6 +681,12 @@ class _Layout:
         return block if original < block.end else None
 
 
+def _word_offsets(words: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Return the offsets of ``words`` joined by single spaces."""
+    starts = list(accumulate((len(word) + 1 for word in words[:-1]), initial=0))
+    return starts, [start + len(word) for start, word in zip(starts, words, strict=True)]
+
+
 def _evidence(
     normalized: NormalizedText,
     start: int,
@@ -712,7 +761,12 @@ class TemplatingSignal(Signal):
         # Evidence for the reviewer; no feature until the bundle is retrained with one.
         evidence += clickbait[:MAX_EVIDENCE_PER_KIND]
 
-        evidence += self._residue(layout)[:MAX_EVIDENCE_PER_KIND]
+        residue = self._residue(layout)
+        evidence += residue[:MAX_EVIDENCE_PER_KIND]
+        formula_headings = self._formula_headings(layout)
+        evidence += formula_headings[:MAX_EVIDENCE_PER_KIND]
+        focus_headings = self._focus_headings(layout, {item.start for item in stuffed})
+        evidence += focus_headings[:MAX_EVIDENCE_PER_KIND]
 
         title_repeats = self._title_repeats(layout)
         features["templating.title_repeat_count"] = len(title_repeats)
@@ -753,15 +807,24 @@ class TemplatingSignal(Signal):
             len(stuffed) >= TEMPLATED_PAGE_MIN_STUFFED
             or markdown
             or len(phrases) >= TEMPLATED_PAGE_MIN_PHRASES
+            or clickbait
+            or residue
+            or engagement_calls
+            or formula_headings
+            or len(focus_headings) >= TEMPLATED_PAGE_MIN_STUFFED
         ):
-            # Lists and a headline printed again are ordinary page chrome on their own; on
-            # a page that already shows its template they are part of it.
+            # Lists, a headline printed again and restated paragraphs are ordinary page
+            # chrome or wire style on their own; on a page that already shows its template
+            # they are part of it.
             evidence += self._repeated_lines(layout)[:MAX_EVIDENCE_PER_KIND]
+            evidence += self._headline_copies(doc)[:MAX_EVIDENCE_PER_KIND]
+            evidence += self._restated_passages(layout)[:MAX_EVIDENCE_PER_KIND]
             evidence += [
                 Evidence(block.start, block.end, doc.block_text(block), TEMPLATED_LIST_REASON)
                 for block in doc.blocks
                 if block.kind in _LIST_KINDS
             ][:MAX_EVIDENCE_PER_KIND]
+            evidence += self._labelled_lines(doc)[:MAX_EVIDENCE_PER_KIND]
 
         projections = [
             Evidence(
@@ -833,13 +896,163 @@ class TemplatingSignal(Signal):
         doc = layout.doc
         found = [
             Evidence(match.start(), match.end(), match.group(), RESIDUE)
-            for match in _RESIDUE_MARKER.finditer(doc.body)
+            for pattern in (_RESIDUE_MARKER, _MORE_RESIDUE)
+            for match in pattern.finditer(doc.body)
         ]
         found += [
             _evidence(layout.normalized, match.start, match.end, f"{RESIDUE}: {match.phrase!r}")
             for match in residue_matcher().find(layout.tokens)
         ]
         found.sort(key=lambda item: item.start)
+        return found
+
+    @staticmethod
+    def _formula_headings(layout: _Layout) -> list[Evidence]:
+        """Return section headings that open with a stock SEO formula ("نبذة تاريخية عن")."""
+        doc = layout.doc
+        headings = section_headings(layout)
+        if len(headings) < TEMPLATED_PAGE_MIN_STUFFED:
+            return []  # one heading is a caption or a standfirst, not a template
+        title_starts = {block.start for block in doc.title_lines}
+        found: list[Evidence] = []
+        for heading in headings:
+            if heading.start in title_starts:
+                continue
+            words = layout.words_in(heading.start, heading.end)
+            if not words:
+                continue
+            tokens = Tokens(" ".join(words), words, *_word_offsets(words))
+            matches = heading_formula_matcher().find(tokens)
+            if matches and matches[0].first_token == 0:
+                reason = f"{TEMPLATE_HEADING}: {matches[0].phrase!r}"
+                found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))
+        return found
+
+    @staticmethod
+    def _focus_headings(layout: _Layout, shown: set[int]) -> list[Evidence]:
+        """Return headings holding the page's focus keyword (a word pair the prose repeats)."""
+        doc = layout.doc
+        headings = [
+            heading
+            for heading in section_headings(layout)
+            if heading.start not in shown
+            and heading.start not in {block.start for block in doc.title_lines}
+        ]
+        if not headings:
+            return []
+        stopwords = title_stopwords()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for block in doc.blocks:
+            if block.kind not in _PROSE_KINDS:
+                continue
+            words = [
+                lemma_key(word)
+                for word in layout.words_in(block.start, block.end)
+                if word not in stopwords and not word.isdigit() and len(word) > 2
+            ]
+            pairs.update(zip(words, words[1:], strict=False))
+        focus = {pair for pair, count in pairs.items() if count >= FOCUS_KEYWORD_MIN_COUNT}
+        if not focus:
+            return []
+        heading_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
+        copies = Counter(heading_words)
+        found: list[Evidence] = []
+        for heading, heading_key in zip(headings, heading_words, strict=True):
+            if copies[heading_key] > 1 or not _CAPTION_WORDS.isdisjoint(heading_key):
+                continue
+            keys = [
+                lemma_key(word)
+                for word in heading_key
+                if word not in stopwords and not word.isdigit() and len(word) > 2
+            ]
+            pair = next((pair for pair in zip(keys, keys[1:], strict=False) if pair in focus), None)
+            if pair is not None:
+                reason = f"heading repeats the page's focus keyword {' '.join(pair)!r}"
+                found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))
+        return found
+
+    @staticmethod
+    def _headline_copies(doc: Document) -> list[Evidence]:
+        """Return the lines that print the headline, when it stands on the page twice or more."""
+        lines = doc.title_lines
+        if len(lines) < 2:
+            return []
+        return [
+            Evidence(block.start, block.end, doc.block_text(block), HEADLINE_COPY_REASON)
+            for block in lines
+        ]
+
+    @staticmethod
+    def _restated_passages(layout: _Layout) -> list[Evidence]:
+        """Return runs of :data:`RESTATED_RUN_WORDS`+ words that two prose blocks share.
+
+        One pass over the prose words keeps the first place of each word n-gram; an n-gram
+        met again in another block starts a shared run, extended while the words agree, and
+        the scan resumes after it (linear in the words, times the n-gram size).
+        """
+        doc, tokens = layout.doc, layout.tokens
+        words = tokens.words
+        size = RESTATED_RUN_WORDS
+        first_at: dict[tuple[str, ...], tuple[int, int]] = {}
+        found: list[Evidence] = []
+        for block_index, block in enumerate(doc.blocks):
+            if block.kind not in _PROSE_KINDS:
+                continue
+            low, high = tokens.range_of(
+                layout.normalized_offset(block.start), layout.normalized_offset(block.end)
+            )
+            position = low
+            while position + size <= high:
+                gram = tuple(words[position : position + size])
+                prior = first_at.get(gram)
+                if prior is None:
+                    first_at[gram] = (block_index, position)
+                    position += 1
+                    continue
+                prior_block, prior_position = prior
+                if prior_block == block_index:
+                    position += 1
+                    continue
+                length = size
+                while (
+                    position + length < high
+                    and prior_position + length < position
+                    and words[prior_position + length] == words[position + length]
+                ):
+                    length += 1
+                for start in (prior_position, position):
+                    end = start + length - 1
+                    found.append(
+                        _evidence(
+                            layout.normalized,
+                            tokens.starts[start],
+                            tokens.ends[end],
+                            RESTATED_REASON,
+                        )
+                    )
+                position += length
+        return found
+
+    @staticmethod
+    def _labelled_lines(doc: Document) -> list[Evidence]:
+        """Return runs of two or more short "label: value" lines (a list set without bullets)."""
+        found: list[Evidence] = []
+        run: list[Block] = []
+        for block in [*doc.blocks, None]:
+            if (
+                block is not None
+                and block.kind in ("paragraph", "heading")
+                and block.end - block.start <= LABELLED_LINE_MAX_CHARS
+                and _LABELLED_LINE.match(doc.body, block.start, block.end)
+            ):
+                run.append(block)
+                continue
+            if len(run) >= 2:
+                found += [
+                    Evidence(item.start, item.end, doc.block_text(item), LABELLED_LIST_REASON)
+                    for item in run
+                ]
+            run = []
         return found
 
     @staticmethod
@@ -864,9 +1077,18 @@ class TemplatingSignal(Signal):
         stopwords = title_stopwords()
         title_heading: Block | None = None
         copy_at = len(headings) + 1_000_000  # keywords from which a heading is the headline
+        implied_span = doc.implied_title_span
         if doc.title:
             keywords = title_keywords(tokenize(normalize_for_matching(doc.title)).words, stopwords)
             title_words = tuple(tokenize(normalize_for_matching(doc.title)).words)
+        elif doc.implied_title and implied_span is not None:
+            # The headline the parser found at the top of a body sent without a title.
+            title_words = tuple(layout.words_in(implied_span.start, implied_span.end))
+            keywords = title_keywords(title_words, stopwords)
+            title_heading = next(
+                (block for block in headings if block.start <= implied_span.start < block.end),
+                None,
+            )
         else:
             title_heading, keywords = implied_title(layout, stopwords)
             title_words = (
@@ -982,13 +1204,31 @@ class TemplatingSignal(Signal):
 
     @staticmethod
     def _repeated_sentences(layout: _Layout) -> list[Evidence]:
+        """Return sentences printed again verbatim inside the prose.
+
+        A short line that is one sentence on its own (a headline, a caption, a pull quote
+        printed again by the page's layout) is left to :meth:`_repeated_lines`: site chrome
+        repeats such lines on reputable pages too.
+        """
         doc = layout.doc
         seen: set[tuple[str, ...]] = set()
         repeated: list[Evidence] = []
+        line_keys = Counter(
+            tuple(layout.words_in(block.start, block.end))
+            for block in doc.blocks
+            if block.kind in _LINE_KINDS and block.end - block.start <= REPEATED_LINE_MAX_CHARS
+        )
+        block_starts = [block.start for block in doc.blocks]
         for sentence in doc.sentences:
             key = tuple(layout.words_in(sentence.start, sentence.end))
             if len(key) < REPEATED_SENTENCE_MIN_WORDS:
                 continue
+            block = doc.blocks[bisect_right(block_starts, sentence.start) - 1]
+            if (
+                block.end - block.start <= REPEATED_LINE_MAX_CHARS
+                and line_keys[tuple(layout.words_in(block.start, block.end))] > 1
+            ):
+                continue  # inside a short line printed again whole: the layout's copy
             if key in seen:
                 repeated.append(
                     Evidence(
