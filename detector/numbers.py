@@ -348,6 +348,8 @@ _ARABIC_TOKEN_WORDS = _ARABIC_WORD_NAMES | {
 _CLITIC_WORDS = [
     word for word in _ARABIC_TOKEN_WORDS if len(word) >= 4 or word in _MULTIPLIER_VALUES
 ]
+# Short number words take "ب" only before a multiplier: "بعشر مرات", "بست مرات".
+_SHORT_WORDS = [word for word in _ARABIC_TOKEN_WORDS if word not in _CLITIC_WORDS]
 _TOKEN_PREFIX = "و"
 _TOKEN_CLITICS = ("وب", "ول", "فب", "ف", "ب", "ل", "ك")
 _WORD_TOKEN = (
@@ -358,6 +360,8 @@ _WORD_TOKEN = (
     # Short number words take no other clitic: "لست" is "I am not", not "to six".
     rf"|(?P<clitic>{'|'.join(_TOKEN_CLITICS)})"
     rf"(?P<clitic_word>{trie_regex(_CLITIC_WORDS)})"
+    rf"|(?P<short_clitic>ب)(?P<short_word>{trie_regex(_SHORT_WORDS)})"
+    r"(?=\s+(?:مرات|مره|اضعاف|ضعفا)(?![\w]))"
     r")(?![\w])"
 )
 _TOKEN_RE = re.compile(f"{_DIGIT_TOKEN}|{_WORD_TOKEN}")
@@ -446,6 +450,7 @@ def _word_start_hashes() -> np.ndarray | None:
         "a",
         *(_TOKEN_PREFIX + word for word in _ARABIC_TOKEN_WORDS),
         *(clitic + word for clitic in _TOKEN_CLITICS for word in _CLITIC_WORDS),
+        *("ب" + word for word in _SHORT_WORDS),
     ]
     runs = set()
     for word in words:
@@ -795,11 +800,13 @@ def extract_numbers_normalized(
             )
             continue
         word_group = next(
-            name for name in ("word", "prefixed", "clitic_word") if match.group(name) is not None
+            name
+            for name in ("word", "prefixed", "clitic_word", "short_word")
+            if match.group(name) is not None
         )
         word = match.group(word_group)
         word_start = match.start(word_group)
-        prefix = match.group("prefix") or match.group("clitic") or ""
+        prefix = match.group("prefix") or match.group("clitic") or match.group("short_clitic") or ""
         if word in _FRACTIONS:
             joined = conjoined or prefix.startswith("و")
             if group is not None and joined and group.last_class in _SCALED and group.last_scale:

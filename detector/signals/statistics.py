@@ -508,9 +508,12 @@ def _check_ratios(
             first = _anchored_place(source, before, number, before=True)
             second = _anchored_place(source, after, number, before=False)
         elif len(before) >= 2 and mention.kind == "multiplier":
-            # "مساحة مصر أكبر من مساحة السعودية بأربع مرات"
+            # "مساحة مصر أكبر من مساحة السعودية بأربع مرات", "مصر أكبر من السعودية بمرتين"
             first, second = before[-2], before[-1]
-            if not (_after_quantity_word(source, first) and _after_quantity_word(source, second)):
+            quantity_words = _after_quantity_word(source, first) and _after_quantity_word(
+                source, second
+            )
+            if not quantity_words and not _compared(source, first, second):
                 continue
         else:
             continue
@@ -526,9 +529,16 @@ def _check_ratios(
             claimed = mention.value / 100.0
         else:
             claimed = 1.0 / mention.value if smaller else mention.value
+        bound = _bound_before(text, number.start)
+        if smaller and bound is not None:
+            bound = "upper" if bound == "lower" else "lower"
         segment_start = max(start, first.start - _KEYWORD_BEFORE_PLACE)
-        segment_end = min(end, second.end + 15)
-        measure, keyword_start = _measure_near(source, segment_start, segment_end, number.start)
+        segment_end = min(end, max(second.end + 15, number.end + 25))
+        if source.hits("non_geographic", segment_start, segment_end):
+            continue
+        measure, keyword_start = _quantity_before(source, first, second)
+        if measure is None:
+            measure, keyword_start = _measure_near(source, segment_start, segment_end, number.start)
         if measure is None:
             continue
         first_value = _reference_quantity(first, measure)
@@ -540,7 +550,9 @@ def _check_ratios(
         label = f"{measure} ratio {_place_name(first)}/{_place_name(second)}"
         findings.checked += 1
         _record_deviation(findings, claimed, reference)
-        if max(claimed / reference, reference / claimed) > RATIO_TOLERANCE:
+        over = claimed / reference > RATIO_TOLERANCE and bound != "upper"
+        under = reference / claimed > RATIO_TOLERANCE and bound != "lower"
+        if over or under:
             findings.contradicted += 1
             findings.evidence.append(
                 source.evidence(
@@ -557,6 +569,63 @@ def _check_ratios(
         findings.claims.append(
             _Claim(key, value, label, "", source, span_start, max(second.end, number.end))
         )
+
+
+_COMPARED_RE = re.compile(
+    r"^\s{0,3}(?:(?:هي|هو)\s{1,3})?(?:اكبر|اصغر|اوسع|اكثر|اقل)(?:\s{1,3}(?:مساحه|سكانا))?\s{1,3}من\s{0,3}$"
+    r"|^\s{0,3}(?:is\s{1,3})?(?:larger|bigger|smaller|greater)\s{1,3}than\s{0,3}$"
+)
+_BOUND_RE = re.compile(
+    r"(?:(?<![\w])(?:ب)?(?:اكثر\s+من|ما\s+يزيد\s+(?:على|عن)|يزيد\s+(?:على|عن))"
+    r"|\b(?:more\s+than|over|at\s+least))\s{0,3}$"
+    r"|(?P<upper>(?<![\w])(?:ب)?(?:اقل\s+من|ما\s+يقل\s+عن)|\b(?:less\s+than|under|at\s+most))"
+    r"\s{0,3}$"
+)
+
+
+_CLAUSE_CHARS = 60
+# A clause set off between a place and its figure: "، وهي دولة صغيرة،", "التي تقع في ...",
+# ", a small island state,".
+_CLAUSE_RE = re.compile(
+    r"^\s{0,3}[،,]\s{0,3}[^\d،,.()]{1,60}[،,]"
+    r"|^\s{0,3}(?:التي|الذي|وهي|وهو)\s[^\d،,.()]{1,60}?(?=\s(?:نحو|حوالي|قرابه|ما\s+يقارب|اكثر\s+من)\s)"
+)
+
+
+def _without_clause(gap: str) -> str:
+    """Return ``gap`` without one clause set off by commas or opened by a relative pronoun."""
+    if len(gap) > _PLACE_BEFORE_KEYWORD + _CLAUSE_CHARS + 20:
+        return gap
+    clause = _CLAUSE_RE.match(gap)
+    return gap[clause.end() :] if clause else gap
+
+
+def _compared(source: _Field, first: PlaceMention, second: PlaceMention) -> bool:
+    """Return whether only a comparative stands between two places ("مصر أكبر من السعودية")."""
+    if second.start - first.end > 30:
+        return False
+    return bool(_COMPARED_RE.match(source.text[first.end : second.start]))
+
+
+def _bound_before(text: str, position: int) -> str | None:
+    """Return "lower" for "more than N times", "upper" for "less than N times", else None."""
+    match = _BOUND_RE.search(text, max(0, position - 20), position)
+    if match is None:
+        return None
+    return "upper" if match.group("upper") else "lower"
+
+
+def _quantity_before(
+    source: _Field, first: PlaceMention, second: PlaceMention
+) -> tuple[str | None, int]:
+    """Return the measure named right before either place ("مساحة مصر"), with its start."""
+    for place in (first, second):
+        window_start = max(0, place.start - _KEYWORD_BEFORE_PLACE // 2)
+        for name, measure in (("area", "area"), ("population", "population"), ("size", "area")):
+            for hit_start, hit_end in source.hits(name, window_start, place.start):
+                if _only_filler(source.text[hit_end : place.start]):
+                    return measure, hit_start
+    return None, -1
 
 
 def _measurable(value: float) -> bool:
@@ -582,8 +651,9 @@ def _claim_place(
         ):
             return place
     for place in reversed(places):
-        if 0 <= keyword[0] - place.end <= _PLACE_BEFORE_KEYWORD and _only_filler(
-            text[place.end : keyword[0]]
+        gap = _without_clause(text[place.end : keyword[0]])
+        if 0 <= keyword[0] - place.end <= _PLACE_BEFORE_KEYWORD + _CLAUSE_CHARS and (
+            len(gap) <= _PLACE_BEFORE_KEYWORD and _only_filler(gap)
         ):
             # "أكبر جالية في العالم بتعداد ..." and "منطقة شمال غربي أفريقيا ومساحتها ..." are
             # about something in the place, not the place; so is a new clause ("ومساحتها").
@@ -617,9 +687,8 @@ def _check_stated_quantities(
             number = next((item for item in numbers if item.start >= after), None)
             if number is None or number.start in used:
                 continue
-            if number.start - after > _NUMBER_AFTER_CLAIM or not _only_filler(
-                text[after : number.start]
-            ):
+            gap = _without_clause(text[after : number.start])
+            if len(gap) > _NUMBER_AFTER_CLAIM or not _only_filler(gap):
                 continue
             mention = number.mention
             if mention.kind != "number":
