@@ -425,12 +425,22 @@ _DATE_LINE = re.compile(
 )
 _SITE_NAME_LINE = re.compile(r"^\s*+(?:موقع|صحيفة|جريدة|بوابة|شبكة)\s[^\n:]{1,60}:\s*+$")
 _SLUG_SEPARATORS = re.compile(r"[-_+/.]++")
+# Chrome lines that open with a widget's or a masthead's words: like-our-page and subscribe
+# calls, the editor-in-chief box, "Published:" stamps, a site name fused to a byline.
+_CHROME_LINE = re.compile(
+    r"^\s*+(?:سج[ّ]?ل إعجابك|اشترك (?:مجانا|مجاناً|الآن|في|ب)|تابعونا|تابعنا|رئيس مجلس|"
+    r"رئيس التحرير|المشرف العام|الإشراف العام|(?:Published|Updated|Last updated)\s*+:)"
+    r"|^[^\n]{1,40}\s[–—-]\s*+(?:كتب|كتبت|بقلم)\s",
+    re.IGNORECASE,
+)
 
 
 def _is_title_residue(line: str) -> bool:
     """Tell whether a short line above the article is page residue rather than a headline."""
     stripped = line.strip()
     if not stripped or _DATE_LINE.match(stripped) or _SITE_NAME_LINE.match(stripped):
+        return True
+    if _CHROME_LINE.match(stripped):
         return True
     words = stripped.split()
     # "A A A", "TT", "A+ A-": theme buttons are tokens of one or two characters.
@@ -747,7 +757,8 @@ _DATE_WORDS = frozenset(
         "السبت الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة يناير فبراير مارس أبريل "
         "مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر posted monday tuesday wednesday "
         "thursday friday saturday sunday january february march april may june july august "
-        "september october november december"
+        "september october november december mon tue wed thu fri sat sun jan feb mar apr jun "
+        "jul aug sep sept oct nov dec am pm"
     ).split()
 )
 _LEADING_LINES = 4
@@ -775,8 +786,10 @@ def _is_leading_residue(raw_line: str, normalized_line: str) -> bool:
         return True  # section names ("ملاعب", "news-details")
     # Date lines ("الخميس، مايو 8", "Posted by : a name Thursday, July 10, 2025"): a date
     # word and few other words, not a headline that names a month.
+    if count > 10 or not any(word in _DATE_WORDS for word in words):
+        return False
     dated = sum(1 for word in words if word in _DATE_WORDS or word.isdigit())
-    return count <= 10 and dated > 0 and count - dated <= 4
+    return count - dated <= 4
 
 
 def _headline_in_line(raw_line: str) -> int:

@@ -25,7 +25,7 @@ from detector.article import Block, Document, WordSpans, word_spans
 from detector.language import lemma_key
 from detector.lexicons import load_lexicon
 from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
-from detector.text import NormalizedText, normalize_for_matching
+from detector.text import NormalizedText, Span, normalize_for_matching
 
 # --- named thresholds and weights ---------------------------------------------------------
 
@@ -46,6 +46,9 @@ LINE_HEADING_MAX_CHARS = 120
 
 REPEATED_LINE_MAX_CHARS = 300
 """Lines longer than this are paragraphs, left to the repeated-sentence measure."""
+
+GLUED_LINE_MIN_LETTERS = 16
+"""A line of one or two "words" this long has lost its spaces: it counts as a repeated line."""
 
 TEMPLATED_PAGE_MIN_PHRASES = 1
 """Stock phrases from which a page's lists and repeated lines are shown as its template."""
@@ -681,6 +684,38 @@ class _Layout:
         return block if original < block.end else None
 
 
+HEADLINE_MISMATCH_MIN_KEYWORDS = 4
+"""A headline needs this many keywords before its absence from the text is read as a mismatch."""
+
+
+def _headline_mismatch(
+    layout: _Layout, keywords: Sequence[frozenset[str]], span: Span
+) -> Evidence | None:
+    """Return evidence on a headline of which at most one keyword occurs in the prose.
+
+    A generic SEO headline ("a revolution in technology") over a text about something else
+    shares almost no word with it; a news headline shares most of its words with the lead.
+    """
+    if len(keywords) < HEADLINE_MISMATCH_MIN_KEYWORDS:
+        return None
+    doc = layout.doc
+    prose: list[str] = []
+    for block in doc.blocks:
+        if block.kind in _PROSE_KINDS:
+            prose += layout.words_in(block.start, block.end)
+    if len(prose) < 50:
+        return None  # too little text to say what it is about
+    shared = repeated_keywords(keywords, prose)
+    if shared > 1:
+        return None
+    return Evidence(
+        span.start,
+        span.end,
+        doc.body[span.start : span.end],
+        f"headline of which {shared} of {len(keywords)} keywords occur in the text",
+    )
+
+
 def _word_offsets(words: Sequence[str]) -> tuple[list[int], list[int]]:
     """Return the offsets of ``words`` joined by single spaces."""
     starts = list(accumulate((len(word) + 1 for word in words[:-1]), initial=0))
@@ -1107,6 +1142,9 @@ class TemplatingSignal(Signal):
         if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
             return [], []
         stuffed: list[Evidence] = []
+        first_prose = next(
+            (block.start for block in doc.blocks if block.kind in _PROSE_KINDS), len(doc.body)
+        )
         all_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
         copies = Counter(all_words)
         for heading, words in zip(headings, all_words, strict=True):
@@ -1124,7 +1162,9 @@ class TemplatingSignal(Signal):
             ):
                 continue  # the headline again with a different ending: page chrome
             repeated = repeated_keywords(keywords, words)
-            if STUFFED_HEADING_MIN_KEYWORDS <= repeated < copy_at:
+            # Only a heading above all prose can be the headline the slug spells.
+            limit = copy_at if heading.start < first_prose else len(keywords) + 1
+            if STUFFED_HEADING_MIN_KEYWORDS <= repeated < limit:
                 stuffed.append(
                     Evidence(
                         heading.start,
@@ -1133,6 +1173,10 @@ class TemplatingSignal(Signal):
                         f"heading repeats {repeated} keywords of the title",
                     )
                 )
+        if not stuffed and implied_span is not None and not doc.title:
+            mismatch = _headline_mismatch(layout, keywords, implied_span)
+            if mismatch is not None:
+                return [], [mismatch]
         if stuffed and title_heading is not None:
             headline = Evidence(
                 title_heading.start,
@@ -1156,8 +1200,11 @@ class TemplatingSignal(Signal):
             if block.end - block.start > REPEATED_LINE_MAX_CHARS:
                 continue
             words = tuple(layout.words_in(block.start, block.end))
-            if len(words) < TITLE_REPEAT_MIN_WORDS:
-                continue
+            if (
+                len(words) < TITLE_REPEAT_MIN_WORDS
+                and sum(map(len, words)) < GLUED_LINE_MIN_LETTERS
+            ):
+                continue  # short lines repeat as chrome; a long run of glued words does not
             first = first_of.setdefault(words, block)
             if first is block:
                 continue
