@@ -37,32 +37,36 @@ import time
 import zlib
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
 from detector.budget import time_budget
+from detector.contract import BODY_FIELDS, check_article, no_text_message, validation_reason
 from detector.errors import MizanError
 from detector.io import (
-    BODY_FIELDS,
     ColumnMapping,
     InputFormat,
     JsonlAppender,
+    JsonlStream,
     OutputFormat,
     add_column_mapping_arguments,
     count_rows,
     detect_input_format,
     detect_output_format,
     dumps_line,
+    is_stdio,
     iter_parquet_columns,
     iter_source_rows,
     read_header,
     scan_jsonl,
+    sniff_stdin_format,
     stable_row_id,
+    stdin_as_file,
     write_reports_parquet,
 )
 
@@ -91,6 +95,7 @@ class OutputPaths:
 
     output: Path
     output_format: OutputFormat
+    errors_path: Path | None = None
 
     @property
     def reports_journal(self) -> Path:
@@ -101,7 +106,9 @@ class OutputPaths:
 
     @property
     def errors(self) -> Path:
-        """The JSONL file of rows that could not be scored."""
+        """The JSONL file of rows that could not be scored (``--errors``, else beside OUT)."""
+        if self.errors_path is not None:
+            return self.errors_path
         return self.output.with_name(self.output.name + ".errors.jsonl")
 
     @property
@@ -111,13 +118,19 @@ class OutputPaths:
 
     def existing(self) -> list[Path]:
         """Return the files of an earlier run that hold data."""
-        paths = dict.fromkeys([self.output, self.reports_journal, self.errors])
+        paths = dict.fromkeys([self.output, self.reports_journal, *self._errors_file()])
         return [path for path in paths if path.exists() and path.stat().st_size > 0]
 
     def remove(self) -> None:
         """Delete every file of an earlier run."""
-        for path in (self.output, self.reports_journal, self.errors, self.parquet_temporary):
+        for path in (self.output, self.reports_journal, self.parquet_temporary):
             path.unlink(missing_ok=True)
+        for path in self._errors_file():
+            path.unlink(missing_ok=True)
+
+    def _errors_file(self) -> list[Path]:
+        """Return the errors file as a list: empty when rejected rows go to stderr (``-``)."""
+        return [] if is_stdio(self.errors) else [self.errors]
 
 
 # Where a finished row was found; kept as one byte per row number.
@@ -229,12 +242,6 @@ def _error_line(row: int, article_id: str, kind: str, reason: str) -> str:
     return dumps_line({"row": row, "id": article_id, "error": kind, "reason": reason})
 
 
-def _validation_reason(error: ValidationError) -> str:
-    first = error.errors()[0]
-    location = ".".join(str(part) for part in first.get("loc", ())) or "article"
-    return f"{location}: {first.get('msg')}"
-
-
 def score_chunk(
     engine: DetectorEngine,
     tasks: Sequence[RowTask],
@@ -243,12 +250,15 @@ def score_chunk(
 ) -> list[RowResult]:
     """Score a chunk of rows; rows that cannot be scored become error lines, never raise.
 
-    Each row has the scoring time budget of the settings (``MIZAN_SCORE_TIMEOUT_S``); a row
-    past it is an error line and the run goes on.
+    Each row is checked against the input contract (:func:`detector.contract.check_article`:
+    field names, types and the ``MIZAN_MAX_TEXT_CHARS`` limits, as in the API) and has the
+    scoring time budget of the settings (``MIZAN_SCORE_TIMEOUT_S``); a row that fails either
+    is an error line and the run goes on.
     """
     from detector.settings import get_settings
 
-    budget = get_settings().score_timeout_s
+    settings = get_settings()
+    budget, max_text_chars = settings.score_timeout_s, settings.max_text_chars
     results: list[RowResult] = []
     for task in tasks:
         if task.fields is None:
@@ -258,10 +268,11 @@ def score_chunk(
             )
             continue
         try:
+            article = check_article(task.fields, max_text_chars)
             with time_budget(budget):
-                report = engine.score(task.fields, explain=explain)
+                report = engine.score(article, explain=explain)
         except ValidationError as error:
-            line = _error_line(task.row, task.article_id, "invalid", _validation_reason(error))
+            line = _error_line(task.row, task.article_id, "invalid", validation_reason(error))
             results.append(RowResult(False, line))
             continue
         except MizanError as error:
@@ -309,6 +320,7 @@ class BatchOptions:
 
     input_path: Path
     output_path: Path
+    errors_path: Path | None = None
     input_format: str | None = None
     output_format: str | None = None
     columns: ColumnMapping = field(default_factory=ColumnMapping)
@@ -342,7 +354,8 @@ class BatchSummary:
         return (
             f"mizan batch: {self.scored} rows scored, {self.errors} errors, "
             f"{self.skipped} skipped (resume), {self.elapsed_s:.1f} s, "
-            f"{self.rows_per_second:.1f} rows/s -> {self.output}"
+            f"{self.rows_per_second:.1f} rows/s -> "
+            f"{'stdout' if self.output is not None and is_stdio(self.output) else self.output}"
         )
 
 
@@ -364,15 +377,38 @@ def _prepare_output(options: BatchOptions, paths: OutputPaths) -> CompletedRows:
     return CompletedRows()
 
 
+def _prepare_stdout(options: BatchOptions, output_format: OutputFormat) -> CompletedRows:
+    """Check the options of a run whose reports go to stdout (OUT is ``-``)."""
+    if options.resume:
+        raise MizanError(
+            "--resume needs an OUT file: reports written to stdout (OUT '-') cannot be read "
+            "back to see which rows are done"
+        )
+    if output_format != "jsonl":
+        raise MizanError("reports go to stdout as JSONL only; name an OUT file for Parquet")
+    errors = options.errors_path
+    if errors is not None and not is_stdio(errors):
+        if options.overwrite:
+            errors.unlink(missing_ok=True)
+        elif errors.exists() and errors.stat().st_size > 0:
+            raise MizanError(
+                f"{errors} already exists and is not empty; add --overwrite to start again"
+            )
+    return CompletedRows()
+
+
 def _check_input(options: BatchOptions, input_format: InputFormat) -> None:
     source = options.input_path
-    if not source.is_file():
+    if is_stdio(source):
+        if sys.stdin.isatty():
+            raise MizanError(
+                "no archive given: IN is '-' (stdin) but nothing is piped in "
+                "(cat archive.jsonl | mizan batch - OUT)"
+            )
+    elif not source.is_file():
         raise MizanError(f"no such file: {source}")
-    if source.resolve() == options.output_path.resolve():
+    elif not is_stdio(options.output_path) and (source.resolve() == options.output_path.resolve()):
         raise MizanError("IN and OUT are the same file")
-    header = read_header(source, input_format)
-    if header is not None:
-        options.columns.check_header(header, str(source))
 
 
 def _iter_tasks(
@@ -391,7 +427,7 @@ def _iter_tasks(
         else:
             fields = columns.article_fields(source_row.values, stable_row_id(number))
             task = RowTask(number, fields["id"], fields)
-            unknown = _unknown_fields(source_row.values, columns, input_format)
+            unknown = columns.unknown_keys(source_row.values, input_format)
             if unknown:
                 task = task._replace(fields=None, problem=unknown)
         if completed.where(number):
@@ -404,26 +440,11 @@ def _iter_tasks(
             continue
         if task.fields is not None and not any(name in task.fields for name in BODY_FIELDS):
             body_column = columns.column_for("body")
-            task = task._replace(fields=None, problem=f"no article text (column {body_column!r})")
+            problem = no_text_message()
+            if body_column != "body":
+                problem += f" (body is read from column {body_column!r})"
+            task = task._replace(fields=None, problem=problem)
         yield task
-
-
-def _unknown_fields(
-    values: Mapping[str, Any], columns: ColumnMapping, input_format: InputFormat
-) -> str | None:
-    """Name the keys of a JSONL object that are no article field, as the API rejects them.
-
-    CSV and Parquet columns are chosen by the mapping, so other columns there are not read.
-    """
-    if input_format != "jsonl":
-        return None
-    unknown = [key for key in values if key not in columns.source_columns]
-    if not unknown:
-        return None
-    return (
-        f"unknown field(s) {', '.join(map(repr, unknown))}; article fields: "
-        f"{', '.join(columns.source_columns)} (rename with --map FIELD=KEY)"
-    )
 
 
 def _chunks(tasks: Iterator[RowTask], size: int) -> Iterator[list[RowTask]]:
@@ -495,6 +516,10 @@ def run_batch(
 ) -> BatchSummary:
     """Score every row of ``options.input_path`` that is not already in the output.
 
+    An input of ``-`` is stdin (JSONL streamed; CSV and Parquet spooled to a temporary file
+    first); an output of ``-`` is stdout (JSONL), with the rejected rows on stderr unless
+    ``errors_path`` names a file.
+
     Args:
         options: what to read and write, and how.
         engine_factory: builds an engine; a top-level function, as worker processes call it.
@@ -504,25 +529,67 @@ def run_batch(
             ``resume``/``overwrite``, or an output that cannot be resumed safely.
     """
     started = time.perf_counter()
-    input_format = detect_input_format(options.input_path, options.input_format)
+    if is_stdio(options.input_path):
+        input_format = sniff_stdin_format(options.input_format)
+    else:
+        input_format = detect_input_format(options.input_path, options.input_format)
     output_format = detect_output_format(options.output_path, options.output_format)
     if options.workers < 1 or options.chunk_rows < 1:
         raise MizanError("--workers and --chunk-rows must be at least 1")
+    if options.resume and options.overwrite:
+        raise MizanError("use either --resume or --overwrite, not both")
+    if options.resume and options.errors_path is not None and is_stdio(options.errors_path):
+        raise MizanError("--resume needs an errors file, not --errors - (stderr)")
+    to_stdout = is_stdio(options.output_path)
+    if to_stdout:
+        _prepare_stdout(options, output_format)
     _check_input(options, input_format)
+    if not is_stdio(options.input_path):
+        return _run(options, input_format, output_format, engine_factory, started)
+    with stdin_as_file(input_format) as source:
+        return _run(
+            replace(options, input_path=source),
+            input_format,
+            output_format,
+            engine_factory,
+            started,
+        )
+
+
+def _run(
+    options: BatchOptions,
+    input_format: InputFormat,
+    output_format: OutputFormat,
+    engine_factory: EngineFactory,
+    started: float,
+) -> BatchSummary:
+    header = read_header(options.input_path, input_format)
+    if header is not None:
+        options.columns.check_header(header, _input_name(options.input_path))
     # Built here even with workers, so a bad model bundle fails with its own message
     # before any earlier output is touched.
     engine = engine_factory()
-    paths = OutputPaths(options.output_path, output_format)
-    paths.output.parent.mkdir(parents=True, exist_ok=True)
-    completed = _prepare_output(options, paths)
+    to_stdout = is_stdio(options.output_path)
+    paths = OutputPaths(options.output_path, output_format, options.errors_path)
+    if to_stdout:
+        completed = CompletedRows()
+    else:
+        paths.output.parent.mkdir(parents=True, exist_ok=True)
+        completed = _prepare_output(options, paths)
 
     summary = BatchSummary(output=paths.output)
     tasks = _iter_tasks(options, input_format, completed, summary)
     total = count_rows(options.input_path, input_format)
+    errors_to_stderr = is_stdio(paths.errors) if options.errors_path is not None else to_stdout
+    progress_options = replace(options, progress=False) if errors_to_stderr else options
     with (
-        JsonlAppender(paths.reports_journal, options.fsync_every, create=True) as reports,
-        JsonlAppender(paths.errors, options.fsync_every) as errors,
-        _progress_bar(options, total) as progress,
+        JsonlStream(sys.stdout)
+        if to_stdout
+        else JsonlAppender(paths.reports_journal, options.fsync_every, create=True) as reports,
+        JsonlStream(sys.stderr)
+        if errors_to_stderr
+        else JsonlAppender(paths.errors, options.fsync_every) as errors,
+        _progress_bar(progress_options, total) as progress,
     ):
         for results in _scored_chunks(
             options, _chunks(tasks, options.chunk_rows), engine_factory, engine
@@ -542,18 +609,48 @@ def run_batch(
     return summary
 
 
+def _input_name(path: Path) -> str:
+    """Name the input in messages: ``stdin`` for a spooled copy of it."""
+    return "stdin" if path.parent.name.startswith("mizan-stdin-") else str(path)
+
+
 # --- command line ------------------------------------------------------------------------
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``mizan batch`` arguments to ``parser``."""
     parser.description = (
-        "Score every row of a JSONL, CSV or Parquet archive. Rows without an id get the id "
-        "row-<number> (numbered from 1). Rows that cannot be scored go to OUT.errors.jsonl."
+        "Score every row of a JSONL, CSV or Parquet archive. Rows are numbered from 1 (JSONL: "
+        "by physical line, blank lines included); rows without an id get the id row-<number>. "
+        "Rows that cannot be scored go to OUT.errors.jsonl (or --errors) and make the exit "
+        "code 2; the counts are printed on stderr."
     )
-    parser.add_argument("input", metavar="IN", type=Path, help="JSONL, CSV or Parquet archive")
-    parser.add_argument("output", metavar="OUT", type=Path, help="reports: JSONL or Parquet")
-    parser.add_argument("--input-format", choices=("jsonl", "csv", "parquet"))
+    parser.add_argument(
+        "input",
+        metavar="IN",
+        type=Path,
+        help="JSONL, CSV or Parquet archive, or - for stdin (format: --input-format, else "
+        "sniffed: JSONL when it starts with '{', Parquet with 'PAR1', else CSV)",
+    )
+    parser.add_argument(
+        "output",
+        metavar="OUT",
+        type=Path,
+        help="reports: JSONL or Parquet file, or - for JSONL on stdout (rejected rows then go "
+        "to stderr unless --errors names a file; --resume needs a file)",
+    )
+    parser.add_argument(
+        "--input-format",
+        choices=("jsonl", "csv", "parquet"),
+        help="default: from IN's suffix; for stdin, sniffed from its first bytes",
+    )
+    parser.add_argument(
+        "--errors",
+        metavar="PATH",
+        type=Path,
+        help="write rejected rows to PATH (- for stderr); default: OUT.errors.jsonl, or stderr "
+        "when OUT is -",
+    )
     parser.add_argument(
         "--output-format",
         choices=("jsonl", "parquet"),
@@ -592,6 +689,7 @@ def options_from_args(args: argparse.Namespace) -> BatchOptions:
     return BatchOptions(
         input_path=args.input,
         output_path=args.output,
+        errors_path=args.errors,
         input_format=args.input_format,
         output_format=args.output_format,
         columns=ColumnMapping.from_options(args.map, args.id_column),

@@ -1,7 +1,7 @@
 """The ``mizan`` command line.
 
 Exit codes: 0 success, 1 flagged (only when ``--threshold`` or ``--fail-on`` is given),
-2 bad input or usage (for ``batch`` and ``ingest``: some rows went to the errors file),
+2 bad input or usage (for ``batch`` and ``ingest``: some rows were rejected),
 3 an internal error or a store, model or extra that cannot be used. Errors are one line on
 stderr; ``--debug`` (or ``MIZAN_DEBUG=1``) adds the traceback.
 """
@@ -134,6 +134,7 @@ def _add_score_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_score(args: argparse.Namespace) -> int:
+    from detector.contract import check_article
     from detector.engine import DetectorEngine
     from detector.settings import get_settings
 
@@ -143,6 +144,8 @@ def _run_score(args: argparse.Namespace) -> int:
         if value is not None:
             fields[name] = value
     settings = get_settings()
+    # The same contract as the API and batch: field names, unknown fields, text limits.
+    article = check_article(fields, settings.max_text_chars)
     store_url = args.store or (
         settings.store_url if "store_url" in settings.model_fields_set else None
     )
@@ -153,7 +156,7 @@ def _run_score(args: argparse.Namespace) -> int:
         memory = ArticleStore(store_url)
         memory.build_index()
     engine = DetectorEngine.from_settings(settings, memory=memory)
-    report = engine.score(fields).to_dict(include_features=args.features)
+    report = engine.score(article).to_dict(include_features=args.features)
     if args.format == "table":
         print(_format_table(report))
     else:
@@ -199,9 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except ValidationError as error:
-        from detector.engine import validation_message
+        from detector.contract import validation_reason
 
-        print(f"mizan: invalid input: {validation_message(error)}", file=sys.stderr)
+        print(f"mizan: invalid input: {validation_reason(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader went away (``mizan score x | head``): not an error of the input.

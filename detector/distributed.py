@@ -37,11 +37,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import ValidationError
 
 from detector.batch import EngineFactory, build_default_engine
+from detector.contract import BODY_FIELDS, check_article, default_max_text_chars
 from detector.errors import MizanError
-from detector.io import BODY_FIELDS, ColumnMapping
+from detector.io import ColumnMapping
 
 if TYPE_CHECKING:
     from detector.engine import DetectorEngine
@@ -86,14 +86,6 @@ def score_meta() -> pd.DataFrame:
     )
 
 
-def _error_reason(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first.get("loc", ())) or "article"
-        return f"{location}: {first.get('msg')}"
-    return str(error)
-
-
 def score_partition(
     df: pd.DataFrame,
     columns: Mapping[str, str] | None = None,
@@ -112,12 +104,14 @@ def score_partition(
 
     Returns:
         A frame with :data:`OUTPUT_COLUMNS`, one row per input row, indexed like ``df``.
-        Rows that cannot be scored have ``error`` set and no scores; nothing is raised.
+        Rows that cannot be scored (checked against :mod:`detector.contract`, as in the
+        API) have ``error`` set and no scores; nothing is raised.
     """
     mapping = ColumnMapping.from_options(
         [f"{name}={column}" for name, column in (columns or {}).items()], id_column
     )
     engine = cached_engine(engine_factory)
+    max_text_chars = default_max_text_chars()
     cells = df.astype(object).where(df.notna(), None)
     records: list[dict[str, Any]] = []
     names = [str(column) for column in df.columns]
@@ -128,9 +122,10 @@ def score_partition(
         try:
             if not any(name in fields for name in BODY_FIELDS):
                 raise MizanError(f"no article text (column {mapping.column_for('body')!r})")
-            report = engine.score(fields, explain=explain).to_dict()
-        except (ValidationError, MizanError) as error:
-            record["error"] = _error_reason(error)
+            article = check_article(fields, max_text_chars)
+            report = engine.score(article, explain=explain).to_dict()
+        except MizanError as error:
+            record["error"] = str(error)
         else:
             record.update(
                 reliability=report["reliability"],

@@ -5,8 +5,11 @@ FIELD=COLUMN``, ``--id-column``) and stores every article in the store that
 ``MIZAN_STORE_URL`` (or ``--store``) names. Ingest is idempotent by id: running it again, or
 after it was killed, stores only the articles that are missing. A row without an id gets a
 content id (``sha256-...`` of outlet, title and text), so the same article is never stored
-twice. Rows that cannot be stored are counted, listed on stderr and, with ``--errors``,
-written to a JSONL file; the others are stored.
+twice. Rows are checked against the same input contract as the API, ``mizan score`` and
+``mizan batch`` (:mod:`detector.contract`: a JSONL key that is no article field, a value of
+the wrong type or a text over ``MIZAN_MAX_TEXT_CHARS`` rejects the row). Rows that cannot be
+stored are counted, listed on stderr and, with ``--errors``, written to a JSONL file; the
+others are stored, and the exit code is 2 when any row was rejected.
 """
 
 from __future__ import annotations
@@ -55,6 +58,10 @@ def source_rows(
             continue
         # An empty fallback id: the pipeline gives such rows a content id instead.
         fields = mapping.article_fields(row.values, fallback_id="")
+        unknown = mapping.unknown_keys(row.values, input_format)
+        if unknown is not None:
+            yield IngestRow(row.number, None, unknown, fields.get("id") or None)
+            continue
         if not fields.get("id"):
             fields.pop("id", None)
         yield IngestRow(row.number, fields)
@@ -117,7 +124,10 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``mizan ingest``; return the exit code (2 when the file cannot be read)."""
+    """Run ``mizan ingest``; return the exit code.
+
+    The code is 2 when the file cannot be read or any row was rejected (as ``mizan batch``).
+    """
     path: Path = args.input
     if not path.is_file():
         raise MizanError(f"no such file: {path}")
@@ -170,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     print(summary.line(), file=sys.stderr)
     if args.json:
         print(json.dumps({**summary.to_dict(), "store": _printable_url(url)}, ensure_ascii=False))
-    return 0
+    return 2 if summary.rejected else 0
 
 
 def _printable_url(url: str) -> str:

@@ -16,18 +16,24 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import gzip
 import json
 import numbers
 import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, cast
 
-from detector.article import ArticleInput
+from detector.contract import ARTICLE_FIELDS as ARTICLE_FIELDS
+from detector.contract import BODY_FIELDS as BODY_FIELDS
+from detector.contract import unknown_fields_reason
 from detector.errors import MizanError
 
 InputFormat = Literal["jsonl", "csv", "parquet"]
@@ -35,8 +41,6 @@ OutputFormat = Literal["jsonl", "parquet"]
 INPUT_FORMATS: tuple[InputFormat, ...] = ("jsonl", "csv", "parquet")
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("jsonl", "parquet")
 
-ARTICLE_FIELDS: tuple[str, ...] = tuple(ArticleInput.model_fields)
-BODY_FIELDS = ("body", "html")
 
 _SUFFIX_FORMATS: dict[str, InputFormat] = {
     ".jsonl": "jsonl",
@@ -48,6 +52,62 @@ _SUFFIX_FORMATS: dict[str, InputFormat] = {
 }
 PARQUET_BATCH_ROWS = 1024
 PARQUET_ROW_GROUP_ROWS = 4096
+
+
+STDIO = "-"
+"""The name that stands for stdin (as IN) or stdout (as OUT)."""
+
+
+def is_stdio(path: Path | str) -> bool:
+    """Return whether ``path`` is ``-``: stdin as an input, stdout as an output."""
+    return str(path) == STDIO
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_PARQUET_MAGIC = b"PAR1"
+_SNIFF_BYTES = 4096
+
+
+def sniff_stdin_format(explicit: str | None = None) -> InputFormat:
+    """Return the format of stdin: ``explicit`` if given, else told from its first bytes.
+
+    A stream that starts (after a byte-order mark and blanks) with ``{`` or is empty is
+    JSONL, one that starts with ``PAR1`` is Parquet, anything else is CSV with a header.
+    Nothing is consumed: the bytes are peeked.
+
+    Raises:
+        MizanError: an unknown explicit format, or a gzip stream (decompress it first).
+    """
+    if explicit is not None:
+        return detect_input_format(Path(STDIO), explicit)
+    stream = sys.stdin.buffer
+    peek = getattr(stream, "peek", None)
+    head = bytes(peek(_SNIFF_BYTES)[:_SNIFF_BYTES]) if peek is not None else b""
+    if head.startswith(_GZIP_MAGIC):
+        raise MizanError(
+            "stdin is gzip-compressed; decompress it first (zcat FILE.gz | mizan batch - OUT)"
+        )
+    if head.startswith(_PARQUET_MAGIC):
+        return "parquet"
+    text = head.removeprefix(codecs.BOM_UTF8).lstrip()
+    return "jsonl" if not text or text.startswith(b"{") else "csv"
+
+
+@contextlib.contextmanager
+def stdin_as_file(input_format: InputFormat) -> Iterator[Path]:
+    """Yield a path that reads stdin: ``-`` itself for JSONL (streamed), else a spooled copy.
+
+    CSV is re-read after a malformed row and Parquet is read by seeking, so for those
+    stdin is first copied to a temporary file, deleted afterwards.
+    """
+    if input_format == "jsonl":
+        yield Path(STDIO)
+        return
+    with tempfile.TemporaryDirectory(prefix="mizan-stdin-") as directory:
+        copy = Path(directory) / f"stdin.{input_format}"
+        with open(copy, "wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle, 1024 * 1024)
+        yield copy
 
 
 def _suffix_format(path: Path) -> InputFormat | None:
@@ -206,6 +266,17 @@ class ColumnMapping:
                 f"(columns: {', '.join(columns) or 'none'})"
             )
 
+    def unknown_keys(self, values: Mapping[str, Any], input_format: InputFormat) -> str | None:
+        """Say which keys of a JSONL object are no article field (the contract rejects them).
+
+        A JSONL object's keys are its fields, so an unknown one (a misspelt ``autor``) makes
+        the row an error, as in the API. CSV and Parquet columns are picked by the mapping:
+        their other columns are not read.
+        """
+        if input_format != "jsonl":
+            return None
+        return unknown_fields_reason(values, self.source_columns)
+
     def article_fields(self, values: Mapping[str, Any], fallback_id: str) -> dict[str, Any]:
         """Return the ArticleInput fields of one input row; the id is always set.
 
@@ -248,7 +319,10 @@ class SourceRow:
     problem: str | None = None
 
 
-def _open_binary(path: Path) -> IO[bytes]:
+def _open_binary(path: Path) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """Open an input for one ``with`` block; stdin (``-``) is left open at its end."""
+    if is_stdio(path):
+        return contextlib.nullcontext(sys.stdin.buffer)
     if path.suffix.lower() == ".gz":
         return cast(IO[bytes], gzip.open(path, "rb"))
     return open(path, "rb")
@@ -551,6 +625,44 @@ class JsonlAppender:
             self._handle = None
 
     def __enter__(self) -> JsonlAppender:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class JsonlStream:
+    """Write JSONL lines to an open stream (stdout, stderr), flushed after every write.
+
+    The same ``write``/``close`` interface as :class:`JsonlAppender`; the stream is left
+    open. Text streams are written through their byte buffer, so the lines are UTF-8
+    whatever the locale.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.lines_written = 0
+
+    def write(self, lines: Sequence[str]) -> None:
+        """Write ``lines`` (each ending in a newline) and flush them."""
+        if not lines:
+            return
+        text = "".join(lines)
+        binary = getattr(self.stream, "buffer", None)
+        if binary is not None:
+            self.stream.flush()
+            binary.write(text.encode("utf-8"))
+            binary.flush()
+        else:
+            self.stream.write(text)
+            self.stream.flush()
+        self.lines_written += len(lines)
+
+    def close(self) -> None:
+        """Flush the stream (it stays open)."""
+        self.stream.flush()
+
+    def __enter__(self) -> JsonlStream:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from detector.article import ArticleInput
+from detector.contract import ARTICLE_FIELDS as CONTRACT_FIELDS
+from detector.contract import BODY_FIELDS, error_message, unknown_field_message
 from detector.errors import (
     InvalidArticleError,
     MizanError,
@@ -31,10 +32,10 @@ from service.dependencies import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("mizan.service")
 
-ARTICLE_FIELDS = ", ".join(ArticleInput.model_fields)
+ARTICLE_FIELDS = ", ".join(CONTRACT_FIELDS)
 MAX_REPORTED_ERRORS = 10
 MAX_LOCATION_CHARS = 80
-TEXT_FIELDS = frozenset({"body", "html"})
+TEXT_FIELDS = frozenset(BODY_FIELDS)
 
 _HTTP_ERROR_KINDS = {
     400: "bad_request",
@@ -112,8 +113,8 @@ def _json_type(value: Any) -> str:
     return _JSON_TYPE_NAMES.get(type(value).__name__, "a value of another type")
 
 
-def _message(error: Mapping[str, Any], body_fields: str) -> str:
-    """Turn one pydantic error into words a caller can act on."""
+def _message(error: Mapping[str, Any], batch_root: bool) -> str:
+    """Turn one pydantic error into words a caller can act on (the contract's words)."""
     kind = error.get("type", "")
     location = tuple(error.get("loc", ()))
     at_root = location in (("body",), ())
@@ -121,12 +122,9 @@ def _message(error: Mapping[str, Any], body_fields: str) -> str:
         return "the request body is empty; send a JSON object with the article fields"
     if kind in ("model_attributes_type", "dict_type", "model_type") and at_root:
         return f"the request body must be a JSON object, not {_json_type(error.get('input'))}"
-    if kind == "extra_forbidden":
-        return f"unknown field (accepted: {body_fields})"
-    if kind == "string_unicode":
-        return "must be valid Unicode text (it holds an unpaired surrogate escape)"
-    message = str(error.get("msg", "invalid value"))
-    return message.removeprefix("Value error, ")
+    if kind == "extra_forbidden" and batch_root:
+        return unknown_field_message(("articles",))
+    return error_message(error)
 
 
 def describe_validation_errors(
@@ -148,8 +146,12 @@ def describe_validation_errors(
             reason = ctx.get("error", "invalid JSON")
             return 400, f"malformed JSON: {reason} at character {position}", []
         inner = location[1:] if location[:1] == ("body",) else location
-        body_fields = "articles" if batch_root and len(inner) == 1 else ARTICLE_FIELDS
-        item = {"loc": format_location(location), "msg": _message(error, body_fields), "type": kind}
+        at_batch_root = batch_root and len(inner) == 1
+        item = {
+            "loc": format_location(location),
+            "msg": _message(error, at_batch_root),
+            "type": kind,
+        }
         if kind == "too_long" and inner == ("articles",):
             count = ctx.get("actual_length", "more than allowed")
             item["msg"] = (
@@ -157,9 +159,6 @@ def describe_validation_errors(
             )
             too_large.append(item)
         elif kind == "string_too_long" and inner and inner[-1] in TEXT_FIELDS:
-            sent = error.get("input")
-            size = f"{len(sent)} characters" if isinstance(sent, str) else "too many characters"
-            item["msg"] = f"text has {size}; the limit is {ctx.get('max_length')}"
             too_large.append(item)
         items.append(item)
     # A size problem is the one to act on first; other errors may be its consequence.

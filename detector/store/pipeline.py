@@ -17,9 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from detector.article import ArticleInput
+from detector.article import MAX_TEXT_CHARS, ArticleInput
+from detector.contract import check_article, default_max_text_chars
 from detector.errors import MizanError
 from detector.store.archive import ArticleStore
 from detector.store.records import (
@@ -39,11 +38,15 @@ MAX_REPORTED_PROBLEMS = 1_000
 
 @dataclass(frozen=True)
 class IngestRow:
-    """One input row: its number (from 1) and article fields, or why it could not be read."""
+    """One input row: its number (from 1) and article fields, or why it cannot be stored.
+
+    ``id`` names a rejected row whose id was read (an unknown field, for instance).
+    """
 
     number: int
     fields: Mapping[str, Any] | None
     problem: str | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,33 +105,34 @@ def _row_id(fields: Mapping[str, Any]) -> str:
     return content_id(fields)
 
 
-def _validation_reason(error: ValidationError) -> str:
-    first = error.errors()[0]
-    location = ".".join(str(part) for part in first.get("loc", ())) or "article"
-    message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
-    return f"{location}: {message}"
-
-
 # Worker-process state: the topic scorer is loaded once per process.
 _worker_topics: TopicScorer | None = None
+_worker_max_text_chars: int | None = None
 
 
-def _init_worker(use_topics: bool) -> None:
-    global _worker_topics
+def _init_worker(use_topics: bool, max_text_chars: int | None) -> None:
+    global _worker_topics, _worker_max_text_chars
     _worker_topics = default_topic_scorer() if use_topics else None
+    _worker_max_text_chars = max_text_chars
 
 
 def prepare_rows(
-    rows: Sequence[tuple[int, str, Mapping[str, Any]]], topics: TopicScorer | None
+    rows: Sequence[tuple[int, str, Mapping[str, Any]]],
+    topics: TopicScorer | None,
+    max_text_chars: int | None = None,
 ) -> list[PreparedArticle | IngestProblem]:
-    """Prepare ``(row number, id, fields)`` rows; a failing row gives an :class:`IngestProblem`."""
+    """Prepare ``(row number, id, fields)`` rows; a failing row gives an :class:`IngestProblem`.
+
+    Each row is checked against the input contract (:func:`detector.contract.check_article`:
+    field names, unknown fields rejected, types, text limits) as the API checks it;
+    ``max_text_chars`` defaults to the settings' ``MIZAN_MAX_TEXT_CHARS``.
+    """
+    limit = default_max_text_chars() if max_text_chars is None else max_text_chars
     prepared: list[PreparedArticle | IngestProblem] = []
     for number, identifier, fields in rows:
         try:
-            article = ArticleInput.model_validate(dict(fields))
+            article = check_article(fields, limit)
             prepared.append(prepare_article(article, topics, article_id=identifier))
-        except ValidationError as error:
-            prepared.append(IngestProblem(number, identifier, _validation_reason(error)))
         except MizanError as error:
             prepared.append(IngestProblem(number, identifier, str(error)))
     return prepared
@@ -137,7 +141,7 @@ def prepare_rows(
 def _prepare_in_worker(
     rows: Sequence[tuple[int, str, Mapping[str, Any]]],
 ) -> list[PreparedArticle | IngestProblem]:
-    return prepare_rows(rows, _worker_topics)
+    return prepare_rows(rows, _worker_topics, _worker_max_text_chars)
 
 
 def _batches(rows: Iterable[IngestRow], size: int) -> Iterator[list[IngestRow]]:
@@ -159,6 +163,7 @@ def ingest_rows(
     batch_rows: int = DEFAULT_BATCH_ROWS,
     use_topics: bool = True,
     on_batch: Callable[[IngestSummary], None] | None = None,
+    max_text_chars: int | None = None,
 ) -> IngestSummary:
     """Store every row's article; ids already stored are skipped.
 
@@ -170,6 +175,8 @@ def ingest_rows(
         use_topics: Compute topic probabilities (with the store's topic scorer in this
             process, the shipped classifier in worker processes).
         on_batch: Called with the running summary after each batch is written.
+        max_text_chars: The body limit of the input contract; default: the settings'
+            ``MIZAN_MAX_TEXT_CHARS``, as in the API.
 
     Returns:
         Counts, elapsed time and the first :data:`MAX_REPORTED_PROBLEMS` rejected rows.
@@ -178,8 +185,9 @@ def ingest_rows(
     summary = IngestSummary()
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     topics = store.topics if use_topics else None
+    limit = default_max_text_chars() if max_text_chars is None else max_text_chars
     executor = (
-        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(use_topics,))
+        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(use_topics, limit))
         if workers > 1
         else None
     )
@@ -208,14 +216,14 @@ def ingest_rows(
             tasks: list[tuple[int, str, Mapping[str, Any]]] = []
             for row in batch:
                 if row.fields is None:
-                    reject(IngestProblem(row.number, None, row.problem or "unreadable row"))
+                    reject(IngestProblem(row.number, row.id, row.problem or "unreadable row"))
                 else:
                     tasks.append((row.number, _row_id(row.fields), row.fields))
             existing = store.existing_ids(identifier for _, identifier, _ in tasks)
             summary.already_stored += sum(1 for _, identifier, _ in tasks if identifier in existing)
             tasks = [task for task in tasks if task[1] not in existing]
             if executor is None:
-                write(prepare_rows(tasks, topics))
+                write(prepare_rows(tasks, topics, limit))
                 continue
             pending.append(executor.submit(_prepare_in_worker, tasks))
             while len(pending) > workers:
@@ -239,8 +247,11 @@ def ingest_articles(
     """Store articles (ArticleInput objects or field mappings) with :func:`ingest_rows`.
 
     Training builds a store from its training rows this way, so features computed on the
-    test split only see training articles.
+    test split only see training articles. The text limit is the library's own
+    (:data:`~detector.article.MAX_TEXT_CHARS`) unless ``max_text_chars`` is given, so the
+    store training builds does not depend on a server setting.
     """
+    options.setdefault("max_text_chars", MAX_TEXT_CHARS)
 
     def rows() -> Iterator[IngestRow]:
         for number, article in enumerate(articles, start=1):

@@ -13,6 +13,7 @@ from typing import Annotated, cast
 from fastapi import APIRouter, Body, HTTPException, Query, Response
 
 from detector.article import ArticleInput
+from detector.contract import text_limit_problem
 from service.dependencies import (
     RETRY_AFTER_SECONDS,
     EngineDep,
@@ -33,9 +34,6 @@ from service.schemas import (
 )
 from service.scorers import Scored, Scorer, ScorerUnavailable
 
-# Raw HTML carries markup around the text, so it may be this many times longer.
-HTML_MARKUP_FACTOR = 5
-
 POLICY = (
     "Send `Content-Type: application/json` (UTF-8). Unknown fields are rejected with 422 "
     "rather than ignored, so a misspelt field never goes unnoticed. An article needs a "
@@ -49,15 +47,10 @@ FeaturesQuery = Annotated[bool, Query(description="Include every feature value."
 
 
 def check_text_limits(article: ArticleInput, max_text_chars: int, where: str = "") -> None:
-    """Answer 413 when the article's text is longer than the configured limit."""
-    limits = (("body", max_text_chars), ("html", max_text_chars * HTML_MARKUP_FACTOR))
-    for field, limit in limits:
-        text = getattr(article, field)
-        if text is not None and len(text) > limit:
-            raise HTTPException(
-                status_code=413,
-                detail=f"{where}{field} has {len(text)} characters; the limit is {limit}",
-            )
+    """Answer 413 when the article's text is longer than the contract's limit."""
+    problem = text_limit_problem(article, max_text_chars)
+    if problem is not None:
+        raise HTTPException(status_code=413, detail=f"{where}{problem}")
 
 
 JSON = "application/json"

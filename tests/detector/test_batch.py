@@ -14,10 +14,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from detector.article import ArticleInput
 from detector.batch import BatchOptions, run_batch
 from detector.cli import main
 from detector.engine import DetectorEngine
 from detector.io import REPORT_COLUMNS, ColumnMapping, dumps_line
+from detector.settings import get_settings
 
 ARABIC_PARAGRAPHS = [
     "أعلنت وزارة المالية اليوم أن الإيرادات غير النفطية ارتفعت في الربع الثاني بنسبة 9 في المئة "
@@ -174,7 +176,7 @@ def test_parquet_in_and_parquet_out(
             "row": 6,
             "id": rows[5]["id"],
             "error": "invalid",
-            "reason": "no article text (column 'body')",
+            "reason": "an article needs a non-empty 'body' (text or page text) or 'html'",
         }
     ]
     assert not out.with_name(out.name + ".partial.jsonl").exists()
@@ -206,8 +208,12 @@ def test_unscorable_rows_go_to_the_errors_file_and_the_run_goes_on(
     errors = {record["row"]: record for record in _read_jsonl(_errors_path(out))}
     assert sorted(errors) == [2, 3, 4, 5, 6, 7, 9]
     assert errors[2]["id"] == "empty"
-    assert errors[2]["reason"] == "no article text (column 'body')"
-    assert errors[3]["id"] == "too-long" and "200000 characters" in errors[3]["reason"]
+    assert errors[2]["reason"] == (
+        "an article needs a non-empty 'body' (text or page text) or 'html'"
+    )
+    limit = get_settings().max_text_chars  # the contract's limit, the same as the API's
+    assert errors[3]["id"] == "too-long"
+    assert errors[3]["reason"] == f"body has 250000 characters; the limit is {limit}"
     assert errors[4]["reason"].startswith("language:")
     assert errors[5]["reason"].startswith("body:")
     assert errors[6]["id"] == "row-6" and errors[6]["reason"].startswith("line is not valid JSON")
@@ -468,7 +474,8 @@ class _EngineWithAFault(DetectorEngine):
     """The real engine, except that one article trips an unexpected exception."""
 
     def score(self, article: Any, explain: bool = True) -> Any:
-        if "FAULT" in article["body"]:
+        body = article.body if isinstance(article, ArticleInput) else article["body"]
+        if "FAULT" in body:
             raise RuntimeError("signal crashed on this article")
         return super().score(article, explain=explain)
 

@@ -141,20 +141,24 @@ def test_bad_rows_are_reported_and_the_rest_stored(
     ]
     source.write_text("\n".join(lines) + "\n", "utf-8")
     errors = tmp_path / "rejected.jsonl"
-    assert ingest(source, url, "--workers", "1", "--errors", str(errors)) == 0
+    # Rows were rejected, so the exit code says so (as for mizan batch).
+    assert ingest(source, url, "--workers", "1", "--errors", str(errors)) == 2
     err = capsys.readouterr().err
     assert "row 2 not stored: line is not valid JSON" in err
-    assert "row 3 not stored: article: an article needs a non-empty 'body'" in err
+    assert "row 3 not stored: an article needs a non-empty 'body'" in err
     assert "row 4 not stored: published_at 'last Tuesday' is not a date" in err
-    assert "2 stored" in err and "3 rejected" in err
+    # An unknown key is rejected as the API rejects it, naming the columns that are read.
+    assert "row 5 not stored: colour: unknown field (accepted: id, title, content," in err
+    assert "1 stored" in err and "4 rejected" in err
     rejected = [json.loads(line) for line in errors.read_text("utf-8").splitlines()]
     assert [(item["row"], item["id"]) for item in rejected] == [
         (2, None),
+        (5, "okaz-3"),
         (3, "okaz-2"),
         (4, "aawsat-1"),
     ]
     store = ArticleStore(url, topics=None)
-    assert store.existing_ids(["okaz-1", "okaz-3", "okaz-2"]) == {"okaz-1", "okaz-3"}
+    assert store.existing_ids(["okaz-1", "okaz-3", "okaz-2"]) == {"okaz-1"}
     store.close()
 
 
