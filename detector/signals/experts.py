@@ -25,7 +25,7 @@ speaker's class and adds no new evidence; a bare "وأضاف أن" / "he said" i
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1006,16 +1006,7 @@ class _MentionLists:
 def _mention_lists(language: Language) -> _MentionLists:
     """Load the unnamed-group and vox-pop lists of ``language`` once per process."""
     prefix = f"{language}/experts_"
-    return _MentionLists(
-        _Tagger(
-            {
-                "unnamed": prefix + "unnamed",
-                "roles": prefix + "voxpop_roles",
-                "affiliations": prefix + "affiliations",
-                "sources": prefix + "sources",
-            }
-        )
-    )
+    return _MentionLists(_Tagger({"unnamed": prefix + "unnamed", "roles": prefix + "voxpop_roles"}))
 
 
 def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) -> list[Attribution]:
@@ -1029,13 +1020,16 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
     * first-person credentials ("I've been trading for 15 years");
     * source lines that name no outlet ("المصدر: مواقع", "Source: Dubai –").
     """
-    taken = [(item.start, item.end) for item in attributions]
+    # Spans already given to a speaker, kept sorted by start (they do not overlap), so
+    # each new mention is checked against its neighbours only.
+    taken = sorted((item.start, item.end) for item in attributions)
     found: list[Attribution] = []
 
     def add(start: int, end: int, category: Category, reason: str) -> None:
-        if end <= start or any(a < end and start < b for a, b in taken):
+        place = bisect_left(taken, (end,))
+        if end <= start or (place and taken[place - 1][1] > start):
             return
-        taken.append((start, end))
+        insort(taken, (start, end))
         text = doc.body[start:end]
         found.append(Attribution(start, end, text, category, False, False, frozenset(), reason))
 
@@ -1098,7 +1092,6 @@ def _vox_pops(
     """Return "name، job ..." openings of sentences whose description names no institution."""
     spans = []
     role_starts = dict(tags["roles"])
-    institutions = tags.get("affiliations", []) + tags.get("sources", [])
     starts = [start for start, _, _ in tokens]
     for number, (start, _, _) in enumerate(tokens):
         if number and not _SENTENCE_GAP.fullmatch(text[tokens[number - 1][1] : start]):
@@ -1125,9 +1118,10 @@ def _vox_pops(
         end = closing.start() if closing else min(len(text), role_end + _MAX_TAIL_CHARS // 2)
         stop = _SENTENCE_END.search(text, role_end, end)
         end = stop.start() if stop else end
-        if any(start <= a < end for a, _ in institutions):
-            continue
         last = bisect_left(starts, end) - 1
+        described = lexicon.tagger.tag(text, tokens[number : last + 1])
+        if "affiliations" in described or "sources" in described:
+            continue
         spans.append((start, max(role_end, tokens[last][1]) if last >= number else role_end))
     return spans
 
