@@ -1265,8 +1265,8 @@ def _relative_rounding(mention: NumberMention) -> float:
 def _figure(value: float) -> str:
     """Format a money figure with enough digits to show a small deviation."""
     magnitude = abs(value)
-    if magnitude >= 1e9:
-        return f"{value / 1e9:.4g} billion"
+    if magnitude >= 1e11:
+        return f"{value / 1e9:.5g} billion"
     if magnitude >= 1e6:
         return f"{value / 1e6:.5g} million"
     if magnitude >= 1000:
@@ -1291,7 +1291,30 @@ def _check_money_sentence(
     text = source.text
     fixed = _FIXED_RE.search(text, start, end)
     usd = _USD_WORD_RE.search(text, start, end)
+    if peg.per_usd is None:
+        return
+    if peg.regime == "peg" and usd:
+        _check_peg_statement(source, numbers, peg, bool(fixed), money, findings)
+
+
+def _check_floating(
+    source: _Field, start: int, end: int, money: _Money, findings: _Findings
+) -> None:
+    """Flag a pegged or managed currency described as floating ("متغيرة باستمرار").
+
+    Also flags the Kuwaiti dinar (pegged to a basket) described as fixed to the dollar.
+    """
+    text = source.text
+    floating = _FLOAT_RE.search(text, start, end)
+    fixed = _FIXED_RE.search(text, start, end)
+    if floating is None and fixed is None:
+        return
+    code = _sentence_currency(source, start, end, money)
+    if code is None:
+        return
+    peg = _pegs()[0][code]
     if peg.regime == "basket":
+        usd = _USD_WORD_RE.search(text, start, end)
         if fixed and usd and not _UNPEGGED_RE.search(text, start, end):
             findings.checked += 1
             findings.contradicted += 1
@@ -1304,24 +1327,7 @@ def _check_money_sentence(
                 )
             )
         return
-    if peg.per_usd is None:
-        return
-    if peg.regime == "peg" and usd:
-        _check_peg_statement(source, numbers, peg, bool(fixed), money, findings)
-
-
-def _check_floating(
-    source: _Field, start: int, end: int, money: _Money, findings: _Findings
-) -> None:
-    """Flag a pegged or managed currency described as floating ("متغيرة باستمرار")."""
-    floating = _FLOAT_RE.search(source.text, start, end)
-    if floating is None:
-        return
-    code = _sentence_currency(source, start, end, money)
-    if code is None:
-        return
-    peg = _pegs()[0][code]
-    if peg.per_usd is None or peg.regime == "basket":
+    if peg.per_usd is None or floating is None:
         return
     if floating is not None:
         findings.checked += 1
@@ -1524,6 +1530,8 @@ def _check_gold(source: _Field, money: _Money, findings: _Findings) -> None:
     for number in source.numbers:
         mention = number.mention
         code = _currency(mention, money)
+        if code is None and mention.unit in _GENERIC_CURRENCIES:
+            code = mention.unit  # comparable with the same word, not converted
         if mention.kind != "number" or code is None or not _measurable(mention.value):
             continue
         line_start = text.rfind("\n", max(0, number.start - 60), number.start) + 1

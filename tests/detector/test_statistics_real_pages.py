@@ -1,0 +1,327 @@
+"""Statistics checks shaped by what real content-farm pages get wrong.
+
+Every sentence here is written for these tests; they follow the shapes seen on real pages
+(gold price tables, exchange-rate posts, country fact sheets), not their words.
+"""
+
+import pytest
+
+from detector.article import ArticleInput, Document, parse_article
+from detector.numbers import extract_numbers
+from detector.signals.base import SignalContext, SignalResult
+from detector.signals.statistics import StatisticsSignal
+
+SIGNAL = StatisticsSignal()
+CONTEXT = SignalContext()
+
+
+def score(body: str, title: str | None = None) -> tuple[Document, SignalResult]:
+    doc = parse_article(ArticleInput(title=title, body=body))
+    return doc, SIGNAL.extract(doc, CONTEXT)
+
+
+def strong_evidence(result: SignalResult) -> list[str]:
+    """Reasons of the findings that count fully (not the weak projection and precision cues)."""
+    return [item.reason for item in result.evidence if item.weight == 1.0]
+
+
+def assert_evidence_points_into_the_text(doc: Document, result: SignalResult) -> None:
+    for item in result.evidence:
+        text = doc.body if item.field == "body" else doc.title
+        assert text[item.start : item.end] == item.text
+
+
+# (page text, a piece of the evidence text, words the reason must contain)
+ARABIC_POSITIVES = [
+    # a conversion at a peg, off by more than rounding
+    (
+        "سجل غرام الذهب عيار 21 نحو 400 ريال سعودي، أي ما يعادل 108 دولارات.",
+        "400 ريال سعودي",
+        ["peg of 3.75 SAR per USD", "106.7 USD", "108"],
+    ),
+    (
+        "وتبلغ قيمة الودائع 500 مليون ريال عماني، أي ما يعادل نحو 1400 مليون دولار أمريكي.",
+        "500 مليون ريال عماني",
+        ["peg of 0.3845 OMR per USD", "1300.4 million USD"],
+    ),
+    # a bare "ريال" resolved by the currency the page names elsewhere
+    (
+        "الريال السعودي هو عملة المملكة. وبلغ سعر الغرام 388 ريالا، وهو ما يعادل 104.5 دولار.",
+        "388 ريالا",
+        ["SAR", "103.5 USD"],
+    ),
+    # a peg statement with the wrong rate, and the rate written in the wrong unit
+    (
+        "ويرتبط الدينار البحريني بالدولار الأمريكي بسعر ثابت عند 2.50 دولار.",
+        "2.50",
+        ["Bahraini dinar peg", "2.6596 US dollars per BHD", "Central Bank of Bahrain"],
+    ),
+    (
+        "ويبقى سعر صرف الريال العماني ثابتا مقابل الدولار عند 0.3845 بيسة لكل دولار.",
+        "0.3845 بيسة",
+        ["unit error", "0.3845 OMR", "384.5"],
+    ),
+    # the Kuwaiti dinar is not fixed to the dollar
+    (
+        "ويحدد سعر صرف الدينار الكويتي بشكل ثابت مقابل الدولار الأمريكي منذ سنوات.",
+        "ثابت مقابل الدولار",
+        ["basket of currencies", "since 2007"],
+    ),
+    # a pegged currency described as floating
+    (
+        "ويعد الريال القطري من العملات التي تبقى قيمتها متغيرة باستمرار بحسب الأحداث.",
+        "متغيرة باستمرار",
+        ["Qatari riyal is pegged at 3.64", "does not float"],
+    ),
+    # a peg given as one year's rate
+    (
+        "والدولار الأمريكي يعادل 3.75 ريال سعودي وذلك حسب أسعار صرف لعام 2021.",
+        "3.75 ريال سعودي",
+        ["since 1986", "not a 2021 rate"],
+    ),
+    # a buying rate above the selling rate, and a spread no bank quotes
+    (
+        "سعر صرف الدينار الأردني اليوم في البنك:\nشراء: 70.10\nبيع: 70.05\nوالتحديث كل ساعة.",
+        "70.10",
+        ["buying rate 70.1 is above the selling rate 70.05"],
+    ),
+    (
+        "سجل سعر الريال السعودي في أحد البنوك 12.20 جنيه للشراء و13.30 جنيه للبيع، بفارق بسيط.",
+        "12.20 جنيه للشراء و13.30",
+        ["differ by 8.3%"],
+    ),
+    # a karat table whose 18K price breaks the ratio its other karats follow exactly
+    (
+        "أسعار الذهب اليوم بالريال:\nعيار 24 بسعر 400.00 ريال\nعيار 21 بسعر 350.00 ريال\n"
+        "عيار 18 بسعر 302.50 ريال",
+        "302.50",
+        ["18K at 302.5", "= 300"],
+    ),
+    # an ounce price that the page's own gram price does not follow
+    (
+        "سجل سعر الأوقية 2000 دولار في البورصة العالمية.\n"
+        "وبلغ سعر غرام الذهب عيار 24 في دبي اليوم 300 درهم إماراتي.",
+        "2000 دولار",
+        ["31.1035 g per troy ounce", "236.1 AED"],
+    ),
+    # an emirate's share of the country's area
+    (
+        "إمارة دبي: ثاني الإمارات من حيث السكان، وتشكل مساحتها نحو 20% من إجمالي مساحة الدولة.",
+        "20%",
+        ["share of Dubai", "4.9%"],
+    ),
+    (
+        "تبلغ مساحة الإمارات نحو 83600 كيلومتر مربع.\n"
+        "أبوظبي: تبلغ مساحتها 67,340 كيلومترا مربعا، أي ما يغطي 90% تقريبا من إجمالي مساحة الدولة.",
+        "90%",
+        ["the page's own figures", "80.6%"],
+    ),
+    # a count written in full and then followed by a scale word
+    (
+        "وبلغ عدد العاملين في القطاع 12،500،000 مليون عامل وفق آخر إحصاء.",
+        "12،500،000 مليون",
+        ["more than the world's population", "scale word"],
+    ),
+    # thousands of years that end in a recent year
+    (
+        "ويعود تاريخ هذه العملة إلى آلاف السنين، وتحديدا إلى عام 1750 حين سكت أول قطعة.",
+        "آلاف السنين",
+        ["the year 1750"],
+    ),
+    # numbered phases whose dates go backwards
+    (
+        "تبدأ المرحلة الأولى في مارس 2025، ثم الثانية في يونيو 2025، ثم الثالثة في فبراير 2025.",
+        "الثالثة في فبراير 2025",
+        ["phase 3 is dated before phase 2"],
+    ),
+    # hundreds of tonnes as the world's largest reserve
+    (
+        "ويضم المنجم مئات الأطنان من الذهب، ما يجعل البلاد صاحبة أكبر احتياطي ذهب في العالم.",
+        "مئات الأطنان",
+        ["8,133 tonnes"],
+    ),
+    (
+        "تجاوز سعر الغرام حاجز 300 ريال للمرة الأولى خلال الشهر الجاري في سابقة تاريخية.",
+        "للمرة الأولى خلال الشهر الجاري",
+        ["not a historic first"],
+    ),
+    # country ratios and figures in the phrasings pages use
+    (
+        "وتبلغ مساحة مصر، التي يعيش فيها أكثر من مئة مليون نسمة، أربعة أضعاف مساحة السعودية.",
+        "مساحة مصر",
+        ["area ratio Egypt/Saudi Arabia", "claimed 4.0"],
+    ),
+    (
+        "يبلغ عدد سكان الكويت، وهي دولة خليجية صغيرة، 200 مليون نسمة.",
+        "200 مليون نسمة",
+        ["population of Kuwait", "claimed 200 million"],
+    ),
+    (
+        "تبلغ مساحة الأردن التي تقع في قلب المشرق نحو 890 ألف كيلومتر مربع.",
+        "890 ألف كيلومتر مربع",
+        ["area of Jordan", "reference 89342"],
+    ),
+    (
+        "مصر أكبر من السعودية بمرتين من حيث المساحة.",
+        "مصر",
+        ["area ratio Egypt/Saudi Arabia", "claimed 2.0"],
+    ),
+    (
+        "مساحة قطر أصغر من مساحة السعودية بعشر مرات.",
+        "مساحة قطر",
+        ["area ratio Qatar/Saudi Arabia", "claimed 0.10"],
+    ),
+    (
+        "وتعد مساحة الجزائر أكبر من مساحة تونس بأكثر من 50 مرة.",
+        "مساحة الجزائر",
+        ["area ratio Algeria/Tunisia", "claimed 50"],
+    ),
+]
+
+ARABIC_HARD_NEGATIVES = [
+    # conversions and peg statements that are right
+    "بلغت الإيرادات 1.5 مليار ريال سعودي (400 مليون دولار) في الربع الأول.",
+    "ويرتبط الريال السعودي بالدولار الأمريكي عند سعر 3.75 ريال منذ عام 1986.",
+    "وقد ربط الدينار البحريني بالدولار الأمريكي عند 2.66 دولار للدينار الواحد.",
+    "ويبلغ سعر صرف الريال العماني الثابت 2.6 دولار تقريبا.",
+    "ونحو 104 دولارات، أي ما يعادل 390 ريالا سعوديا، هو سعر الغرام اليوم.",
+    # a bank's quotes with an ordinary spread
+    "سجل سعر الريال القطري في البنك المركزي 13.06 جنيه للشراء و13.14 جنيه للبيع.",
+    # karat tables: exact ratios, and a retail table with the usual premium on 22K
+    "عيار 24 بسعر 400.00 ريال\nعيار 22 بسعر 366.67 ريال\nعيار 21 بسعر 350.00 ريال\n"
+    "عيار 18 بسعر 300.00 ريال",
+    "عيار 24 بسعر 414.00 درهم\nعيار 22 بسعر 383.50 درهم\nعيار 21 بسعر 367.75 درهم",
+    # an ounce price and a gram price that agree (spot and retail a little apart)
+    "سجل سعر الأوقية 2000 دولار.\nوبلغ سعر غرام الذهب عيار 24 في دبي 238 درهما إماراتيا.",
+    # the Kuwaiti dinar's basket, and a floating currency described as floating
+    "فكت الكويت ربط الدينار بالدولار عام 2007 واعتمدت سلة من العملات.",
+    "الجنيه المصري عملة قيمتها متغيرة باستمرار منذ قرار التعويم.",
+    # a share of the area that matches the references
+    "أبوظبي: أكبر الإمارات، وتشكل مساحتها نحو 80% من إجمالي مساحة الدولة.",
+    "دبي: تبلغ مساحتها 4,114 كيلومترا مربعا، أي ما يعادل 5% من إجمالي مساحة الإمارات.",
+    # history without a recent year, phases in order, a large figure written once
+    "تعود آثار المدينة إلى آلاف السنين قبل الميلاد.",
+    "تبدأ المرحلة الأولى في مارس 2025، ثم الثانية في يونيو 2025، ثم الثالثة في سبتمبر 2025.",
+    "بلغت الموازنة 1,500 مليون ريال في العام الماضي.",
+    # country comparisons that hold
+    "السعودية أكبر من الأردن بأكثر من 20 مرة من حيث المساحة.",
+    "السعودية أكبر من مصر بمرتين من حيث المساحة.",
+    "يبلغ عدد سكان مصر التي تعد أكبر دولة عربية من حيث السكان نحو 105 ملايين نسمة.",
+    "تبلغ مساحة الأردن، وهي دولة صغيرة، نحو 89 ألف كيلومتر مربع.",
+]
+
+ENGLISH_POSITIVES = [
+    (
+        "Gold traded at $2,000 an ounce.\nIn Dubai, 24K gold sold at Dh300 per gram.",
+        "$2,000",
+        ["236.1 AED a gram of 24K"],
+    ),
+    (
+        "The Omani rial is pegged to the dollar at 2.50 US dollars.",
+        "2.50",
+        ["Omani rial peg", "2.6008 US dollars per OMR"],
+    ),
+    (
+        "Revenue reached 1.5 billion Saudi riyals ($420 million) in the quarter.",
+        "1.5 billion Saudi riyals ($420 million",
+        ["400 million USD", "peg of 3.75 SAR per USD"],
+    ),
+    (
+        "The Saudi riyal's value is determined by factors such as inflation and oil prices.",
+        "determined by factors such as",
+        ["Saudi riyal is pegged at 3.75", "does not float"],
+    ),
+    (
+        "The economy is predominantly dependent on tourism, which accounts for about 12 percent "
+        "of GDP.",
+        "predominantly",
+        ["main part", "12%"],
+    ),
+    (
+        "Bahrain, a small island state, has a population of 60 million.",
+        "Bahrain",
+        ["population of Bahrain", "claimed 60 million"],
+    ),
+    (
+        "The area of Qatar is more than thirty times that of Bahrain.",
+        "Qatar",
+        ["area ratio Qatar/Bahrain", "claimed 30"],
+    ),
+    (
+        "The discovery holds 11 million ounces of gold.\n"
+        "Few countries can dig up 11 million tonnes of wealth in a decade.",
+        "11 million",
+        ["tonnes here", "ounces earlier"],
+    ),
+]
+
+ENGLISH_HARD_NEGATIVES = [
+    "Total revenue is put at 1.2 trillion Saudi riyals ($320 billion) this year.",
+    "The UAE dirham has been pegged at 3.6725 per dollar since 1997.",
+    "Spot gold rose 0.4% to $2,000 an ounce.\nIn Dubai, 24K gold was Dh238.5 per gram.",
+    "Key support sits at $1,900 per ounce.\nIn Dubai, 24K gold was Dh236 per gram.",
+    "The area of Qatar is more than three times that of Bahrain.",
+    "Saudi Arabia is about twice the size of Egypt.",
+    "The economy is mainly dependent on oil, which accounts for about 70 percent of exports.",
+]
+
+
+@pytest.mark.parametrize(("text", "evidence", "words"), ARABIC_POSITIVES + ENGLISH_POSITIVES)
+def test_real_page_errors_are_found(text: str, evidence: str, words: list[str]) -> None:
+    doc, result = score(text)
+    assert_evidence_points_into_the_text(doc, result)
+    matching = [item for item in result.evidence if evidence in item.text]
+    assert matching, [(item.text, item.reason) for item in result.evidence]
+    reasons = " | ".join(item.reason for item in matching)
+    for word in words:
+        assert word in reasons
+    assert result.score > 0.3
+
+
+@pytest.mark.parametrize("text", ARABIC_HARD_NEGATIVES + ENGLISH_HARD_NEGATIVES)
+def test_correct_figures_stay_silent(text: str) -> None:
+    _doc, result = score(text)
+    assert strong_evidence(result) == []
+
+
+def test_a_headline_that_both_fell_and_held_is_flagged_but_not_a_sequence() -> None:
+    _doc, result = score("تفاصيل الأسعار في الأسواق اليوم.", title="انخفاض ملحوظ.. الذهب مستقر")
+    assert any("moved and held stable" in reason for reason in strong_evidence(result))
+    _doc, result = score("تفاصيل الأسعار في الأسواق اليوم.", title="الذهب يستقر بعد انخفاض قوي")
+    assert strong_evidence(result) == []
+
+
+def test_conversion_tolerance_follows_the_written_precision() -> None:
+    # 390 / 3.75 = 104: "نحو 104" is right; 104.40 claims a precision the peg does not give.
+    _doc, rounded = score("سعر الغرام 390 ريالا سعوديا، أي ما يعادل 104 دولارات.")
+    _doc, precise = score("سعر الغرام 390 ريالا سعوديا، أي ما يعادل 104.40 دولار.")
+    assert strong_evidence(rounded) == []
+    assert any("peg of 3.75" in reason for reason in strong_evidence(precise))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "rounding"),
+    [
+        ("بلغ 388.25 ريالًا", 388.25, "riyal", 0.005),
+        ("بلغ 1647.1 مليون ريال عماني", 1647.1e6, "omr", 0.05e6),
+        ("يساوي 0.376 دينار بحريني", 0.376, "bhd", 0.0005),
+        ("24K gold at Dh400 per gram", 400, "aed", 0.5),
+        ("Petrol costs Dhs2.48 a litre", 2.48, "aed", 0.005),
+        ("يعادل 13 جنيها مصريا", 13, "egp", 0.5),
+        ("بلغ 33،413،660 نسمة", 33_413_660, "people", 0.5),
+    ],
+)
+def test_numbers_read_currencies_and_precision(
+    text: str, value: float, unit: str, rounding: float
+) -> None:
+    mentions = [mention for mention in extract_numbers(text) if mention.value != 24]
+    assert len(mentions) == 1
+    assert mentions[0].value == pytest.approx(value)
+    assert mentions[0].unit == unit
+    assert mentions[0].rounding == pytest.approx(rounding)
+
+
+def test_arabic_comma_as_decimal_point() -> None:
+    (mention,) = extract_numbers("سجل الاقتصاد نموا ب2،1 بالمائة")
+    assert mention.kind == "percent"
+    assert mention.value == pytest.approx(2.1)
