@@ -628,6 +628,7 @@ class _Classifier:
         previous_end = -1
         after_descriptor = False
         in_complement = False
+        field_phrase = False
         for index, (start, end, token) in enumerate(tokens):
             adjacent = previous_end >= 0 and not reader.text[previous_end:start].strip()
             if lexicon.language == "ar":
@@ -639,16 +640,18 @@ class _Classifier:
                     or in_complement
                     and token.startswith("وال")
                 )
-                if in_complement:
+                # "خبير الشؤون الاستراتيجية", "الخبيرة التربوية": a feminine adjective after a
+                # title or field word is no surname; it describes the speaker.
+                adjective = after_descriptor and token.startswith("ال") and token.endswith("يه")
+                if in_complement or adjective:
                     complements.append((start, end))
-                # "خبير الشؤون الاستراتيجية": a feminine adjective after a field word is no surname.
                 is_name = token in _AR_NAME_WORDS or (
                     len(token) > 1
                     and _is_arabic(token)
                     and not in_complement
+                    and not adjective
                     and not token.startswith(_AR_JOINED_ARTICLE)
                     and not lexicon.token_flags(token)[0]
-                    and not (after_descriptor and token.startswith("ال") and token.endswith("يه"))
                 )
             else:
                 is_particle = (
@@ -662,10 +665,22 @@ class _Classifier:
                 current.append((start, end, token))
             elif is_name:
                 current = [(start, end, token)]
-                runs.append((current, after_descriptor, index == 0))
+                # "ناصر القحطاني، المستشار في شؤون العقار": words after "في" name the field,
+                # not the speaker, when a name opens the phrase.
+                after_title = after_descriptor and not (field_phrase and runs and runs[0][2])
+                runs.append((current, after_title, index == 0))
             else:
                 current = []
-            after_descriptor = lexicon.token_flags(token)[1] or in_complement
+            if lexicon.language == "ar" and token in _AR_FIELD_PREPOSITIONS and after_descriptor:
+                field_phrase = True
+            after_descriptor = (
+                lexicon.token_flags(token)[1]
+                or in_complement
+                or lexicon.language == "ar"
+                and after_descriptor
+                and token.startswith("ال")
+                and token.endswith("يه")
+            )
             previous_end = end
         best = next((run for run, after_title, _ in runs if after_title), None)
         if best is None:
@@ -798,7 +813,12 @@ class _Classifier:
             # "الخبير في مجال الطقس والتنبؤات الجوية يطلق", "خبراء الطقس في السعودية يحذرون":
             # a field or place after في closes the phrase.
             rest = [token for token in tokens if token[0] >= span_end]
-            if rest and rest[0][2] in _AR_FIELD_PREPOSITIONS and len(rest) <= 6:
+            field = [token for token in tokens if token[0] < span_end] + rest[:1]
+            if (
+                rest
+                and len(rest) <= 6
+                and any(token[2] in _AR_FIELD_PREPOSITIONS for token in field)
+            ):
                 span_end = rest[-1][1]
         if lexicon.language == "ar" and not self._speaker_at_edge(
             tokens, lexicon, after_cue, span_start, span_end
