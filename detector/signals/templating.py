@@ -161,6 +161,8 @@ _MORE_RESIDUE = re.compile(
     r"|(?m:^[ \t]*\d{1,6}[ \t]*\n[ \t]*\d{1,6}[ \t]*$)"
 )
 _MARKDOWN_MARKER = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*\S[^\n]*|\*\*[^*\n]{1,120}\*\*")
+# Separators of breadcrumbs and share lines ("الرئيسية > اقتصاد > ...", "شارك: ...").
+_CHROME_SEPARATOR = re.compile(r"[>›»|/:：]")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # "label: value" on one line: up to four words, a colon, then text.
 _LABELLED_LINE = re.compile(r"[ \t]*+[^\s:：]++(?:[ \t]++[^\s:：]++){0,3}+[ \t]*+[:：][ \t]*+\S")
@@ -716,6 +718,18 @@ def _headline_mismatch(
     )
 
 
+def _holds_run(words: Sequence[str], run: Sequence[str]) -> bool:
+    """Whether ``run`` (of three words or more) occurs as consecutive items of ``words``."""
+    size = len(run)
+    if size < TITLE_REPEAT_MIN_WORDS or size > len(words):
+        return False
+    first = run[0]
+    return any(
+        words[index] == first and tuple(words[index : index + size]) == tuple(run)
+        for index in range(len(words) - size + 1)
+    )
+
+
 def _word_offsets(words: Sequence[str]) -> tuple[list[int], list[int]]:
     """Return the offsets of ``words`` joined by single spaces."""
     starts = list(accumulate((len(word) + 1 for word in words[:-1]), initial=0))
@@ -1161,6 +1175,13 @@ class TemplatingSignal(Signal):
                 and words[:NEAR_COPY_WORDS] == (title_words[:NEAR_COPY_WORDS])
             ):
                 continue  # the headline again with a different ending: page chrome
+            if _holds_run(words, title_words) and (
+                len(title_words) > NEAR_COPY_WORDS
+                or _CHROME_SEPARATOR.search(doc.block_text(heading))
+            ):
+                continue  # a breadcrumb or share line carrying the whole headline: chrome
+            if title_words and heading.start < first_prose:
+                continue  # a standfirst under the headline, above the text: wire style
             repeated = repeated_keywords(keywords, words)
             # Only a heading above all prose can be the headline the slug spells.
             limit = copy_at if heading.start < first_prose else len(keywords) + 1
