@@ -113,7 +113,7 @@ _AR_FIELD_PREPOSITIONS = frozenset({"في", "فى", "بمجال"})
 # Sentence openers before a speaker that closes the phrase ("إلا أن الخبراء يرون").
 _AR_LEADING_WORDS = frozenset({"الا", "لكن", "ولكن", "بينما", "فيما", "غير", "اذ", "كما", "وكان"})
 # A bot's signature: a short name line right above an "AI 🤖" marker.
-_PERSONA_MARK = re.compile(r"^[ \t]*AI[ \t]*\U0001F916", re.MULTILINE)
+_PERSONA_MARK = re.compile(r"^[ \t]*ai[ \t]*\U0001F916", re.MULTILINE)
 _MAX_PERSONA_CHARS = 40
 _PERSONA_NAME = re.compile(r"[^\W\d_]{2,20}(?: [^\W\d_]{2,20}){1,3}")
 _EN_CREDENTIAL = re.compile(
@@ -121,7 +121,7 @@ _EN_CREDENTIAL = re.compile(
     r"(?:over |more than |nearly |almost |about )?\d{1,2}\+? years",
     re.IGNORECASE,
 )
-_CREDIT_LINE = re.compile(r"^[ \t]*(المصدر|Source|SOURCE)[ \t]*:[ \t]*([^\n]{0,40})$", re.MULTILINE)
+_CREDIT_LINE = re.compile(r"^[ \t]*(المصدر|source)[ \t]*:[ \t]*([^\n]{0,40})$", re.MULTILINE)
 _DATELINE_CREDIT = re.compile(r"[A-Z][a-z]{1,20}\s?[-–—]")
 _GENERIC_CREDITS = frozenset(
     {
@@ -1083,22 +1083,28 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
                     "weak",
                     REASON_VOX_POP,
                 )
-    body = doc.body
-    for match in _PERSONA_MARK.finditer(body):
-        line_end = body.rfind("\n", 0, match.start())
+    # Whole-page forms are read in the normalised text (zero-width characters and soft
+    # hyphens removed, lower case) and shown at their offsets in the body.
+    page = normalized.text
+    for match in _PERSONA_MARK.finditer(page):
+        line_end = page.rfind("\n", 0, match.start())
         if line_end < 0:
             continue
-        line_start = body.rfind("\n", max(0, line_end - _MAX_PERSONA_CHARS - 1), line_end) + 1
-        line = body[line_start:line_end].strip()
-        if line_start and _PERSONA_NAME.fullmatch(line):
-            first = line_start + body[line_start:line_end].index(line)
-            add(first, first + len(line), "weak", REASON_PERSONA)
-    for match in _EN_CREDENTIAL.finditer(body):
-        add(match.start(), match.end(), "weak", REASON_CREDENTIAL)
-    for match in _CREDIT_LINE.finditer(body):
-        credit = normalize_for_matching(match.group(2)).strip(" -–—.")
-        if credit in _GENERIC_CREDITS or _DATELINE_CREDIT.fullmatch(match.group(2).strip()):
-            add(match.start(1), match.end(), "anonymous", REASON_CREDIT)
+        before = page.rfind("\n", max(0, line_end - _MAX_PERSONA_CHARS - 1), line_end)
+        if before < 0 and line_end > _MAX_PERSONA_CHARS:
+            continue
+        line = page[before + 1 : line_end]
+        name = line.strip()
+        if _PERSONA_NAME.fullmatch(name):
+            first = before + 1 + line.index(name)
+            add(*normalized.span(first, first + len(name)), "weak", REASON_PERSONA)
+    for match in _EN_CREDENTIAL.finditer(page):
+        add(*normalized.span(match.start(), match.end()), "weak", REASON_CREDENTIAL)
+    for match in _CREDIT_LINE.finditer(page):
+        credit = match.group(2).strip(" -–—.")
+        shown = doc.body[slice(*normalized.span(match.start(2), match.end(2)))].strip()
+        if credit in _GENERIC_CREDITS or _DATELINE_CREDIT.fullmatch(shown):
+            add(*normalized.span(match.start(1), match.end()), "anonymous", REASON_CREDIT)
     return found
 
 

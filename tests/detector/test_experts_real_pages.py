@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from detector import DetectorEngine
 from detector.article import ArticleInput, parse_article
 from detector.signals.base import SignalContext, SignalResult
 from detector.signals.experts import (
@@ -260,3 +261,43 @@ def test_repeated_vox_pop_counts_once() -> None:
     result = _extract(one * 400)
     # Every sentence introduces the same speaker: shown once per distinct phrase.
     assert result.features["experts.distinct_unsourced_count"] == 1.0
+
+
+@pytest.fixture(scope="module")
+def engine() -> DetectorEngine:
+    return DetectorEngine.from_settings()
+
+
+def _experts(engine: DetectorEngine, body: str) -> SignalResult:
+    report = engine.score({"body": body})
+    return next(result for result in report.signals if result.name == "experts")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "نص قصير عن المستقبل.\nسلمى الفارس\nAI 🤖 رأي متوازن.",
+        "ارتفعت الأسعار.\nالمصدر: مواقع",
+        "I've been trading gold for 20 years.",
+        "ليلى حسن، ربة منزل من الإسكندرية، لم تعد تشتري اللحوم.",
+        "ووسط تحذيرات الخبراء من موجة حر، أغلقت المدارس أبوابها.",
+    ],
+)
+def test_invisible_characters_inside_words_change_nothing(
+    engine: DetectorEngine, body: str
+) -> None:
+    clean = _experts(engine, body)
+    # A zero-width space or a soft hyphen after the first letter of every longer word.
+    marked = " ".join(
+        word[:1] + ("\u200b" if number % 2 else "\u00ad") + word[1:] if len(word) > 2 else word
+        for number, word in enumerate(body.split(" "))
+    )
+    dirty = _experts(engine, marked)
+    assert clean.evidence
+    assert dirty.score == clean.score
+    assert [item.reason for item in dirty.evidence] == [item.reason for item in clean.evidence]
+    shown = [
+        marked[item.start : item.end].replace("\u200b", "").replace("\u00ad", "")
+        for item in dirty.evidence
+    ]
+    assert shown == [item.text for item in clean.evidence]
