@@ -4,12 +4,17 @@ The page is one server-rendered template with a stylesheet and a script committe
 it (``service/templates``, ``service/static``); nothing is fetched from another site. The
 script calls the JSON API of the same app (``POST /v1/score``, ``GET /v1/articles/{id}``,
 ``POST /v1/feedback``) and asks for the API key when the API answers 401.
+
+``POST /review/layout`` tells the page which lines of the text are the article and which are
+page furniture (menus, share lines, byline, author box, a headline in the body), as the
+parser classified them, so the page can set the furniture apart from the article.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,14 +22,21 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
 from starlette.routing import Match
 
+from detector.article import CONTENT_KINDS, ArticleInput, Block, BlockKind, parse_article
+from detector.engine import visible_article
+from detector.text import VisibleText
+from service.dependencies import SettingsDep
 from service.middleware import API_KEY_HEADER
+from service.routers.scoring import check_text_limits
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = SERVICE_DIR / "templates"
 STATIC_DIR = SERVICE_DIR / "static"
 REVIEW_PATH = "/review"
+LAYOUT_PATH = "/review/layout"
 STATIC_PREFIX = "/review/static/"
 
 ASSET_TYPES = {
@@ -143,3 +155,59 @@ async def review_asset(name: str, request: Request) -> Response:
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     return Response(content, media_type=media_type, headers=headers)
+
+
+class LayoutBlock(BaseModel):
+    """One line or paragraph of the text, as the parser classified it."""
+
+    start: int = Field(ge=0, description="Start offset (characters) into the text.")
+    end: int = Field(ge=0, description="End offset (characters, exclusive).")
+    kind: BlockKind
+    content: bool = Field(description="Part of the article (else page furniture).")
+
+
+class Layout(BaseModel):
+    """Which parts of an article's text are the article and which are page furniture."""
+
+    field: str = Field(
+        description="The text the offsets index: 'body' as sent, or 'extracted_body' for HTML."
+    )
+    blocks: list[LayoutBlock]
+
+
+def article_layout(article: ArticleInput) -> Layout:
+    """Return the parser's blocks of ``article``, with offsets into the text the report shows.
+
+    Evidence offsets of a report index the body as sent (or the text extracted from HTML);
+    the blocks are mapped the same way. Should the parsed body not be the text sent (a
+    parser that rewrote it), no blocks are returned rather than misplaced ones.
+    """
+    cleaned, changed = visible_article(article)
+    doc = parse_article(cleaned)
+    if doc.source_format == "html":
+        return Layout(field="extracted_body", blocks=_blocks(doc.blocks, None))
+    if doc.body != (cleaned.body or ""):
+        return Layout(field="body", blocks=[])
+    return Layout(field="body", blocks=_blocks(doc.blocks, changed.get("body")))
+
+
+def _blocks(blocks: Iterable[Block], visible: VisibleText | None) -> list[LayoutBlock]:
+    out: list[LayoutBlock] = []
+    for block in blocks:
+        start, end = block.start, block.end
+        if visible is not None:
+            start, end = visible.span(start, end)
+        out.append(
+            LayoutBlock(start=start, end=end, kind=block.kind, content=block.kind in CONTENT_KINDS)
+        )
+    return out
+
+
+@router.post(LAYOUT_PATH, response_model=Layout, include_in_schema=False)
+def review_layout(article: ArticleInput, settings: SettingsDep) -> Layout:
+    """Classify the article's lines for the review page (parsing only, no scoring).
+
+    A plain function, so FastAPI runs the parsing in its thread pool, off the event loop.
+    """
+    check_text_limits(article, settings.max_text_chars)
+    return article_layout(article)

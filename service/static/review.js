@@ -26,6 +26,12 @@
     reliable: "Reliable",
   };
   const FIELD_LABELS = { title: "title", body: "text", author_bio: "author bio" };
+  const FURNITURE_LABELS = {
+    boilerplate: "page furniture (menus, share and related links)",
+    byline: "byline",
+    bio: "author box",
+    title: "headline",
+  };
   const ARTICLE_FIELDS = [
     "id", "title", "body", "author", "author_bio", "outlet", "url", "published_at", "language",
   ];
@@ -274,12 +280,22 @@
     setBusy(true, "Scoring\u2026");
     try {
       const report = await callApi("POST", "/v1/score", article);
+      const layout = await fetchLayout(article);
       setBusy(false, "");
-      await showReport(report, article);
+      await showReport(report, article, layout);
     } catch (error) {
       setBusy(false, "");
       hideReport();
       showAlert(error.message);
+    }
+  }
+
+  /** The parser's lines of the text (article or page furniture); null when unavailable. */
+  async function fetchLayout(article) {
+    try {
+      return await callApi("POST", "/review/layout", article);
+    } catch (error) {
+      return null;
     }
   }
 
@@ -343,7 +359,7 @@
     return VERDICT_LABELS[verdict] || verdict;
   }
 
-  async function showReport(report, article) {
+  async function showReport(report, article, layout) {
     state.report = report;
     state.article = article;
     state.articleId = report.id || article.id || (await contentId(article));
@@ -351,7 +367,7 @@
 
     renderSummary(report);
     renderLegend(report, palette);
-    renderArticle(report, article, palette);
+    renderArticle(report, article, palette, layout);
     renderSignals(report, palette);
     renderFeedbackForm(report);
 
@@ -462,7 +478,7 @@
     return { title: title, body: body, author_bio: article.author_bio || "" };
   }
 
-  function renderArticle(report, article, palette) {
+  function renderArticle(report, article, palette, layout) {
     const view = byId("article-view");
     const descriptions = byId("evidence-descriptions");
     clear(view);
@@ -512,7 +528,38 @@
       view.appendChild(heading);
     }
     const body = el("div", { class: "article-body", "data-field": "body" });
-    renderHighlighted(body, texts.body, spansByField.body);
+    const textField = typeof report.extracted_body === "string" ? "extracted_body" : "body";
+    const parts = layout && layout.field === textField ? bodyParts(texts.body, layout.blocks) : null;
+    if (parts) {
+      for (const part of parts) {
+        const spans = spansByField.body
+          .filter((span) => span.from < part.to && span.to > part.from)
+          .map((span) => Object.assign({}, span, {
+            from: Math.max(span.from, part.from) - part.from,
+            to: Math.min(span.to, part.to) - part.from,
+            // Only the piece where the passage starts takes keyboard focus.
+            starts: span.from >= part.from,
+          }));
+        const text = texts.body.slice(part.from, part.to);
+        if (part.content) {
+          const block = el("div", { class: "article-content" });
+          renderHighlighted(block, text, spans);
+          body.appendChild(block);
+          continue;
+        }
+        // The label is drawn by the stylesheet (from data-label), so the body's text stays
+        // exactly the text sent: offsets, copying and reading order are unchanged.
+        const block = el("div", {
+          class: "article-furniture", "data-kinds": part.kinds.join(" "),
+          "data-label": furnitureLabel(part.kinds), role: "note",
+          "aria-label": furnitureLabel(part.kinds),
+        });
+        renderHighlighted(block, text, spans);
+        body.appendChild(block);
+      }
+    } else {
+      renderHighlighted(body, texts.body, spansByField.body);
+    }
     view.appendChild(body);
     if (texts.author_bio) {
       const bio = el("div", { class: "article-bio-text", "data-field": "author_bio" });
@@ -523,6 +570,39 @@
       ]));
     }
     renderUnplaced(unplaced);
+  }
+
+  /**
+   * Cut the body into runs of article lines and runs of page furniture (menus, share lines,
+   * byline, author box, a headline inside the body), from the parser's blocks. Each run is
+   * [from, to) in UTF-16 units and covers the text up to the next run, so nothing is lost.
+   * Null when the blocks do not fit the text.
+   */
+  function bodyParts(text, blocks) {
+    if (!Array.isArray(blocks) || blocks.length === 0) return null;
+    const offsets = unitOffsets(text);
+    const last = offsets.length - 1;
+    const parts = [];
+    for (const block of blocks) {
+      if (!Number.isInteger(block.start) || !Number.isInteger(block.end)) return null;
+      if (block.start < 0 || block.end < block.start || block.end > last) return null;
+      const content = block.content === true;
+      const from = offsets[block.start];
+      const previous = parts[parts.length - 1];
+      if (previous && from < previous.from) return null;
+      if (previous && previous.content === content) {
+        if (!previous.kinds.includes(block.kind)) previous.kinds.push(block.kind);
+        continue;
+      }
+      if (previous) previous.to = from;
+      parts.push({ from: parts.length === 0 ? 0 : from, to: text.length, content: content, kinds: [block.kind] });
+    }
+    return parts;
+  }
+
+  function furnitureLabel(kinds) {
+    const names = kinds.map((kind) => FURNITURE_LABELS[kind] || kind);
+    return "Not part of the article: " + names.join(", ");
   }
 
   /** Check a span against its text and add its UTF-16 positions; false when it does not fit. */
@@ -559,7 +639,7 @@
       // The innermost span gives the colour: it is the one the reader most likely points at.
       const innermost = covering.reduce((best, span) =>
         span.to - span.from < best.to - best.from ? span : best);
-      const startsHere = covering.some((span) => span.from === from);
+      const startsHere = covering.some((span) => span.from === from && span.starts !== false);
       const mark = el("mark", {
         class: "hl sig-" + innermost.slot + (covering.length > 1 ? " hl-overlap" : ""),
         "data-evidence": covering.map((span) => span.index).join(" "),
@@ -660,11 +740,16 @@
     const contributions = report.top_features || [];
     const largest = contributions.reduce((most, item) => Math.max(most, Math.abs(item.contribution)), 0);
     const claimed = new Set();
-    for (const signal of report.signals || []) {
+    const owned = (report.signals || []).map((signal) => {
       const own = contributions.filter((item) => item.name.startsWith(signal.name + "."));
       own.forEach((item) => claimed.add(item.name));
-      container.appendChild(signalPanel(signal, palette.get(signal.name), own, largest));
-    }
+      return own;
+    });
+    // The strongest net push against the article sets the scale of the score bars' colour.
+    const strongest = owned.reduce((most, own) => Math.max(most, -netContribution(own)), 0);
+    (report.signals || []).forEach((signal, index) => {
+      container.appendChild(signalPanel(signal, palette.get(signal.name), owned[index], largest, strongest));
+    });
     const others = contributions.filter((item) => !claimed.has(item.name));
     if (others.length > 0) {
       container.appendChild(signalPanel(
@@ -672,7 +757,32 @@
     }
   }
 
-  function signalPanel(signal, slot, contributions, largest) {
+  /** The sum of a signal's contributions to the reliability log-odds (among the top ones). */
+  function netContribution(contributions) {
+    return contributions.reduce((sum, item) => sum + Number(item.contribution || 0), 0);
+  }
+
+  /**
+   * How much a signal lowers the reliability: "strong", "some" or "slight" when its features
+   * push the log-odds down (measured against the signal that pushes hardest), else "none".
+   * A bar is never painted in the "good" colour: a signal that fires is never good news.
+   */
+  function loweringLevel(net, strongest) {
+    if (!(net < 0) || !(strongest > 0)) return "none";
+    const share = -net / strongest;
+    if (share >= 0.5) return "strong";
+    if (share >= 0.15) return "some";
+    return "slight";
+  }
+
+  const LOWERING_TEXT = {
+    strong: "lowers the reliability a lot",
+    some: "lowers the reliability",
+    slight: "lowers the reliability a little",
+    none: "does not lower the reliability",
+  };
+
+  function signalPanel(signal, slot, contributions, largest, strongest) {
     const headingId = "signal-" + signal.name.replace(/[^A-Za-z0-9_-]/g, "_");
     const panel = el("section", { class: "signal-panel sig-" + slot, "aria-labelledby": headingId }, [
       el("h4", { id: headingId }, [
@@ -682,12 +792,19 @@
       ]),
     ]);
     if (signal.score !== null && signal.score !== undefined) {
-      const fill = el("span", { class: "score-fill" });
+      const net = netContribution(contributions);
+      const level = loweringLevel(net, strongest);
+      const fill = el("span", { class: "score-fill lowers-" + level });
       fill.style.width = clamp(Number(signal.score), 0, 1) * 100 + "%";
+      panel.dataset.lowers = level;
       panel.appendChild(el("div", { class: "score-row" }, [
         el("span", {}, ["Score " + formatScore(signal.score)]),
         el("span", { class: "score-track", "aria-hidden": "true" }, [fill]),
       ]));
+      const effect = contributions.length === 0
+        ? "Its features are not among the top contributions."
+        : "It " + LOWERING_TEXT[level] + " (" + formatSigned(net) + " log-odds).";
+      panel.appendChild(el("p", { class: "lowering lowers-" + level }, [effect]));
       const count = (signal.evidence || []).length;
       panel.appendChild(el("p", { class: "help" }, [
         count === 1 ? "1 highlighted passage" : count + " highlighted passages",

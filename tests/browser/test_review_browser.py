@@ -610,3 +610,69 @@ def test_api_docs_render_with_the_network_off(browser: Browser, base_url: str) -
     # The ReDoc bundle links its "powered by" logo image from its own site; offline that one
     # decorative image is missing and the page renders all the same. Nothing else leaves.
     assert [request for request in outside if not request.startswith("image ")] == []
+
+
+def test_page_furniture_is_set_apart_and_no_firing_signal_is_green(
+    page: Page, base_url: str
+) -> None:
+    """Menus, share lines and the byline are shown apart (dimmed) from the article; each score
+    bar is coloured by how much its signal lowers the reliability, never green."""
+    body = (EXAMPLES / "farm_ar.txt").read_text(encoding="utf-8")
+    report = api_score(base_url, {"body": body}).json()
+    layout = httpx.post(f"{base_url}/review/layout", json={"body": body}, timeout=30).json()
+    furniture = [b for b in layout["blocks"] if not b["content"]]
+    story = [b for b in layout["blocks"] if b["content"]]
+    assert furniture and story, "the example page has both furniture and a story"
+
+    page.goto(f"{base_url}/review")
+    page.locator("#body").fill(body)
+    score_in_page(page)
+    expect(page.locator("#report")).to_be_visible()
+    # Every line sits in the part the parser gave it, and the body is still the text sent.
+    shown = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.article-body > div')).map((part) => ({
+             furniture: part.classList.contains('article-furniture'),
+             text: part.textContent,
+             label: getComputedStyle(part, '::before').content,
+             colour: getComputedStyle(part).color,
+             background: getComputedStyle(part).backgroundColor}))"""
+    )
+    assert "".join(part["text"] for part in shown) == body
+    for block in layout["blocks"]:
+        line = body[block["start"] : block["end"]]
+        holders = [part for part in shown if line in part["text"]]
+        assert any(part["furniture"] != block["content"] for part in holders), line
+    apart = [part for part in shown if part["furniture"]]
+    assert apart and all("Not part of the article" in part["label"] for part in apart)
+    article_colour = next(part["colour"] for part in shown if not part["furniture"])
+    assert all(part["colour"] != article_colour for part in apart)  # dimmed
+    assert all(part["background"] != "rgba(0, 0, 0, 0)" for part in apart)
+    assert_highlights_match(page, report, {"title": report["title"], "body": body})
+
+    bars = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.signal-panel')).flatMap((panel) => {
+             const fill = panel.querySelector('.score-fill');
+             if (!fill) return [];
+             const [r, g, b] = getComputedStyle(fill).backgroundColor.match(/\\d+/g).map(Number);
+             return [{name: panel.querySelector('code').textContent, lowers: panel.dataset.lowers,
+                      r: r, g: g, b: b}];
+           })"""
+    )
+    assert len(bars) == len(report["signals"])
+    for bar in bars:
+        assert not (bar["g"] > bar["r"] + 20 and bar["g"] > bar["b"] + 20), bar  # never green
+        own = [
+            item["contribution"]
+            for item in report["top_features"]
+            if item["name"].startswith(bar["name"] + ".")
+        ]
+        assert (bar["lowers"] != "none") == (sum(own) < 0), bar
+    strongest = min(
+        bars,
+        key=lambda bar: sum(
+            item["contribution"]
+            for item in report["top_features"]
+            if item["name"].startswith(bar["name"] + ".")
+        ),
+    )
+    assert strongest["lowers"] == "strong"
