@@ -68,6 +68,12 @@ IMPLIED_TITLE_CANDIDATES = 6
 RESTATED_RUN_WORDS = 8
 """Two paragraphs sharing a run of this many words restate one another (spun padding)."""
 
+STANDFIRST_MIN_WORDS = 6
+"""A heading-shaped line this long between the headline and the text is a standfirst."""
+
+KEYWORD_LIST_MIN_ITEMS = 5
+"""Comma-separated items from which a line of short phrases can be a keyword tag list."""
+
 FOCUS_KEYWORD_MIN_COUNT = 3
 """A pair of content words the prose repeats this often is the page's focus keyword."""
 
@@ -147,7 +153,8 @@ _RESIDUE_MARKER = re.compile(
 # (no space after its colon, or mid-line), Arabic words run together by a scraper that lost
 # the spaces, Hebrew letters inside an Arabic word (a spinner's look-alike swap), an image
 # file name printed as a line, an emoji opening a line (chat-tool formatting), empty number
-# slots ("بنحو،", "(حوالي %)", ": ."), and two bare counters on consecutive lines.
+# slots ("بنحو،", "(حوالي %)", ": ."), two bare counters on consecutive lines, an image
+# slug with an id ("a-b-c-d_17vdj0"), and a link cut short and fused ("...ا…شرح").
 _READ_ALSO = r"[إا]قرأ[ \t]?[أا]يض(?:ا|اً|ًا)"
 _MORE_RESIDUE = re.compile(
     r"\[/?(?:center|b|i|u|url|img|quote|size|color)(?:=[^\]\n]{0,40})?\]"
@@ -159,8 +166,11 @@ _MORE_RESIDUE = re.compile(
     r"|(?:بنحو|حوالي|قدره|تقريب(?:ا|اً|ًا))[ \t]?[،,.)]"
     r"|\((?:حوالي|نحو)?[ \t]?%\)|[:：][ \t]\.(?=[ \t])"
     r"|(?m:^[ \t]*\d{1,6}[ \t]*\n[ \t]*\d{1,6}[ \t]*$)"
+    r"|(?<![\w-])[a-z0-9]{1,30}+(?:-[a-z0-9]{1,30}+){3,15}+_[a-z0-9]{0,40}?\d[a-z0-9]{0,40}+"
+    r"|(?<=[^\W\d_])…(?=[^\W\d_])"
 )
 _MARKDOWN_MARKER = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*\S[^\n]*|\*\*[^*\n]{1,120}\*\*")
+_LIST_SEPARATOR = re.compile(r"[،,]")
 # Separators of breadcrumbs and share lines ("الرئيسية > اقتصاد > ...", "شارك: ...").
 _CHROME_SEPARATOR = re.compile(r"[>›»|/:：]")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -810,7 +820,7 @@ class TemplatingSignal(Signal):
         # Evidence for the reviewer; no feature until the bundle is retrained with one.
         evidence += clickbait[:MAX_EVIDENCE_PER_KIND]
 
-        residue = self._residue(layout)
+        residue = self._residue(layout) + self._keyword_lists(layout)
         evidence += residue[:MAX_EVIDENCE_PER_KIND]
         formula_headings = self._formula_headings(layout)
         evidence += formula_headings[:MAX_EVIDENCE_PER_KIND]
@@ -1105,6 +1115,37 @@ class TemplatingSignal(Signal):
         return found
 
     @staticmethod
+    def _keyword_lists(layout: _Layout) -> list[Evidence]:
+        """Return lines that are SEO keyword lists: short comma-separated phrases sharing a word.
+
+        A tag list ("the dinar, the dinar's price, the dinar's strength, ...") repeats its
+        keyword in most items; a list of places or names in a report does not.
+        """
+        doc = layout.doc
+        stopwords = title_stopwords()
+        found: list[Evidence] = []
+        for block in doc.content_blocks:
+            text = doc.block_text(block)
+            if "،" not in text and "," not in text:
+                continue
+            items = [item.split() for item in _LIST_SEPARATOR.split(text) if item.strip()]
+            if len(items) < KEYWORD_LIST_MIN_ITEMS or any(len(item) > 5 for item in items):
+                continue
+            counts: Counter[str] = Counter()
+            for item in items:
+                counts.update(
+                    {
+                        lemma_key(normalize_for_matching(word))
+                        for word in item
+                        if len(word) > 2 and normalize_for_matching(word) not in stopwords
+                    }
+                )
+            if counts and max(counts.values()) >= KEYWORD_LIST_MIN_ITEMS - 2:
+                reason = f"{RESIDUE}: keyword tag list printed as text"
+                found.append(Evidence(block.start, block.end, text, reason))
+        return found
+
+    @staticmethod
     def _title_phrases(doc: Document) -> list[Evidence]:
         """Return stock phrases in the title field (when it is not part of the body)."""
         if not doc.title or doc.title_span is not None:
@@ -1180,7 +1221,7 @@ class TemplatingSignal(Signal):
                 or _CHROME_SEPARATOR.search(doc.block_text(heading))
             ):
                 continue  # a breadcrumb or share line carrying the whole headline: chrome
-            if title_words and heading.start < first_prose:
+            if title_words and heading.start < first_prose and len(words) >= STANDFIRST_MIN_WORDS:
                 continue  # a standfirst under the headline, above the text: wire style
             repeated = repeated_keywords(keywords, words)
             # Only a heading above all prose can be the headline the slug spells.

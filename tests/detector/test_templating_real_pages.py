@@ -217,6 +217,41 @@ FARM_CASES = {
         "الدעم",
         "residue",
     ),
+    "keyword tag list printed as text": (
+        _page(
+            LEAD,
+            "سعر الأرز، سعر الأرز اليوم، أسعار الأرز المصري، سعر كيلو الأرز، سعر الأرز بالجملة",
+            BODY_1,
+        ),
+        "سعر الأرز، سعر الأرز اليوم",
+        "keyword tag list",
+    ),
+    "image slug with an id": (
+        _page(LEAD, "rice-market-cairo-stall-2024_8fk2j9dq0", BODY_1),
+        "rice-market-cairo-stall-2024_8fk2j9dq0",
+        "residue",
+    ),
+    "link cut short and fused": (
+        _page(LEAD, "طريقة طهي الأرز ا…طريقة طهي الأرز البسمتي بالخضار", BODY_1),
+        "…",
+        "residue",
+    ),
+    "internal link formula": (
+        _page(LEAD, "تعرف أيضاً على أسعار السكر في المنافذ الحكومية", BODY_1),
+        "تعرف أيضاً على",
+        "residue",
+    ),
+    "short section heading right under the headline": (
+        _page(
+            "ما هي أسعار الأرز في مصر اليوم",
+            "أسعار الأرز في مصر",
+            LEAD,
+            "أسعار الأرز في الأسواق الشعبية",
+            BODY_1,
+        ),
+        "أسعار الأرز في مصر\n\n" + LEAD[:12],
+        "keywords of the title",
+    ),
     "view counters left on two lines": (
         _page(LEAD, "0\n1532", BODY_1),
         "0\n1532",
@@ -344,6 +379,15 @@ WIRE_CASES = {
             WIRE_BODY,
         ),
         "هل تنجح خطة دعم المزارعين",
+    ),
+    "list of provinces in a report": (
+        _page(
+            WIRE_HEADLINE,
+            WIRE_LEAD,
+            "تشمل المرحلة الأولى أسوان، وقنا، والأقصر، وسوهاج، وأسيوط، والمنيا",
+            WIRE_BODY,
+        ),
+        "أسوان، وقنا، والأقصر",
     ),
     "date line and section above the headline": (
         _page("الثلاثاء، 4 يونيو 2024", "اقتصاد", WIRE_HEADLINE, WIRE_LEAD, WIRE_BODY),
