@@ -67,6 +67,7 @@ MAX_WEAK_FINDINGS = 3
 # Windows, in normalised characters, within which words belong to one claim.
 _PLACE_BEFORE_MULTIPLIER = 80
 _PLACE_AFTER_MULTIPLIER = 60
+_PLACE_CHARS = 80  # longer than any place name in the gazetteer
 _KEYWORD_BEFORE_PLACE = 40
 _PLACE_AFTER_KEYWORD = 25
 _PLACE_BEFORE_KEYWORD = 40
@@ -156,6 +157,7 @@ class _Field:
     number_starts: list[int] = field(default_factory=list)
     sentence: tuple[int, int] = (0, 0)
     sentence_hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    sentence_hit_starts: dict[str, list[int]] = field(default_factory=dict)
     money: _Money | None = None
 
     def __post_init__(self) -> None:
@@ -165,6 +167,7 @@ class _Field:
         """Make ``[start, end)`` the sentence that :meth:`hits` searches."""
         self.sentence = (start, end)
         self.sentence_hits = {}
+        self.sentence_hit_starts = {}
 
     def hits(self, lexicon: str, start: int, end: int) -> list[tuple[int, int]]:
         """Return spans of ``statistics_<lexicon>`` phrases inside ``[start, end)``.
@@ -176,7 +179,12 @@ class _Field:
             pattern = _phrases(lexicon)
             spans = [match.span() for match in pattern.finditer(self.text, *self.sentence)]
             self.sentence_hits[lexicon] = spans
-        return [span for span in spans if span[0] >= start and span[1] <= end]
+            self.sentence_hit_starts[lexicon] = [span[0] for span in spans]
+        starts = self.sentence_hit_starts[lexicon]
+        # The spans come from one finditer: sorted and not overlapping.
+        first = bisect_left(starts, start)
+        last = bisect_left(starts, end, first)
+        return [span for span in spans[first:last] if span[1] <= end]
 
     def numbers_in(self, start: int, end: int) -> list[_Number]:
         first = bisect_left(self.number_starts, start)
@@ -227,6 +235,7 @@ class _Findings:
     max_log_deviation: float = 0.0
     claims: list[_Claim] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    stated_areas: dict[tuple[str, str], float] = field(default_factory=dict)
 
 
 def _place_name(place: PlaceMention) -> str:
@@ -484,22 +493,29 @@ def _check_ratios(
 ) -> None:
     """Check "مساحة مصر أربعة أضعاف مساحة السعودية" and "X is 30% of Y" against references."""
     text = source.text
-    geographic = [place for place in places if place.country or place.group]
+    geographic = sorted(
+        (place for place in places if place.country or place.group), key=lambda p: p.start
+    )
     if len(geographic) < 2:
         return
+    place_starts = [place.start for place in geographic]
     for number in numbers:
         mention = number.mention
         is_share = mention.kind == "percent" and bool(_SHARE_AFTER_RE.match(text, number.end))
         if mention.kind != "multiplier" and not is_share:
             continue
+        # Only the places near the figure are looked at (bisect), not every place again.
+        low = bisect_left(place_starts, number.start - _PLACE_BEFORE_MULTIPLIER - _PLACE_CHARS)
+        high = bisect_left(place_starts, number.end + _PLACE_AFTER_MULTIPLIER + 1, low)
+        nearby = geographic[low:high]
         before = [
             place
-            for place in geographic
+            for place in nearby
             if place.end <= number.start and number.start - place.end <= _PLACE_BEFORE_MULTIPLIER
         ]
         after = [
             place
-            for place in geographic
+            for place in nearby
             if place.start >= number.end and place.start - number.end <= _PLACE_AFTER_MULTIPLIER
         ]
         first: PlaceMention | None
@@ -641,20 +657,31 @@ def _record_deviation(findings: _Findings, claimed: float, reference: float) -> 
 
 
 def _claim_place(
-    source: _Field, keyword: tuple[int, int], places: Sequence[PlaceMention]
+    source: _Field,
+    keyword: tuple[int, int],
+    places: Sequence[PlaceMention],
+    starts: Sequence[int] | None = None,
 ) -> PlaceMention | None:
-    """Return the place a quantity word belongs to: "سكان مصر", "Egypt's population"."""
+    """Return the place a quantity word belongs to: "سكان مصر", "Egypt's population".
+
+    ``places`` are in text order; ``starts`` (their start offsets) lets only the places
+    near the keyword be looked at.
+    """
     text = source.text
+    if starts is not None:
+        low = bisect_left(starts, keyword[0] - _PLACE_BEFORE_KEYWORD - _CLAUSE_CHARS - _PLACE_CHARS)
+        high = bisect_left(starts, keyword[1] + _PLACE_AFTER_KEYWORD + 1, low)
+        places = places[low:high]
     for place in places:
         if 0 <= place.start - keyword[1] <= _PLACE_AFTER_KEYWORD and _only_filler(
             text[keyword[1] : place.start]
         ):
             return place
     for place in reversed(places):
+        if not 0 <= keyword[0] - place.end <= _PLACE_BEFORE_KEYWORD + _CLAUSE_CHARS:
+            continue
         gap = _without_clause(text[place.end : keyword[0]])
-        if 0 <= keyword[0] - place.end <= _PLACE_BEFORE_KEYWORD + _CLAUSE_CHARS and (
-            len(gap) <= _PLACE_BEFORE_KEYWORD and _only_filler(gap)
-        ):
+        if len(gap) <= _PLACE_BEFORE_KEYWORD and _only_filler(gap):
             # "أكبر جالية في العالم بتعداد ..." and "منطقة شمال غربي أفريقيا ومساحتها ..." are
             # about something in the place, not the place; so is a new clause ("ومساحتها").
             if text.startswith("و", keyword[0]):
@@ -678,14 +705,20 @@ def _check_stated_quantities(
     """Check "يبلغ عدد سكان مصر 105 ملايين نسمة" and "Egypt covers 1,002,450 km²"."""
     text = source.text
     used: set[int] = set()
+    ordered = sorted(places, key=lambda place: place.start)
+    place_starts = [place.start for place in ordered]
+    number_starts = [item.start for item in numbers]
     for measure in ("population", "area"):
         for keyword in source.hits(measure, start, end):
-            place = _claim_place(source, keyword, places)
+            place = _claim_place(source, keyword, ordered, place_starts)
             if place is None:
                 continue
             after = max(keyword[1], place.end)
-            number = next((item for item in numbers if item.start >= after), None)
+            following = bisect_left(number_starts, after)
+            number = numbers[following] if following < len(numbers) else None
             if number is None or number.start in used:
+                continue
+            if number.start - after > _NUMBER_AFTER_CLAIM + _CLAUSE_CHARS:
                 continue
             gap = _without_clause(text[after : number.start])
             if len(gap) > _NUMBER_AFTER_CLAIM or not _only_filler(gap):
@@ -720,6 +753,8 @@ def _judge_quantity(
     name = _place_name(place)
     unit_label = " km²" if measure == "area" else ""
     label = f"{measure} of {name}"
+    if measure == "area" and place.country is not None:
+        findings.stated_areas.setdefault((source.name, place.country.iso2), claimed)
     findings.claims.append(
         _Claim(
             (measure, _place_key(place)), claimed, label, unit_label, source, span_start, span_end
@@ -970,19 +1005,24 @@ def _check_precision(
 
 
 def _check_internal(findings: _Findings) -> None:
-    """Flag a quantity stated again later in the article with a different value."""
-    earlier: dict[tuple[str, ...], list[_Claim]] = {}
+    """Flag a quantity stated again later in the article with a different value.
+
+    Only the smallest and largest earlier values of each quantity are kept: a new value
+    conflicts with some earlier one exactly when it conflicts with one of those two, so
+    the check stays linear however often a quantity is repeated.
+    """
+    earlier: dict[tuple[str, ...], tuple[_Claim, _Claim]] = {}
     for claim in findings.claims:
-        previous = earlier.setdefault(claim.key, [])
-        conflicting = next(
-            (
-                other
-                for other in previous
-                if max(claim.value, other.value)
-                > INTERNAL_TOLERANCE * min(claim.value, other.value)
-            ),
-            None,
-        )
+        bounds = earlier.get(claim.key)
+        if bounds is None:
+            earlier[claim.key] = (claim, claim)
+            continue
+        smallest, largest = bounds
+        conflicting = None
+        if claim.value > INTERNAL_TOLERANCE * smallest.value:
+            conflicting = smallest
+        elif largest.value > INTERNAL_TOLERANCE * claim.value:
+            conflicting = largest
         if conflicting is not None:
             findings.internal += 1
             findings.evidence.append(
@@ -993,7 +1033,10 @@ def _check_internal(findings: _Findings) -> None:
                     f"and {_format(conflicting.value)}{conflicting.unit_label} earlier",
                 )
             )
-        previous.append(claim)
+        earlier[claim.key] = (
+            claim if claim.value < smallest.value else smallest,
+            claim if claim.value > largest.value else largest,
+        )
 
 
 # --- money, gold and the page's own arithmetic -------------------------------------------
@@ -1594,8 +1637,8 @@ def _check_area_share(
             continue
         if not _AREA_SHARE_RE.match(text, number.end):
             continue
-        line_start = text.rfind("\n", 0, number.start) + 1
-        window_start = max(line_start, number.start - _SHARE_LINE_WINDOW)
+        window_start = max(0, number.start - _SHARE_LINE_WINDOW)
+        window_start = text.rfind("\n", window_start, number.start) + 1 or window_start
         region = None
         for match in region_re.finditer(text, window_start, number.start):
             region = _region_of(match, regions) or region
@@ -1608,14 +1651,7 @@ def _check_area_share(
                 value = item.mention.value
                 if max(value / part, part / value) <= AREA_TOLERANCE:
                     part, own = value, True
-        whole = next(
-            (
-                claim.value
-                for claim in findings.claims
-                if claim.key == ("area", region.iso2) and claim.field is source
-            ),
-            None,
-        )
+        whole = findings.stated_areas.get((source.name, region.iso2))
         if whole is None:
             whole = _country_area(region.iso2)
             own = False
@@ -1677,12 +1713,15 @@ def _check_page_arithmetic(
     majority = _MAJORITY_RE.search(text, start, end)
     if majority is None:
         return
+    constitute = _CONSTITUTE_RE.search(text, majority.end(), min(end, majority.end() + 120))
+    if constitute is None:
+        return
     for number in numbers:
         mention = number.mention
-        if number.start < majority.end() or mention.kind != "percent":
+        if number.start < constitute.end() or mention.kind != "percent":
             continue
-        if not _CONSTITUTE_RE.search(text, majority.end(), number.start):
-            continue
+        if number.start - constitute.end() > 60:
+            break
         if mention.value <= MAJORITY_MAX_PERCENT:
             findings.internal += 1
             findings.evidence.append(
