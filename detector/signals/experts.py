@@ -55,6 +55,9 @@ REASON_VOX_POP = "ordinary person introduced by name, job and place only, with n
 REASON_PERSONA = "persona name signing machine-written text"
 REASON_CREDENTIAL = "first-person credential with nothing to trace"
 REASON_CREDIT = "source line that names no outlet"
+# The longest entry of the mention lists, in words.
+_MAX_MENTION_WORDS = 4
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 _SOURCE_WORDS = frozenset({"مصدر", "مصادر", "source", "sources"})
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
 _GROUP_ONLY_KINDS = frozenset({"title", "heading", "bio"})
@@ -1029,6 +1032,25 @@ def _mention_lists(language: Language) -> _MentionLists:
     return _MentionLists(_Tagger({"unnamed": prefix + "unnamed", "roles": prefix + "voxpop_roles"}))
 
 
+@lru_cache(maxsize=1)
+def _mention_openers() -> frozenset[str]:
+    """Every token that may open an entry of the mention lists, clitics and article included.
+
+    The inverse of :func:`_word_forms`: a block with none of these tokens is skipped
+    without tagging.
+    """
+    openers: set[str] = set()
+    languages: tuple[Language, ...] = ("ar", "en")
+    for language in languages:
+        for word in _mention_lists(language).tagger.by_first:
+            openers.add(word)
+            if _is_arabic(word):
+                for article in ("", "ال"):
+                    openers.update(clitic + article + word for clitic in ("", *_AR_PROCLITICS))
+                openers.add("لل" + word)
+    return frozenset(openers)
+
+
 def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) -> list[Attribution]:
     """Return unsourced speakers that need no reporting verb, outside ``attributions``.
 
@@ -1055,17 +1077,19 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
 
     normalized = doc.normalized
     index = normalized.index
-    for block in doc.blocks:
+    openers = _mention_openers()
+    blocks = doc.blocks if not openers.isdisjoint(doc.normalized_words.words) else []
+    for block in blocks:
         if block.kind not in _PROSE_KINDS and block.kind not in _GROUP_ONLY_KINDS:
             continue
         block_start = bisect_left(index, block.start)
         block_end = bisect_left(index, block.end)
         text = normalized.text[block_start:block_end]
-        tokens = _block_tokens(text, doc.normalized_words, block_start)
+        tokens = _block_tokens(text, doc.normalized_words, block_start, openers)
         if not tokens:
             continue
-        language: Language = "ar" if any(_is_arabic(token) for _, _, token in tokens) else "en"
-        tags = _mention_lists(language).tagger.tag(text, tokens)
+        language: Language = "ar" if _ARABIC_LETTER.search(text) else "en"
+        tags = _tag_near(_mention_lists(language).tagger, text, tokens, openers)
         for span_start, span_end in tags.get("unnamed", []):
             add(
                 *normalized.span(block_start + span_start, block_start + span_end),
@@ -1086,7 +1110,7 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
     # Whole-page forms are read in the normalised text (zero-width characters and soft
     # hyphens removed, lower case) and shown at their offsets in the body.
     page = normalized.text
-    for match in _PERSONA_MARK.finditer(page):
+    for match in _PERSONA_MARK.finditer(page) if "\U0001f916" in page else ():
         line_end = page.rfind("\n", 0, match.start())
         if line_end < 0:
             continue
@@ -1098,13 +1122,31 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
         if _PERSONA_NAME.fullmatch(name):
             first = before + 1 + line.index(name)
             add(*normalized.span(first, first + len(name)), "weak", REASON_PERSONA)
-    for match in _EN_CREDENTIAL.finditer(page):
+    for match in _EN_CREDENTIAL.finditer(page) if " been " in page else ():
         add(*normalized.span(match.start(), match.end()), "weak", REASON_CREDENTIAL)
     for match in _CREDIT_LINE.finditer(page):
         credit = match.group(2).strip(" -–—.")
         shown = doc.body[slice(*normalized.span(match.start(2), match.end(2)))].strip()
         if credit in _GENERIC_CREDITS or _DATELINE_CREDIT.fullmatch(shown):
             add(*normalized.span(match.start(1), match.end()), "anonymous", REASON_CREDIT)
+    return found
+
+
+def _tag_near(
+    tagger: _Tagger, text: str, tokens: list[Token], openers: frozenset[str]
+) -> dict[str, list[Span]]:
+    """Tag only the few tokens from each opener on; a block has few, and entries are short."""
+    found: dict[str, list[Span]] = {}
+    next_free = 0
+    words = map(itemgetter(2), tokens)
+    for number in compress(range(len(tokens)), map(openers.__contains__, words)):
+        if number < next_free:
+            continue
+        window = tokens[number : number + _MAX_MENTION_WORDS]
+        tags = tagger.tag(text, window)
+        for label, spans in tags.items():
+            found.setdefault(label, []).extend(span for span in spans if span[0] == window[0][0])
+        next_free = number + 1
     return found
 
 
