@@ -32,6 +32,7 @@ from service.middleware import (
 )
 from service.routers import articles, feedback, health, model, review, scoring
 from service.runtime import EngineSlot
+from service.schemas import install_report_examples
 from service.scorers import ProcessScorer, Scorer, ThreadScorer
 
 logger = logging.getLogger("mizan.service")
@@ -150,6 +151,8 @@ def create_app(settings: Settings | None = None, engine: DetectorEngine | None =
     app.state.store = store
     app.state.scorer = scorer
     install_error_handlers(app)
+    # /docs shows the loaded engine's real reports of the example articles.
+    install_report_examples(app, lambda: slot.engine)
 
     # The middleware enforces the key; this dependency only documents it in the schema.
     key_scheme = APIKeyHeader(

@@ -7,12 +7,18 @@ silently dropped: a misspelt ``autor`` must not score an article as if it had no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from detector.article import ArticleInput
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from detector.engine import DetectorEngine
 
 # --- responses ---------------------------------------------------------------------------
 
@@ -260,118 +266,76 @@ BATCH_REQUEST_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 
 
-def _evidence(article: dict[str, Any], text: str, reason: str) -> dict[str, Any]:
-    """Return evidence for ``text`` in the example body, with offsets that really match."""
-    start = article["body"].index(text)
-    end = start + len(text)
-    return {"field": "body", "start": start, "end": end, "text": text, "reason": reason}
-
-
-_THRESHOLDS = {"unreliable_below": 0.35, "reliable_above": 0.7}
-_MODEL = {"name": "mizan-default", "version": "2026.11.1"}
-
-ENGLISH_REPORT: dict[str, Any] = {
-    "id": "en-1042",
-    "reliability": 0.1734,
-    "verdict": "unreliable",
-    "thresholds": _THRESHOLDS,
-    "ai_generated": None,
-    "signals": [
-        {
-            "name": "experts",
-            "version": "1",
-            "score": 0.91,
-            "features": {"experts.unsourced_count": 1.0},
-            "evidence": [
-                _evidence(
-                    ENGLISH_ARTICLE,
-                    "Dr. James Whitfield, an international water security expert",
-                    "expert quoted with no affiliation or source",
-                )
-            ],
-        },
-        {
-            "name": "statistics",
-            "version": "1",
-            "score": 0.78,
-            "features": {"statistics.implausible_count": 2.0},
-            "evidence": [
-                _evidence(
-                    ENGLISH_ARTICLE,
-                    "will pay four times more",
-                    "claimed change contradicts the figure in the same article (6 percent)",
-                ),
-                _evidence(
-                    ENGLISH_ARTICLE, "97% of residents", "sweeping percentage with no source"
-                ),
-            ],
-        },
-    ],
-    "top_features": [
-        {"name": "experts.score", "value": 0.91, "contribution": -2.73},
-        {"name": "statistics.score", "value": 0.78, "contribution": -2.34},
-    ],
-    "language": "en",
-    "title": ENGLISH_ARTICLE["title"],
-    "author": "Sarah Collins",
-    "model": _MODEL,
+# Response examples are real reports: the loaded engine scores the example articles the
+# first time the OpenAPI schema is built, so /docs never names a feature no signal emits.
+RESPONSE_EXAMPLE_ARTICLES: dict[str, tuple[str, dict[str, Any]]] = {
+    "english": ("English article", ENGLISH_ARTICLE),
+    "arabic": ("Arabic article", ARABIC_ARTICLE),
 }
+SCORE_PATH, BATCH_PATH = "/v1/score", "/v1/score/batch"
 
-ARABIC_REPORT: dict[str, Any] = {
-    "id": "ar-2210",
-    "reliability": 0.1287,
-    "verdict": "unreliable",
-    "thresholds": _THRESHOLDS,
-    "ai_generated": None,
-    "signals": [
-        {
-            "name": "experts",
-            "version": "1",
-            "score": 0.93,
-            "features": {"experts.unsourced_count": 1.0},
-            "evidence": [
-                _evidence(
-                    ARABIC_ARTICLE,
-                    "د. محمد الراشد، خبير الأمن الاقتصادي الدولي",
-                    "expert quoted with no affiliation or source",
-                )
-            ],
-        },
-        {
-            "name": "statistics",
-            "version": "1",
-            "score": 0.85,
-            "features": {"statistics.implausible_count": 1.0},
-            "evidence": [
-                _evidence(
-                    ARABIC_ARTICLE,
-                    "ستتضاعف أربع مرات خلال شهر واحد",
-                    "implausible change over a short period, with no source",
-                )
-            ],
-        },
-    ],
-    "top_features": [
-        {"name": "experts.score", "value": 0.93, "contribution": -2.79},
-        {"name": "statistics.score", "value": 0.85, "contribution": -2.55},
-    ],
-    "language": "ar",
-    "title": ARABIC_ARTICLE["title"],
-    "author": "أحمد سالم",
-    "model": _MODEL,
-}
 
-SCORE_RESPONSE_EXAMPLES: dict[str, dict[str, Any]] = {
-    "english": {"summary": "English article flagged as unreliable", "value": ENGLISH_REPORT},
-    "arabic": {"summary": "Arabic article flagged as unreliable", "value": ARABIC_REPORT},
-}
+def score_response_examples(engine: DetectorEngine) -> dict[str, dict[str, Any]]:
+    """Score the example articles with ``engine``; return them as OpenAPI response examples.
 
-BATCH_RESPONSE_EXAMPLES: dict[str, dict[str, Any]] = {
-    "mixed": {
-        "summary": "Reports in the order the articles were sent",
-        "value": {"reports": [ENGLISH_REPORT, ARABIC_REPORT]},
+    Each value is the body ``POST /v1/score`` answers for that article (evidence and top
+    contributions included, no full feature list).
+    """
+    examples: dict[str, dict[str, Any]] = {}
+    for name, (summary, article) in RESPONSE_EXAMPLE_ARTICLES.items():
+        report = ReportOut.model_validate(engine.score(article).to_dict())
+        value = report.model_dump(mode="json", exclude_unset=True)
+        examples[name] = {"summary": f"{summary}: {value['verdict']}", "value": value}
+    return examples
+
+
+def batch_response_examples(score_examples: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Return the batch answer to the example articles, from their single reports."""
+    reports = [score_examples[name]["value"] for name in RESPONSE_EXAMPLE_ARTICLES]
+    return {
+        "mixed": {
+            "summary": "Reports in the order the articles were sent",
+            "value": {"reports": reports},
+        }
     }
-}
+
+
+def _set_response_examples(
+    schema: dict[str, Any], path: str, examples: dict[str, dict[str, Any]]
+) -> None:
+    operation = schema.get("paths", {}).get(path, {}).get("post")
+    if operation is None:
+        return
+    content = operation.setdefault("responses", {}).setdefault("200", {}).setdefault("content", {})
+    content.setdefault("application/json", {})["examples"] = examples
+
+
+def install_report_examples(app: FastAPI, engine_of: Callable[[], DetectorEngine | None]) -> None:
+    """Make ``app``'s OpenAPI schema show real reports of the example articles.
+
+    The schema is built as FastAPI builds it; once ``engine_of()`` gives the loaded engine,
+    the example articles are scored with it and their reports become the 200 examples of
+    ``/v1/score`` and ``/v1/score/batch``. While the engine is loading the schema has no
+    response examples and is not cached, so the next request builds it with them.
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        engine = engine_of()
+        if engine is None:
+            app.openapi_schema = None
+            return schema
+        examples = score_response_examples(engine)
+        _set_response_examples(schema, SCORE_PATH, examples)
+        _set_response_examples(schema, BATCH_PATH, batch_response_examples(examples))
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
 
 ERROR_EXAMPLES: dict[int, dict[str, Any]] = {
     400: {"detail": "malformed JSON: Expecting ',' delimiter at character 27"},

@@ -23,9 +23,7 @@ from service.dependencies import (
 )
 from service.schemas import (
     BATCH_REQUEST_EXAMPLES,
-    BATCH_RESPONSE_EXAMPLES,
     SCORE_REQUEST_EXAMPLES,
-    SCORE_RESPONSE_EXAMPLES,
     BatchRequest,
     BatchResponse,
     ReportOut,
@@ -83,10 +81,7 @@ def build_router(max_batch_items: int) -> APIRouter:
         response_model_exclude_unset=True,
         summary="Score one article",
         description=POLICY,
-        responses={
-            200: {"content": {"application/json": {"examples": SCORE_RESPONSE_EXAMPLES}}},
-            **error_responses(400, 401, 413, 415, 422, 503),
-        },
+        responses=error_responses(400, 401, 413, 415, 422, 503),
     )
     async def score(
         article: Annotated[ArticleInput, Body(openapi_examples=SCORE_REQUEST_EXAMPLES)],
@@ -113,10 +108,7 @@ def build_router(max_batch_items: int) -> APIRouter:
             "If any article is invalid the whole batch is answered with 422 (or 413 for size) "
             f"and `detail` names it as `articles[i]`. {POLICY}"
         ),
-        responses={
-            200: {"content": {"application/json": {"examples": BATCH_RESPONSE_EXAMPLES}}},
-            **error_responses(400, 401, 413, 415, 422, 503),
-        },
+        responses=error_responses(400, 401, 413, 415, 422, 503),
     )
     async def score_batch(
         batch: Annotated[batch_model, Body(openapi_examples=BATCH_REQUEST_EXAMPLES)],  # type: ignore[valid-type]

@@ -27,8 +27,8 @@ from service.middleware import ApiKeyMiddleware, BodyLimitMiddleware
 from service.schemas import (
     ARABIC_ARTICLE,
     ENGLISH_ARTICLE,
+    RESPONSE_EXAMPLE_ARTICLES,
     SCORE_REQUEST_EXAMPLES,
-    SCORE_RESPONSE_EXAMPLES,
     ReportOut,
 )
 
@@ -952,13 +952,47 @@ def test_request_examples_are_accepted(client: TestClient, name: str) -> None:
     ReportOut.model_validate(response.json())
 
 
-@pytest.mark.parametrize("name", sorted(SCORE_RESPONSE_EXAMPLES))
-def test_response_examples_match_the_schema_and_their_article(name: str) -> None:
-    report = SCORE_RESPONSE_EXAMPLES[name]["value"]
+@pytest.mark.parametrize("name", sorted(RESPONSE_EXAMPLE_ARTICLES))
+def test_response_examples_are_the_engines_real_reports(
+    client: TestClient, engine: DetectorEngine, name: str
+) -> None:
+    """The /docs examples are what the API answers for the example article, so every feature
+    they name is one the engine emits."""
+    schema = client.get("/openapi.json").json()
+    responses = schema["paths"]["/v1/score"]["post"]["responses"]
+    report = responses["200"]["content"]["application/json"]["examples"][name]["value"]
     ReportOut.model_validate(report)
-    article = ENGLISH_ARTICLE if name == "english" else ARABIC_ARTICLE
+    article = RESPONSE_EXAMPLE_ARTICLES[name][1]
     assert report["id"] == article["id"]
     assert_evidence_points_into_input(article, report)
+    assert report == client.post("/v1/score", json=article).json()
+    emitted = set(engine.feature_names) | {f"{s['name']}.score" for s in report["signals"]}
+    named = {item["name"] for item in report["top_features"]}
+    named |= {feature for signal in report["signals"] for feature in signal["features"]}
+    model_terms = {"ai_generated", "credibility"}
+    assert named - model_terms <= emitted
+    assert [(s["name"], s["version"]) for s in report["signals"]] == [
+        (s["name"], s["version"]) for s in engine.model_info()["signals"]
+    ]
+    batch = schema["paths"]["/v1/score/batch"]["post"]["responses"]["200"]["content"]
+    reports = batch["application/json"]["examples"]["mixed"]["value"]["reports"]
+    assert report in reports
+
+
+def test_openapi_waits_for_the_engine_before_showing_reports(
+    test_settings: Settings, engine: DetectorEngine
+) -> None:
+    """While the engine loads the schema has no report examples, and it is not cached."""
+    app = create_app(test_settings, None)
+    schema = app.openapi()
+    score = schema["paths"]["/v1/score"]["post"]["responses"]["200"]
+    assert "examples" not in score.get("content", {}).get("application/json", {})
+    assert app.openapi_schema is None
+    app.state.engine_slot._engine = engine  # as the background load leaves it
+    loaded = app.openapi()
+    examples = loaded["paths"]["/v1/score"]["post"]["responses"]["200"]["content"]
+    assert set(examples["application/json"]["examples"]) == set(RESPONSE_EXAMPLE_ARTICLES)
+    assert app.openapi() is loaded
 
 
 def test_app_factory_builds_independent_apps(
