@@ -20,6 +20,17 @@ classifies the speaker:
 
 A later mention of a speaker already seen ("وأضاف العتيبي", "Carter said") takes that
 speaker's class and adds no new evidence; a bare "وأضاف أن" / "he said" is not counted.
+
+Real farm pages phrase these speakers in ways a reporting verb alone misses, so the
+speaker phrase also reads a genitive field after an indefinite title ("محلل الطقس عقيل
+العقيل", "خبير الهجرة والعمالة"), titles after the name ("X، الخبير في مجال الطقس
+يطلق"), quoted names ("توقع "فلان" خبير المناخ"), feminine titles and adjectives, plural
+groups and reports before or after the verb ("المحللين الاقتصاديين يؤكدون", "تشير
+التقارير"), and headlines for unnamed groups. :func:`find_unnamed_mentions` adds what needs
+no verb at all: "تحذير الخبراء", "بعض التقارير", vox-pops ("فاطمة أحمد، طالبة مصرية"),
+a bot's persona name above an "AI 🤖" marker, first-person credentials and source lines that
+name no outlet. An unnamed source beside on-record sourced speakers (wire practice) is
+counted but not shown.
 """
 
 from __future__ import annotations
@@ -1357,7 +1368,8 @@ class ExpertsSignal(Signal):
 
     Score: ``unsourced_share * (1 - 0.5 ** distinct_unsourced)``, where ``unsourced_share``
     is (unsourced expert + anonymous attributions) / all attributions and
-    ``distinct_unsourced`` counts different unsourced speakers (one evidence span each).
+    ``distinct_unsourced`` counts different unsourced speaker phrases shown as evidence (a
+    named one once; each claim on an unnamed group is shown, but counted once per phrase).
     One unsourced expert and nothing else gives 0.5, three give 0.875; a wire story that
     quotes a named minister and a ministry statement gives 0.
 
