@@ -762,6 +762,8 @@ _DATE_WORDS = frozenset(
     ).split()
 )
 _LEADING_LINES = 4
+LEADING_RESIDUE_MAX_CHARS = 120
+"""Date, section and posted-by lines above a headline are at most this long."""
 """How many lines above the headline of a plain body may be residue (dates, section names)."""
 
 
@@ -780,6 +782,8 @@ def _is_leading_residue(raw_line: str, normalized_line: str) -> bool:
     """Tell whether a line above or below a body's headline is page residue, not text."""
     if _is_title_residue(raw_line) or _is_boilerplate(normalized_line):
         return True
+    if len(normalized_line) > LEADING_RESIDUE_MAX_CHARS:
+        return False  # a paragraph, not a date or section line
     words = normalized_line.replace(",", " ").replace("،", " ").split()
     count = _word_count(normalized_line)
     if count <= 2:

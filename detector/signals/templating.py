@@ -155,19 +155,44 @@ _RESIDUE_MARKER = re.compile(
 # file name printed as a line, an emoji opening a line (chat-tool formatting), empty number
 # slots ("بنحو،", "(حوالي %)", ": ."), two bare counters on consecutive lines, an image
 # slug with an id ("a-b-c-d_17vdj0"), and a link cut short and fused ("...ا…شرح").
+_HEBREW = re.compile(r"[\u0590-\u05ff]")
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27bf]")
+GLUED_WORD_MIN_LETTERS = 30
+"""An Arabic "word" this long is several words a scraper ran together."""
 _READ_ALSO = r"[إا]قرأ[ \t]?[أا]يض(?:ا|اً|ًا)"
-_MORE_RESIDUE = re.compile(
-    r"\[/?(?:center|b|i|u|url|img|quote|size|color)(?:=[^\]\n]{0,40})?\]"
-    rf"|{_READ_ALSO}[ \t]?[:：](?=[^\s:：])|(?<=[^\s])[ \t]?{_READ_ALSO}"
-    r"|[\u0621-\u063a\u0641-\u064a]{30,}+"
-    r"|[\u0600-\u06ff][\u0590-\u05ff]|[\u0590-\u05ff][\u0600-\u06ff]"
-    r"|(?m:^[^\n]{0,80}\.(?:jpe?g|png|webp|gif)[ \t]*$)"
-    r"|(?m:^[ \t]*[\U0001F300-\U0001FAFF\u2600-\u27bf]\ufe0f?[ \t]*(?=\w))"
-    r"|(?:بنحو|حوالي|قدره|تقريب(?:ا|اً|ًا))[ \t]?[،,.)]"
-    r"|\((?:حوالي|نحو)?[ \t]?%\)|[:：][ \t]\.(?=[ \t])"
-    r"|(?m:^[ \t]*\d{1,6}[ \t]*\n[ \t]*\d{1,6}[ \t]*$)"
-    r"|(?<![\w-])[a-z0-9]{1,30}+(?:-[a-z0-9]{1,30}+){3,15}+_[a-z0-9]{0,40}?\d[a-z0-9]{0,40}+"
-    r"|(?<=[^\W\d_])…(?=[^\W\d_])"
+# Each pattern runs only on a page holding its trigger (a cheap substring test), so a page
+# without any of them pays for none of the scans.
+_MORE_RESIDUE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("[",), re.compile(r"\[/?(?:center|b|i|u|url|img|quote|size|color)(?:=[^\]\n]{0,40})?\]")),
+    (
+        ("قرأ",),
+        re.compile(rf"{_READ_ALSO}[ \t]?[:：](?=[^\s:：])|(?<=[^\s])[ \t]?{_READ_ALSO}"),
+    ),
+    (("glued",), re.compile(r"[\u0621-\u063a\u0641-\u064a]{30,}+")),
+    (("hebrew",), re.compile(r"[\u0600-\u06ff][\u0590-\u05ff]|[\u0590-\u05ff][\u0600-\u06ff]")),
+    (
+        (".jpg", ".jpeg", ".png", ".webp", ".gif", ".JPG", ".JPEG", ".PNG"),
+        re.compile(r"(?im:^[^\n]{0,80}\.(?:jpe?g|png|webp|gif)[ \t]*$)"),
+    ),
+    (
+        ("emoji",),
+        re.compile(r"(?m:^[ \t]*[\U0001F300-\U0001FAFF\u2600-\u27bf]\ufe0f?[ \t]*(?=\w))"),
+    ),
+    (
+        ("بنحو", "حوالي", "قدره", "تقريب", "%)", ": ."),
+        re.compile(
+            r"(?:بنحو|حوالي|قدره|تقريب(?:ا|اً|ًا))[ \t]?[،,.)]"
+            r"|\((?:حوالي|نحو)?[ \t]?%\)|[:：][ \t]\.(?=[ \t])"
+        ),
+    ),
+    ((), re.compile(r"(?m:^[ \t]*\d{1,6}[ \t]*\n[ \t]*\d{1,6}[ \t]*$)")),
+    (
+        ("_",),
+        re.compile(
+            r"(?<![\w-])[a-z0-9]{1,30}+(?:-[a-z0-9]{1,30}+){3,15}+_[a-z0-9]{0,40}?\d[a-z0-9]{0,40}+"
+        ),
+    ),
+    (("…",), re.compile(r"(?<=[^\W\d_])…(?=[^\W\d_])")),
 )
 _MARKDOWN_MARKER = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*\S[^\n]*|\*\*[^*\n]{1,120}\*\*")
 _LIST_SEPARATOR = re.compile(r"[،,]")
@@ -517,7 +542,7 @@ def implied_title(
 def repeated_keywords(keywords: Sequence[frozenset[str]], words: Iterable[str]) -> int:
     """Return how many of ``keywords`` occur (in any form) among ``words``."""
     present: set[str] = set()
-    for word in words:
+    for word in set(words):
         present |= keyword_forms(word)
         present.add(lemma_key(word))
     return sum(1 for forms in keywords if forms & present)
@@ -696,6 +721,9 @@ class _Layout:
         return block if original < block.end else None
 
 
+HEADLINE_MISMATCH_PROSE_WORDS = 200
+"""Words of the text's opening searched for the headline's keywords."""
+
 HEADLINE_MISMATCH_MIN_KEYWORDS = 4
 """A headline needs this many keywords before its absence from the text is read as a mismatch."""
 
@@ -715,6 +743,8 @@ def _headline_mismatch(
     for block in doc.blocks:
         if block.kind in _PROSE_KINDS:
             prose += layout.words_in(block.start, block.end)
+            if len(prose) >= HEADLINE_MISMATCH_PROSE_WORDS:
+                break  # a headline's words are in the lead if anywhere
     if len(prose) < 50:
         return None  # too little text to say what it is about
     shared = repeated_keywords(keywords, prose)
@@ -726,6 +756,13 @@ def _headline_mismatch(
         doc.body[span.start : span.end],
         f"headline of which {shared} of {len(keywords)} keywords occur in the text",
     )
+
+
+def _pair_key(word: str) -> str:
+    """Return a normalised word without a leading article ("الدينار" and "والدينار" agree)."""
+    if word.startswith("وال"):
+        return word[3:]
+    return word[2:] if word.startswith("ال") else word
 
 
 def _holds_run(words: Sequence[str], run: Sequence[str]) -> bool:
@@ -953,10 +990,24 @@ class TemplatingSignal(Signal):
     def _residue(layout: _Layout) -> list[Evidence]:
         """Return scraper, spinner and chatbot residue anywhere in the page text."""
         doc = layout.doc
+        body = doc.body
+        present = {
+            "glued": max(map(len, layout.tokens.words), default=0) >= GLUED_WORD_MIN_LETTERS,
+            "hebrew": _HEBREW.search(body) is not None,
+            "emoji": _EMOJI.search(body) is not None,
+        }
+        patterns = [_RESIDUE_MARKER] + [
+            pattern
+            for triggers, pattern in _MORE_RESIDUE
+            if not triggers
+            or any(
+                present[trigger] if trigger in present else trigger in body for trigger in triggers
+            )
+        ]
         found = [
             Evidence(match.start(), match.end(), match.group(), RESIDUE)
-            for pattern in (_RESIDUE_MARKER, _MORE_RESIDUE)
-            for match in pattern.finditer(doc.body)
+            for pattern in patterns
+            for match in pattern.finditer(body)
         ]
         found += [
             _evidence(layout.normalized, match.start, match.end, f"{RESIDUE}: {match.phrase!r}")
@@ -991,11 +1042,11 @@ class TemplatingSignal(Signal):
     def _focus_headings(layout: _Layout, shown: set[int]) -> list[Evidence]:
         """Return headings holding the page's focus keyword (a word pair the prose repeats)."""
         doc = layout.doc
+        title_starts = {block.start for block in doc.title_lines}
         headings = [
             heading
             for heading in section_headings(layout)
-            if heading.start not in shown
-            and heading.start not in {block.start for block in doc.title_lines}
+            if heading.start not in shown and heading.start not in title_starts
         ]
         if not headings:
             return []
@@ -1005,7 +1056,7 @@ class TemplatingSignal(Signal):
             if block.kind not in _PROSE_KINDS:
                 continue
             words = [
-                lemma_key(word)
+                _pair_key(word)
                 for word in layout.words_in(block.start, block.end)
                 if word not in stopwords and not word.isdigit() and len(word) > 2
             ]
@@ -1019,12 +1070,19 @@ class TemplatingSignal(Signal):
         for heading, heading_key in zip(headings, heading_words, strict=True):
             if copies[heading_key] > 1 or not _CAPTION_WORDS.isdisjoint(heading_key):
                 continue
-            keys = [
-                lemma_key(word)
+            heading_keys = [
+                _pair_key(word)
                 for word in heading_key
                 if word not in stopwords and not word.isdigit() and len(word) > 2
             ]
-            pair = next((pair for pair in zip(keys, keys[1:], strict=False) if pair in focus), None)
+            pair = next(
+                (
+                    pair
+                    for pair in zip(heading_keys, heading_keys[1:], strict=False)
+                    if pair in focus
+                ),
+                None,
+            )
             if pair is not None:
                 reason = f"heading repeats the page's focus keyword {' '.join(pair)!r}"
                 found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))
@@ -1322,20 +1380,20 @@ class TemplatingSignal(Signal):
         doc = layout.doc
         seen: set[tuple[str, ...]] = set()
         repeated: list[Evidence] = []
-        line_keys = Counter(
-            tuple(layout.words_in(block.start, block.end))
+        short_lines = {
+            block.start: tuple(layout.words_in(block.start, block.end))
             for block in doc.blocks
             if block.kind in _LINE_KINDS and block.end - block.start <= REPEATED_LINE_MAX_CHARS
-        )
+        }
+        line_keys = Counter(short_lines.values())
+        printed_again = {start for start, key in short_lines.items() if line_keys[key] > 1}
         block_starts = [block.start for block in doc.blocks]
         for sentence in doc.sentences:
             key = tuple(layout.words_in(sentence.start, sentence.end))
             if len(key) < REPEATED_SENTENCE_MIN_WORDS:
                 continue
-            block = doc.blocks[bisect_right(block_starts, sentence.start) - 1]
-            if (
-                block.end - block.start <= REPEATED_LINE_MAX_CHARS
-                and line_keys[tuple(layout.words_in(block.start, block.end))] > 1
+            if printed_again and (
+                block_starts[bisect_right(block_starts, sentence.start) - 1] in printed_again
             ):
                 continue  # inside a short line printed again whole: the layout's copy
             if key in seen:
