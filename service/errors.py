@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from detector.contract import ARTICLE_FIELDS as CONTRACT_FIELDS
 from detector.contract import BODY_FIELDS, error_message, unknown_field_message
 from detector.errors import (
     InvalidArticleError,
@@ -32,7 +31,6 @@ from service.dependencies import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("mizan.service")
 
-ARTICLE_FIELDS = ", ".join(CONTRACT_FIELDS)
 MAX_REPORTED_ERRORS = 10
 MAX_LOCATION_CHARS = 80
 TEXT_FIELDS = frozenset(BODY_FIELDS)
