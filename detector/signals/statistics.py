@@ -961,13 +961,23 @@ def _impossible_years(source: _Field, start: int, end: int, number: _Number) -> 
     return None
 
 
+_CLOCK_AFTER_RE = re.compile(
+    r"\s{0,3}(?:ال)?(?:ساعه|الساعه)(?![\w])|\s{0,3}\d{3,4}\s{0,3}(?:gmt|بتوقيت)"
+)
+
+
 def _check_projection(source: _Field, start: int, end: int, findings: _Findings) -> int | None:
     """Count a forecast with a figure; flag it when no source is named in the sentence.
 
     Returns where the first forecast cue starts, or ``None`` when the sentence has none.
     """
     text = source.text
-    cues = [hit[0] for hit in source.hits("projection", start, end)]
+    cues = [
+        hit_start
+        for hit_start, hit_end in source.hits("projection", start, end)
+        # "بحلول الساعة 0202 بتوقيت غرينتش" is a time stamp, not a forecast.
+        if not _CLOCK_AFTER_RE.match(text, hit_end)
+    ]
     by_year = _BY_YEAR_RE.search(text, start, end)
     if by_year:
         cues.append(by_year.start())
@@ -993,6 +1003,8 @@ def _check_precision(
     for number in numbers:
         mention = number.mention
         decimals = mention.decimal_places
+        if mention.kind != "percent" and mention.rounding * 2 * 10.0**decimals > 1.5:
+            continue  # "1.180 trillion riyals": decimals of a scale word, precise to a billion
         precise = (mention.kind == "percent" and decimals >= FALSE_PRECISION_DECIMALS) or (
             projection
             and (

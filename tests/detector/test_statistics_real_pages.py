@@ -325,3 +325,28 @@ def test_arabic_comma_as_decimal_point() -> None:
     (mention,) = extract_numbers("سجل الاقتصاد نموا ب2،1 بالمائة")
     assert mention.kind == "percent"
     assert mention.value == pytest.approx(2.1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a time stamp after "بحلول", as wire copy writes it, is not a forecast
+        "وصعد الذهب في المعاملات الفورية 0.5 بالمئة إلى 2410.35 دولار للأوقية بحلول الساعة 0930 "
+        "بتوقيت غرينتش.",
+        # decimals of a scale word are precision to the billion, not false precision
+        "The budget puts revenue at 1.125 trillion riyals and spending at 1.251 trillion riyals.",
+    ],
+)
+def test_wire_style_figures_get_no_weak_cues(text: str) -> None:
+    _doc, result = score(text)
+    assert result.evidence == ()
+    assert feature_value(result, "false_precision_count") == 0
+
+
+def test_a_forecast_by_a_year_is_still_a_projection() -> None:
+    _doc, result = score("ومن المتوقع أن يبلغ الإنتاج 5.125 مليون برميل بحلول 2030.")
+    assert feature_value(result, "projection_count") == 1
+
+
+def feature_value(result: SignalResult, name: str) -> float:
+    return result.features[f"statistics.{name}"]
