@@ -327,7 +327,7 @@ def _keep_normalized(doc: Document, lines: _Lines) -> Document:
 
 _BYLINE_PATTERNS = [
     re.compile(
-        r"^\s*+\|?+\s*+(?:كتبت|كتب|بقلم|إعداد|اعداد|تقرير|بواسطة)(?![\w\u0600-\u06ff])\s*+[:：\-–]?+\s*+"
+        r"^\s*+\|?+\s*+(?:كتبها|كتبت|كتب|بقلم|إعداد|اعداد|تقرير|بواسطة)(?![\w\u0600-\u06ff])\s*+[:：\-–]?+\s*+"
         r"(?P<name>[^|\n\s][^|\n]{1,78}(?<=[^|\n\s]))\s*+\|?+\s*+$"
     ),
     re.compile(
@@ -542,6 +542,7 @@ def parse_page_text(
     for index, normalized_line in enumerate(lines.normalized):
         if _is_boilerplate(normalized_line):
             kinds[index] = "boilerplate"
+    _mark_link_lists(raw, line_keys, kinds)
 
     first_prose = next(
         (
@@ -574,15 +575,17 @@ def parse_page_text(
         if title and line_keys[index] == title_key:
             kinds[index] = "title"
             continue
-        if author is None:
+        if author is None or index > first_prose:
             for pattern in _BYLINE_PATTERNS:
                 match = pattern.match(line)
                 if match:
-                    name = match.group("name").strip(" :|-–")
-                    author = name
-                    offset = lines.spans[index].start + match.start("name")
-                    author_span = Span(offset, offset + len(match.group("name").rstrip()))
                     kinds[index] = "byline"
+                    if index > first_prose:
+                        in_bio = True  # an author box under the article: its bio follows
+                    if author is None:
+                        author = match.group("name").strip(" :|-–")
+                        offset = lines.spans[index].start + match.start("name")
+                        author_span = Span(offset, offset + len(match.group("name").rstrip()))
                     break
             if kinds[index] == "byline":
                 continue
@@ -605,6 +608,9 @@ def parse_page_text(
                 kinds[index] = "heading"
 
     _mark_trailing_boilerplate(raw, kinds)
+    box_bio = _mark_author_box(raw, line_keys, kinds)
+    if bio_span is None and box_bio is not None:
+        bio_span = lines.spans[box_bio]
     blocks = [
         Block(span.start, span.end, kind) for span, kind in zip(lines.spans, kinds, strict=True)
     ]
@@ -626,6 +632,102 @@ def parse_page_text(
         source_format="page_text",
     )
     return _keep_normalized(doc, lines)
+
+
+_LINK_LIST_OPENERS = frozenset(
+    normalize_for_matching(line)
+    for line in (
+        "اقرأ أيضا",
+        "اقرأ أيضاً",
+        "اقرأ ايضا",
+        "إقرأ أيضا",
+        "إقرأ أيضاً",
+        "أخبار ذات صلة",
+        "مقالات ذات صلة",
+        "مواضيع ذات صلة",
+        "موضوعات ذات صلة",
+        "أخبار متعلقة",
+        "أخبار مشابهة",
+        "مقالات مشابهة",
+        "مقالات مشابهه",
+        "قد يعجبك أيضا",
+        "قد يهمك أيضا",
+        "الأكثر قراءة",
+        "الأكثر مشاهدة",
+        "آخر الأخبار",
+        "أحدث الأخبار",
+        "الوسوم",
+        "كلمات مفتاحية",
+        "read also",
+        "read more",
+        "related articles",
+        "related posts",
+        "related stories",
+        "you may also like",
+        "most read",
+        "most viewed",
+        "latest news",
+        "tags",
+    )
+)
+LINK_LIST_MAX_LINES = 10
+"""Lines after a "read also", "related" or tags label that may be its link titles."""
+_AUTHOR_BOX_CLOSERS = frozenset(
+    normalize_for_matching(line)
+    for line in ("عرض جميع المقالات", "كل مقالات الكاتب", "جميع مقالات الكاتب", "view all posts")
+)
+
+
+def _mark_link_lists(raw: list[str], line_keys: list[str], kinds: list[BlockKind]) -> None:
+    """Mark the link titles under a "read also", "related" or tags label as boilerplate.
+
+    Below the article's first paragraph, the short headline-shaped lines that follow such a
+    label, up to the next paragraph of prose (at most :data:`LINK_LIST_MAX_LINES`), are
+    other articles' titles or tags, not headings of this one.
+    """
+    # Labels above the article ("آخر الأخبار" over the headline) open a ticker, not a list.
+    index = next(
+        (
+            i
+            for i, line in enumerate(raw)
+            if kinds[i] != "boilerplate" and not _is_headline_like(line)
+        ),
+        len(raw),
+    )
+    while index < len(raw):
+        if kinds[index] == "boilerplate" and line_keys[index].strip(" :：") in _LINK_LIST_OPENERS:
+            following = index + 1
+            while following < min(len(raw), index + 1 + LINK_LIST_MAX_LINES):
+                line = raw[following]
+                stripped = _BULLET.sub("", line, count=1) if _BULLET.match(line) else line
+                if kinds[following] != "boilerplate" and not _is_headline_like(stripped):
+                    break
+                kinds[following] = "boilerplate"
+                following += 1
+            index = following
+        else:
+            index += 1
+
+
+def _mark_author_box(raw: list[str], line_keys: list[str], kinds: list[BlockKind]) -> int | None:
+    """Mark the bio of an author box ("عرض جميع المقالات", "View all posts") and return its line.
+
+    The line above the box's closing link is the writer's bio, and a short heading-shaped
+    line above that the writer's name.
+    """
+    found: int | None = None
+    for index, key in enumerate(line_keys):
+        if key.strip(" :：›»") not in _AUTHOR_BOX_CLOSERS:
+            continue
+        back = index - 1
+        if back < 1 or kinds[back] not in ("paragraph", "heading"):
+            continue
+        kinds[back] = "bio"
+        found = back
+        name = back - 1
+        if name > 0 and kinds[name] == "heading" and len(raw[name].split()) <= 5:
+            kinds[name] = "bio"  # the writer's name over the bio
+    return found
 
 
 def _mark_trailing_boilerplate(raw: list[str], kinds: list[BlockKind]) -> None:

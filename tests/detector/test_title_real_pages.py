@@ -127,3 +127,62 @@ def test_month_named_in_a_headline_is_not_a_date_line() -> None:
 )
 def test_pages_without_a_headline_line_get_none(body: str) -> None:
     assert _headline(parse_article(ArticleInput(body=body))) == ""
+
+
+# --- page structure: link lists, tags and the author box kept out of scoring -------------
+
+
+def _kinds(doc: Document) -> dict[str, str]:
+    return {doc.block_text(block).strip(): block.kind for block in doc.blocks}
+
+
+def test_read_also_titles_are_boilerplate_not_headings() -> None:
+    related = ["ارتفاع أسعار السكر في المنافذ الحكومية", "- موعد صرف منحة العمالة غير المنتظمة"]
+    body = _page("التخطي إلى المحتوى", TITLE, PROSE, "اقرأ أيضا", *related, PROSE_2)
+    doc = parse_article(ArticleInput(body=body))
+    kinds = _kinds(doc)
+    assert all(kinds[line] == "boilerplate" for line in related)
+    assert kinds[PROSE_2] == "paragraph"
+    assert "السكر" not in doc.content_text
+
+
+def test_tags_under_the_article_are_boilerplate() -> None:
+    tags = ["الدينار", "أسعار العملات", "البنك المركزي"]
+    body = _page("الرئيسية", TITLE, PROSE, PROSE_2, "الوسوم", *tags)
+    doc = parse_article(ArticleInput(body=body))
+    assert all(_kinds(doc)[tag] == "boilerplate" for tag in tags)
+
+
+def test_ticker_label_above_the_headline_keeps_the_headline() -> None:
+    body = _page("آخر الأخبار", TITLE, "الرياض - وكالات", PROSE, PROSE_2)
+    doc = parse_article(ArticleInput(body=body))
+    assert doc.title == TITLE
+    assert _kinds(doc)[TITLE] == "title"
+
+
+def test_author_box_with_kataba_and_view_all_link() -> None:
+    bio = "صحفية متخصصة في شؤون الاقتصاد والأسواق، تكتب عن العملات منذ عشر سنوات."
+    body = _page(
+        "التخطي إلى المحتوى", TITLE, PROSE, PROSE_2, "كتبها: هالة السعدي", bio, "عرض جميع المقالات"
+    )
+    doc = parse_article(ArticleInput(body=body))
+    kinds = _kinds(doc)
+    assert kinds["كتبها: هالة السعدي"] == "byline"
+    assert kinds[bio] == "bio" and doc.author_bio == bio
+    assert doc.author == "هالة السعدي"
+    assert "عشر سنوات" not in doc.content_text
+
+
+def test_bio_above_a_view_all_posts_link() -> None:
+    bio = "Omar Haddad covers energy markets and has reported from the Gulf since 2015."
+    body = _page(
+        "Skip to content",
+        "Oil prices steady as traders wait for output figures",
+        "Oil prices held steady on Monday as traders waited for new output figures from "
+        "producers, with analysts expecting little change this month.",
+        bio,
+        "View all posts",
+    )
+    doc = parse_article(ArticleInput(body=body))
+    assert _kinds(doc)[bio] == "bio"
+    assert "energy markets" not in doc.content_text
