@@ -426,6 +426,8 @@ def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -
         _check_money_sentence(source, start, end, numbers, money, findings)
     _check_area_share(source, start, end, numbers, findings)
     _check_page_arithmetic(source, start, end, numbers, findings)
+    _check_change(source, start, end, numbers, findings)
+    _check_parts(source, start, end, numbers, findings)
 
 
 # --- reference checks --------------------------------------------------------------------
@@ -2044,5 +2046,171 @@ def _check_headline(source: _Field, start: int, end: int, findings: _Findings) -
             min(move.start(), stable.start()),
             max(move.end(), stable.end()),
             "the headline says the price both moved and held stable",
+        )
+    )
+
+
+# --- a percentage against the page's own two numbers; parts against their total ---------
+
+CHANGE_POINTS = 0.2
+CHANGE_RELATIVE = 0.05
+"""A stated change may miss the change between its two figures by 0.2 points or 5%."""
+PARTS_TOLERANCE = 0.001
+
+_PAIR_CUE_RE = re.compile(
+    r"(?<![\w])(?P<to>الي|حتي)(?![\w])|\b(?P<to_en>to)\b"
+    r"|(?<![\w])(?P<against>مقابل|بدلا\s+من)(?![\w])"
+    r"|\b(?P<against_en>(?:as\s+)?compared\s+(?:to|with)|versus|from)\b"
+)
+_FROM_BEFORE_RE = re.compile(r"(?:(?<![\w])من|\bfrom)\s{1,3}(?:[^\W\d]+\s{1,3}){0,2}$")
+_CHANGE_WORD_RE = re.compile(
+    r"(?<![\w])[وب]?(?:ال)?(?:ارتفاع|انخفاض|نمو|زياده|تراجع|هبوط|صعود|ارتفاعا|انخفاضا|نموا"
+    r"|زياده|تراجعا|بنسبه|نسبته|ارتفع|انخفض|تراجع|زاد|نما)(?![\w])"
+    r"|\b(?:up|down|rise|rose|fell|fall|increase|increased|decrease|decreased|growth|grew"
+    r"|jumped|dropped|declined|climbed)\b"
+)
+_POINTS_AFTER_RE = re.compile(r"\s{0,3}(?:نقطه|نقاط|percentage\s+points?|points?\b|basis)")
+_PARTS_CUE_RE = re.compile(
+    r"(?<![\w])(?:منها|منهم|من\s+بينها|من\s+بينهم|بينهم|بينها)(?![\w])"
+    r"|\b(?:of\s+which|of\s+whom|including)\b"
+)
+_PAIR_NUMBER_GAP = 40
+_PART_GAP = 60
+_JOIN_RE = re.compile(r"(?<![\w])و|،|,|\band\b")
+_NEW_LIST_RE = re.compile(
+    r"(?<![\w])(?:فيما|بينما|في\s+حين|اضافه|فضلا|كما|وبلغ|وتجاوز|وارتفع)(?![\w])"
+    r"|\b(?:while|whereas|besides|plus)\b|[.;:]"
+)
+
+
+def _plain(number: _Number) -> bool:
+    mention = number.mention
+    return mention.kind == "number" and _measurable(mention.value)
+
+
+def _change_pairs(
+    source: _Field, start: int, end: int, numbers: Sequence[_Number]
+) -> list[tuple[_Number, _Number, int]]:
+    """Return (old, new, cue start) for "من 100 إلى 120", "120 مقابل 100", "2.48 ... from 2.23"."""
+    text = source.text
+    starts = [number.start for number in numbers]
+    pairs = []
+    for cue in _PAIR_CUE_RE.finditer(text, start, end):
+        index = bisect_left(starts, cue.end())
+        after = numbers[index] if index < len(numbers) else None
+        if after is None or after.start - cue.end() > 15 or not _plain(after):
+            continue
+        before = None
+        for candidate in reversed(numbers[max(0, index - 3) : index]):
+            if cue.start() - candidate.end > _PAIR_NUMBER_GAP:
+                break
+            if _plain(candidate):
+                before = candidate
+                break
+        if before is None or before.mention.unit != after.mention.unit:
+            continue
+        if cue.group("to") or cue.group("to_en"):
+            # "من A إلى B" / "from A to B": the old figure follows "من" / "from".
+            if not _FROM_BEFORE_RE.search(text, max(start, before.start - 25), before.start):
+                continue
+            pairs.append((before, after, cue.start()))
+        else:
+            pairs.append((after, before, cue.start()))
+        if len(pairs) > 3:
+            break
+    return pairs
+
+
+def _check_change(
+    source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
+) -> None:
+    """Check "ارتفع من 100 إلى 120 بنسبة 30%" against the page's own two figures."""
+    percents = [
+        number
+        for number in numbers
+        if number.mention.kind == "percent" and not _POINTS_AFTER_RE.match(source.text, number.end)
+    ]
+    if len(percents) != 1:
+        return
+    if not _CHANGE_WORD_RE.search(source.text, start, end):
+        return
+    pairs = _change_pairs(source, start, end, numbers)
+    if len(pairs) != 1:
+        return
+    old, new, _cue = pairs[0]
+    percent = percents[0]
+    if _SHARE_AFTER_RE.match(source.text, percent.end):
+        return  # "30% من السكان" is a share, not the change
+    change = 100 * abs(new.mention.value / old.mention.value - 1)
+    stated = percent.mention.value
+    rounding = (
+        100 * (old.mention.rounding / old.mention.value + new.mention.rounding / new.mention.value)
+        + percent.mention.rounding
+    )
+    findings.checked += 1
+    if abs(stated - change) <= max(CHANGE_POINTS, CHANGE_RELATIVE * change) + rounding:
+        return
+    findings.internal += 1
+    findings.evidence.append(
+        source.evidence(
+            min(old.start, new.start, percent.start),
+            max(old.end, new.end, percent.end),
+            f"a change of {stated:g}% stated, the page's own figures "
+            f"{_figure(old.mention.value)} and {_figure(new.mention.value)} give {change:.1f}%",
+        )
+    )
+
+
+def _check_parts(
+    source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
+) -> None:
+    """Flag parts that add up to more than their total: "200 حالة، منها 150 ... و80 ..."."""
+    text = source.text
+    cue = _PARTS_CUE_RE.search(text, start, end)
+    if cue is None:
+        return
+    starts = [number.start for number in numbers]
+    index = bisect_left(starts, cue.start())
+    if index == 0:
+        return
+    total = numbers[index - 1]
+    if cue.start() - total.end > 30 or not _plain(total):
+        return
+    if total.mention.decimal_places == 3:
+        return  # "277.478 حالة" may be 277,478 written with a dot
+    parts: list[_Number] = []
+    previous_end = cue.end()
+    for number in numbers[index : index + 8]:
+        mention = number.mention
+        gap = text[previous_end : number.start]
+        # Parts are one list: close together, joined by "و" or a comma, no new clause.
+        if number.start - previous_end > _PART_GAP or _NEW_LIST_RE.search(gap):
+            break
+        if parts and not _JOIN_RE.search(gap):
+            break
+        if mention.kind != "number" or mention.unit != total.mention.unit:
+            break
+        if mention.decimal_places == 3:
+            return
+        parts.append(number)
+        previous_end = number.end
+    if len(parts) < 2:
+        return
+    whole = total.mention.value
+    summed = sum(part.mention.value for part in parts)
+    findings.checked += 1
+    allowed = (
+        whole * PARTS_TOLERANCE
+        + total.mention.rounding
+        + sum(part.mention.rounding for part in parts)
+    )
+    if summed <= whole + allowed:
+        return
+    findings.internal += 1
+    findings.evidence.append(
+        source.evidence(
+            total.start,
+            parts[-1].end,
+            f"the parts add up to {_figure(summed)}, more than the total of {_figure(whole)}",
         )
     )

@@ -178,6 +178,38 @@ ARABIC_POSITIVES = [
     ),
 ]
 
+CHANGE_AND_PARTS_POSITIVES = [
+    (
+        "ارتفع عدد الزوار من 100 ألف إلى 120 ألف زائر بنسبة 30%.",
+        "100 ألف",
+        ["a change of 30%", "give 20.0%"],
+    ),
+    (
+        "The price per litre was set at Dhs2.48, up 21.2 per cent from Dhs2.23 last month.",
+        "Dhs2.48",
+        ["a change of 21.2%", "give 11.2%"],
+    ),
+    (
+        "سجلت الوزارة 200 إصابة جديدة، منها 150 في العاصمة و80 في المحافظات الأخرى.",
+        "200",
+        ["add up to 230", "total of 200"],
+    ),
+    (
+        "ويملك المدرب خبرة 25 عاما، منها 15 عاما في الدوري المحلي و14 عاما في الخارج.",
+        "25 عاما",
+        ["add up to 29", "total of 25"],
+    ),
+]
+
+CHANGE_AND_PARTS_NEGATIVES = [
+    "ارتفع عدد الزوار من 100 ألف إلى 120 ألف زائر بنسبة 20%.",
+    "وبلغ المؤشر 112.40 مقابل 107.05 في الشهر نفسه من العام الماضي، مسجلا ارتفاعا نسبته 5%.",
+    "Petrol will cost Dh3.42 a litre as compared to Dh3.14 last month, up 28 fils or 8.9 per cent.",
+    "سجلت الوزارة 200 إصابة جديدة، منها 120 في العاصمة و80 في المحافظات الأخرى.",
+    "وبلغ عدد الضحايا 64 شخصا، منهم 14 طفلا، فيما تجاوز عدد المصابين 300 و400 في المدن الأخرى.",
+    "ساهم القطاع بمقدار 2.8 نقطة مئوية، من 3.1 إلى 5.9 في المئة.",
+]
+
 ARABIC_HARD_NEGATIVES = [
     # conversions and peg statements that are right
     "بلغت الإيرادات 1.5 مليار ريال سعودي (400 مليون دولار) في الربع الأول.",
@@ -266,7 +298,10 @@ ENGLISH_HARD_NEGATIVES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "evidence", "words"), ARABIC_POSITIVES + ENGLISH_POSITIVES)
+@pytest.mark.parametrize(
+    ("text", "evidence", "words"),
+    ARABIC_POSITIVES + ENGLISH_POSITIVES + CHANGE_AND_PARTS_POSITIVES,
+)
 def test_real_page_errors_are_found(text: str, evidence: str, words: list[str]) -> None:
     doc, result = score(text)
     assert_evidence_points_into_the_text(doc, result)
@@ -278,7 +313,9 @@ def test_real_page_errors_are_found(text: str, evidence: str, words: list[str]) 
     assert result.score > 0.3
 
 
-@pytest.mark.parametrize("text", ARABIC_HARD_NEGATIVES + ENGLISH_HARD_NEGATIVES)
+@pytest.mark.parametrize(
+    "text", ARABIC_HARD_NEGATIVES + ENGLISH_HARD_NEGATIVES + CHANGE_AND_PARTS_NEGATIVES
+)
 def test_correct_figures_stay_silent(text: str) -> None:
     _doc, result = score(text)
     assert strong_evidence(result) == []
