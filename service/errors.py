@@ -8,6 +8,7 @@ input is never echoed back.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from detector.contract import BODY_FIELDS, error_message, unknown_field_message
+from detector.contract import BODY_FIELDS, error_message, text_limits, unknown_field_message
 from detector.errors import (
     InvalidArticleError,
     MizanError,
@@ -126,12 +127,15 @@ def _message(error: Mapping[str, Any], batch_root: bool) -> str:
 
 
 def describe_validation_errors(
-    errors: Sequence[Mapping[str, Any]], batch_root: bool = False
+    errors: Sequence[Mapping[str, Any]],
+    batch_root: bool = False,
+    max_text_chars: int | None = None,
 ) -> tuple[int, str, list[dict[str, str]]]:
     """Return the status, the one-line detail and the itemised errors for validation errors.
 
     Malformed JSON is a 400; a batch with too many articles or a text over the size limit is a
-    413; everything else is a 422.
+    413; everything else is a 422. With ``max_text_chars`` a text over the model's own field
+    limit is told the limit of the input contract, the one that applies to every article.
     """
     items: list[dict[str, str]] = []
     too_large: list[dict[str, str]] = []
@@ -157,6 +161,12 @@ def describe_validation_errors(
             )
             too_large.append(item)
         elif kind == "string_too_long" and inner and inner[-1] in TEXT_FIELDS:
+            if max_text_chars is not None:
+                limit = min(
+                    int(ctx.get("max_length") or 0) or sys.maxsize,
+                    dict(text_limits(max_text_chars))[str(inner[-1])],
+                )
+                item["msg"] = error_message({**error, "ctx": {**ctx, "max_length": limit}})
             too_large.append(item)
         items.append(item)
     # A size problem is the one to act on first; other errors may be its consequence.
@@ -177,7 +187,10 @@ def _is_batch_route(request: Request) -> bool:
 async def request_validation_handler(request: Request, exc: Exception) -> JSONResponse:
     """Answer a body that FastAPI could not validate (400, 413 or 422)."""
     assert isinstance(exc, RequestValidationError)
-    status, detail, items = describe_validation_errors(exc.errors(), _is_batch_route(request))
+    settings = getattr(request.app.state, "settings", None)
+    status, detail, items = describe_validation_errors(
+        exc.errors(), _is_batch_route(request), getattr(settings, "max_text_chars", None)
+    )
     kind = {400: "invalid_json", 413: "too_large"}.get(status, "invalid_input")
     return error_response(status, detail, kind, request.scope, errors=items or None)
 

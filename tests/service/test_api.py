@@ -549,9 +549,15 @@ def test_text_over_the_character_limit_is_413(
 
 
 def test_text_over_the_model_field_limit_is_413(client: TestClient) -> None:
+    """Past the model's own field limit the answer still names the contract's limit."""
     response = client.post("/v1/score", json={"body": "x" * 200_001})
     assert response.status_code == 413
-    assert "text has 200001 characters; the limit is 200000" in response.json()["detail"]
+    assert "text has 200001 characters; the limit is 100000" in response.json()["detail"]
+    response = client.post("/v1/score/batch", json={"articles": [{"body": "x" * 200_001}]})
+    assert response.status_code == 413
+    assert response.json()["detail"] == (
+        "articles[0].body: text has 200001 characters; the limit is 100000"
+    )
 
 
 def test_arabic_text_limit_counts_characters_not_bytes(
