@@ -635,6 +635,12 @@ def _combine(group: _Group | None, value: float, cls: str, conjoined: bool) -> b
     return allowed
 
 
+_ONE_SCALE_WORDS = frozenset(
+    normalize_for_matching(word) for word in ("مليونا", "مليارا", "بليونا", "ترليونا", "تريليونا")
+)
+_ONE_SCALE_NEXT_RE = re.compile(r"\s{0,3}و\s{0,2}\d")
+
+
 def _start_group(start: int, end: int, value: float, cls: str, word: str) -> _Group | None:
     """Open a group with its first token, or return ``None`` if it cannot start a number."""
     if cls == _SCALE_AFTER_NUMBER:
@@ -685,6 +691,10 @@ def _finish(group: _Group, normalized: NormalizedText) -> tuple[NumberMention, i
         written, decimals = _parse_digits(group.digits)
         if written > 0 and group.token_count == 1:
             rounding = 0.5 * 10.0**-decimals * value / written
+    elif group.current == 0 and group.last_scale:
+        rounding = 0.5 * group.last_scale  # "ثلاثة مليارات" is rounded to the billion
+    else:
+        rounding = 0.5
 
     suffix = _SUFFIX_RE.match(text, end)
     times_x = group.digits is not None and _TIMES_X_RE.match(text, end)
@@ -858,6 +868,9 @@ def extract_numbers_normalized(
             group.end = match.end()
             continue
         close()
+        if cls == _SCALE_AFTER_NUMBER and word in _ONE_SCALE_WORDS:
+            if _ONE_SCALE_NEXT_RE.match(text, match.end()):
+                cls = _SCALE  # "مليارا و760 مليون": the accusative singular is one of the scale
         group = _start_group(word_start, match.end(), value, cls, word)
     close()
     return mentions

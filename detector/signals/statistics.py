@@ -611,7 +611,8 @@ _NEW_CLAUSE_RE = re.compile(r"\s{0,3}[،,]\s{0,3}(?:و|and\b)")
 # A clause set off between a place and its figure: "، وهي دولة صغيرة،", "التي تقع في ...",
 # ", a small island state,".
 _CLAUSE_RE = re.compile(
-    r"^\s{0,3}[،,]\s{0,3}[^\d،,.()]{1,60}[،,]"
+    r"^\s{0,3}[،,]\s{0,3}(?:وهي|وهو|التي|الذي|اكبر|اصغر|احدي|احد|دوله|a|an|the|home|which|who)"
+    r"\s[^\d،,.()]{0,60}[،,]"
     r"|^\s{0,3}(?:التي|الذي|وهي|وهو)\s[^\d،,.()]{1,60}?(?=\s(?:نحو|حوالي|قرابه|ما\s+يقارب|اكثر\s+من)\s)"
 )
 
@@ -621,7 +622,11 @@ def _without_clause(gap: str) -> str:
     if len(gap) > _PLACE_BEFORE_KEYWORD + _CLAUSE_CHARS + 20:
         return gap
     clause = _CLAUSE_RE.match(gap)
-    return gap[clause.end() :] if clause else gap
+    if clause is None:
+        return gap
+    rest = gap[clause.end() :]
+    # "روسيا، وهي ...، وتبلغ مساحتها": a new clause after the aside keeps its own subject.
+    return gap if rest.lstrip().startswith("و") else rest
 
 
 def _compared(source: _Field, first: PlaceMention, second: PlaceMention) -> bool:
@@ -1063,8 +1068,12 @@ def _check_internal(findings: _Findings) -> None:
 
 # --- money, gold and the page's own arithmetic -------------------------------------------
 
-PEG_TOLERANCE = 0.001
-"""A conversion at a pegged rate may miss the peg by 0.1% (spot rates trade that close)."""
+PEG_TOLERANCE = 0.0008
+"""A conversion at a pegged rate may miss the peg by 0.08% (the riyal's spot rate trades within
+3.7495-3.7530, about that close to the peg)."""
+CONVERSION_BAND = 0.1
+"""A pair of amounts more than 10% off the peg is read as two amounts, not a conversion."""
+COARSE_FIGURE_TOLERANCE = 0.05
 PEG_NEAR_FACTOR = 1.5
 """A figure in a peg statement within this factor of the peg is read as the stated rate."""
 SPREAD_MAX = 0.05
@@ -1346,6 +1355,20 @@ def _relative_rounding(mention: NumberMention) -> float:
     return mention.rounding / mention.value if mention.value else 0.0
 
 
+def _written_precision(mention: NumberMention) -> float:
+    """Return how far a converted figure may be from exact, relative to it.
+
+    One unit of its last digit (papers truncate as often as they round), or 5% for a
+    figure of one or two significant digits.
+    """
+    if not mention.value or not mention.rounding:
+        return 0.0
+    unit = 2 * mention.rounding
+    if mention.value / unit < 100:
+        return COARSE_FIGURE_TOLERANCE
+    return unit / mention.value
+
+
 def _figure(value: float) -> str:
     """Format a money figure with enough digits to show a small deviation."""
     magnitude = abs(value)
@@ -1468,9 +1491,11 @@ def _check_conversions(
         findings.checked += 1
         _record_deviation(findings, claimed, expected)
         allowed = (
-            PEG_TOLERANCE + _relative_rounding(first.mention) + _relative_rounding(second.mention)
+            PEG_TOLERANCE + _written_precision(first.mention) + _written_precision(second.mention)
         )
-        if abs(claimed / expected - 1) > allowed:
+        deviation = abs(claimed / expected - 1)
+        # Far off, the two figures are not one amount in two currencies.
+        if allowed < deviation <= CONVERSION_BAND:
             peg_code = first_code if first_code != "USD" else second_code
             findings.contradicted += 1
             findings.evidence.append(
@@ -2075,11 +2100,14 @@ _PARTS_CUE_RE = re.compile(
     r"|\b(?:of\s+which|of\s+whom|including)\b"
 )
 _PAIR_NUMBER_GAP = 40
+_CHANGE_NEAR = 50
+CHANGE_BAND = 2.5
 _PART_GAP = 60
 _JOIN_RE = re.compile(r"(?<![\w])و|،|,|\band\b")
 _NEW_LIST_RE = re.compile(
-    r"(?<![\w])(?:فيما|بينما|في\s+حين|اضافه|فضلا|كما|وبلغ|وتجاوز|وارتفع)(?![\w])"
-    r"|\b(?:while|whereas|besides|plus)\b|[.;:]"
+    r"(?<![\w])(?:فيما|بينما|في\s+حين|اضافه|فضلا|كما|اكثر\s+من|ما\s+يزيد)(?![\w])"
+    r"|(?<![\w])و?(?:بلغ|تجاوز|ارتفع|اصيب|قتل|قتلوا|توفي|سجل|اضاف|اوضح|قال|اشار)(?![\w])"
+    r"|\b(?:while|whereas|besides|plus|more\s+than|were|was|killed|injured|wounded)\b|[.;:]"
 )
 
 
@@ -2141,6 +2169,9 @@ def _check_change(
     percent = percents[0]
     if _SHARE_AFTER_RE.match(source.text, percent.end):
         return  # "30% من السكان" is a share, not the change
+    pair_start, pair_end = min(old.start, new.start), max(old.end, new.end)
+    if percent.start - pair_end > _CHANGE_NEAR or pair_start - percent.end > _CHANGE_NEAR:
+        return
     change = 100 * abs(new.mention.value / old.mention.value - 1)
     stated = percent.mention.value
     rounding = (
@@ -2150,6 +2181,8 @@ def _check_change(
     findings.checked += 1
     if abs(stated - change) <= max(CHANGE_POINTS, CHANGE_RELATIVE * change) + rounding:
         return
+    if not stated or not change or max(stated / change, change / stated) > CHANGE_BAND:
+        return  # so far apart that the percentage is about something else
     findings.internal += 1
     findings.evidence.append(
         source.evidence(
@@ -2186,7 +2219,7 @@ def _check_parts(
         # Parts are one list: close together, joined by "و" or a comma, no new clause.
         if number.start - previous_end > _PART_GAP or _NEW_LIST_RE.search(gap):
             break
-        if parts and not _JOIN_RE.search(gap):
+        if parts and (not _JOIN_RE.search(gap) or len(_TOKEN_RE.findall(gap)) > 6):
             break
         if mention.kind != "number" or mention.unit != total.mention.unit:
             break
@@ -2197,6 +2230,8 @@ def _check_parts(
     if len(parts) < 2:
         return
     whole = total.mention.value
+    if any(part.mention.value >= whole for part in parts):
+        return  # a part as large as the total counts something else
     summed = sum(part.mention.value for part in parts)
     findings.checked += 1
     allowed = (

@@ -35,9 +35,9 @@ def assert_evidence_points_into_the_text(doc: Document, result: SignalResult) ->
 ARABIC_POSITIVES = [
     # a conversion at a peg, off by more than rounding
     (
-        "سجل غرام الذهب عيار 21 نحو 400 ريال سعودي، أي ما يعادل 108 دولارات.",
+        "سجل غرام الذهب عيار 21 نحو 400 ريال سعودي، أي ما يعادل 110 دولارات.",
         "400 ريال سعودي",
-        ["peg of 3.75 SAR per USD", "106.7 USD", "108"],
+        ["peg of 3.75 SAR per USD", "106.7 USD", "110"],
     ),
     (
         "وتبلغ قيمة الودائع 500 مليون ريال عماني، أي ما يعادل نحو 1400 مليون دولار أمريكي.",
@@ -254,8 +254,8 @@ ENGLISH_POSITIVES = [
         ["Omani rial peg", "2.6008 US dollars per OMR"],
     ),
     (
-        "Revenue reached 1.5 billion Saudi riyals ($420 million) in the quarter.",
-        "1.5 billion Saudi riyals ($420 million",
+        "Revenue reached 1.5 billion Saudi riyals ($430 million) in the quarter.",
+        "1.5 billion Saudi riyals ($430 million",
         ["400 million USD", "peg of 3.75 SAR per USD"],
     ),
     (
@@ -387,3 +387,33 @@ def test_a_forecast_by_a_year_is_still_a_projection() -> None:
 
 def feature_value(result: SignalResult, name: str) -> float:
     return result.features[f"statistics.{name}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "raw", "value", "kind", "rounding"),
+    [
+        (
+            "بلغت المداخيل مليارا و760 مليون دولار",
+            "مليارا و760 مليون دولار",
+            1.76e9,
+            "number",
+            None,
+        ),
+        ("بلغت الصادرات نحو ثلاثة مليارات دولار", "ثلاثة مليارات دولار", 3e9, "number", 5e8),
+        ("مساحتها أصغر بعشر مرات", "عشر مرات", 10, "multiplier", None),
+        ("تفوقها بست مرات", "ست مرات", 6, "multiplier", None),
+    ],
+)
+def test_numbers_read_farm_page_phrasings(
+    text: str, raw: str, value: float, kind: str, rounding: float | None
+) -> None:
+    (mention,) = extract_numbers(text)
+    assert mention.raw == raw
+    assert mention.value == pytest.approx(value)
+    assert mention.kind == kind
+    if rounding is not None:
+        assert mention.rounding == pytest.approx(rounding)
+
+
+def test_short_number_words_after_b_need_a_multiplier() -> None:
+    assert extract_numbers("مرت بعشر دقائق من الصمت") == []
