@@ -1282,8 +1282,9 @@ class TemplatingSignal(Signal):
             if title_words and heading.start < first_prose and len(words) >= STANDFIRST_MIN_WORDS:
                 continue  # a standfirst under the headline, above the text: wire style
             repeated = repeated_keywords(keywords, words)
-            # Only a heading above all prose can be the headline the slug spells.
-            limit = copy_at if heading.start < first_prose else len(keywords) + 1
+            # Above all prose, a heading holding nearly all of the slug is the headline; below
+            # the first paragraph only one holding all of it is (a ticker may sit above it).
+            limit = copy_at if heading.start < first_prose else max(copy_at, len(keywords))
             if STUFFED_HEADING_MIN_KEYWORDS <= repeated < limit:
                 stuffed.append(
                     Evidence(

@@ -265,7 +265,9 @@ def test_farm_page_tell_gets_templating_evidence(name: str) -> None:
     text, quote, reason = FARM_CASES[name]
     url = None
     if name.startswith("slug"):
-        url = "https://example.test/" + "-".join("اسعار الارز في الاسواق المصرية اليوم".split())
+        url = "https://example.test/" + "-".join(
+            "اسعار الارز في الاسواق المصرية اليوم الاحد 4 يونيو".split()
+        )
     body, evidence = _evidence(text, url)
     found = _covering(body, evidence, quote)
     assert found, f"no evidence on {quote!r}; got: {_reasons(evidence)}"
@@ -425,3 +427,16 @@ def test_repeated_caption_is_not_counted_as_repeated_sentences() -> None:
     assert (
         SIGNAL.extract(padded, SignalContext()).features["templating.repeated_sentence_count"] >= 1
     )
+
+
+def test_headline_spelling_the_whole_slug_under_a_ticker_is_not_stuffing() -> None:
+    # A ticker line of other headlines above the article, then its headline, which the URL
+    # slug spells word for word: the headline, not a heading stuffed with its keywords.
+    ticker = (
+        "افتتاح جسر جديد على النهر وسط العاصمة وارتفاع أسعار الوقود للمرة الثانية هذا العام "
+        "وتأجيل مباراة القمة بسبب الأمطار الغزيرة التي شهدتها المدينة مساء أمس"
+    )
+    headline = "الحكومة تقر خطة لدعم صغار المزارعين"
+    url = "https://example.test/news/" + "-".join("الحكومه تقر خطه لدعم صغار المزارعين".split())
+    body, evidence = _evidence(_page("آخر الأخبار", ticker, headline, WIRE_LEAD, WIRE_BODY), url)
+    assert not _covering(body, evidence, headline + "\n"), _reasons(evidence)
