@@ -81,6 +81,62 @@ _GROWTH_WINDOW = 40
 
 # Optional Arabic clitics before a lexicon word: و/ف, then ب/ك/ل, the article, or لل.
 _CLITICS = "[وف]?(?:[بك]?ال|لل|[بكل])?"
+# Words one of which a field must hold before a family of checks reads it (normalised text).
+_GATES: dict[str, tuple[str, ...]] = {
+    "currency": (
+        "ريال",
+        "دينار",
+        "درهم",
+        "دراهم",
+        "دنانير",
+        "riyal",
+        "rial",
+        "dinar",
+        "dirham",
+        "sar",
+        "aed",
+        "qar",
+        "omr",
+        "bhd",
+        "kwd",
+        "jod",
+        "iqd",
+    ),
+    "country": ("السعوديه", "الامارات", "قطر", "عمان", "البحرين", "الاردن", "الكويت", "العراق"),
+    "buy_sell": ("شراء", "بيع", "buy", "sell"),
+    "gold": (
+        "اوقيه",
+        "اونصه",
+        "ounce",
+        "oz",
+        "عيار",
+        "karat",
+        "carat",
+        "قيراط",
+        "جرام",
+        "غرام",
+        "gram",
+        "24k",
+        "22k",
+        "21k",
+        "18k",
+    ),
+    "masses": ("طن", "tonne", "tons"),
+    "phases": ("الاولي", "الثانيه", "الثالثه", "الرابعه", "first", "second", "third"),
+    "years": ("الاف", "thousands of years"),
+    "majority": (
+        "predominantly",
+        "mainly dependent",
+        "largely dependent",
+        "bulk of",
+        "يعتمد",
+        "غالبيه",
+        "اغلبيه",
+    ),
+    "parts": ("منها", "منهم", "بينهم", "بينها", "of which", "of whom", "including"),
+    "wording": ("ميات", "hundreds of", "للمره الاولي", "لاول مره", "first time this"),
+    "area_share": ("مساحه", "area"),
+}
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _SHARE_AFTER_RE = re.compile(r"\s*(?:من|of)(?![\w])")
 # "\bby" written as "by(?<=\bby)": the same matches, but opening with the literal lets the
@@ -159,6 +215,19 @@ class _Field:
     sentence_hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     sentence_hit_starts: dict[str, list[int]] = field(default_factory=dict)
     money: _Money | None = None
+    gates: dict[str, bool] = field(default_factory=dict)
+
+    def has(self, gate: str) -> bool:
+        """Return whether the field holds any word of ``_GATES[gate]`` (checked once).
+
+        A plain substring test lets a check skip a field that cannot hold its claim
+        without running its patterns sentence by sentence.
+        """
+        found = self.gates.get(gate)
+        if found is None:
+            found = any(word in self.text for word in _GATES[gate])
+            self.gates[gate] = found
+        return found
 
     def __post_init__(self) -> None:
         self.number_starts = [number.start for number in self.numbers]
@@ -1300,6 +1369,8 @@ def _money_context(source: _Field) -> _Money:
     text = source.text
     found = []
     counts: dict[str, int] = {}
+    if not source.has("currency"):
+        return _Money([], {}, None) if not source.has("country") else _national_only(source)
     for match in name_re.finditer(text):
         code = _name_code(match, names)
         if code is not None:
@@ -1329,6 +1400,24 @@ def _money_context(source: _Field) -> _Money:
         if ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
             generic[word] = ranked[0][1]
     return _Money(found, generic, national)
+
+
+def _national_only(source: _Field) -> _Money:
+    """Return a money context with only the national currency (no currency named)."""
+    if not _NATIONAL_CURRENCY_RE.search(source.text):
+        return _Money([], {}, None)
+    return _Money([], {}, _money_context_countries(source))
+
+
+def _money_context_countries(source: _Field) -> str | None:
+    pegs, _name_re, names, country_re = _pegs()
+    for match in country_re.finditer(source.text):
+        text_name = match.group()
+        for cut in range(0, min(len(text_name), 4) + 1):
+            code = names.get(f"country:{text_name[cut:]}")
+            if code is not None and pegs[code].regime == "peg":
+                return code
+    return None
 
 
 def _currency(mention: NumberMention, money: _Money) -> str | None:
@@ -1584,6 +1673,8 @@ def _check_peg_statement(
 
 def _check_buy_sell(source: _Field, findings: _Findings) -> None:
     """Find a buying rate above the selling rate, or a spread no bank quotes for a currency."""
+    if not source.has("buy_sell"):
+        return
     text = source.text
     tagged: list[tuple[_Number, bool]] = []
     for number in source.numbers:
@@ -1643,6 +1734,8 @@ def _check_buy_sell(source: _Field, findings: _Findings) -> None:
 
 def _check_gold(source: _Field, money: _Money, findings: _Findings) -> None:
     """Compare an ounce price of gold with the page's gram prices by karat (31.1035 g/oz)."""
+    if not source.has("gold"):
+        return
     text = source.text
     ounces: list[tuple[_Number, str]] = []
     grams: list[tuple[_Number, str, int]] = []
@@ -1712,6 +1805,8 @@ def _check_area_share(
     source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
 ) -> None:
     """Check "أبوظبي ... 84% من إجمالي مساحة الدولة" against the page's and reference areas."""
+    if not source.has("area_share"):
+        return
     regions, region_re = _regions()
     text = source.text
     for number in numbers:
@@ -1779,6 +1874,8 @@ def _check_page_arithmetic(
 ) -> None:
     """Thousands of years that end in a recent year; a majority that is a small share."""
     text = source.text
+    if not (source.has("years") or source.has("majority")):
+        return
     for match in _THOUSANDS_OF_YEARS_RE.finditer(text, start, end):
         year = _YEAR_AFTER_RE.match(text, match.end(), min(end, match.end() + 60))
         if year is None:
@@ -1977,6 +2074,8 @@ def _check_gold_forecast(
 
 def _check_masses(source: _Field, findings: _Findings) -> None:
     """Flag a figure given in ounces and later in tonnes (a tonne is 32,150.7 troy ounces)."""
+    if not source.has("masses"):
+        return
     text = source.text
     ounces: dict[float, _Number] = {}
     for number in source.numbers:
@@ -1999,6 +2098,8 @@ def _check_masses(source: _Field, findings: _Findings) -> None:
 
 def _check_phases(source: _Field, findings: _Findings) -> None:
     """Flag numbered phases whose dates go backwards: "الثانية في نوفمبر ثم الثالثة في يناير"."""
+    if not source.has("phases"):
+        return
     text = source.text
     previous: tuple[int, int, int] | None = None
     for match in _PHASE_DATE_RE.finditer(text):
@@ -2028,6 +2129,10 @@ def _check_wording(source: _Field, start: int, end: int, findings: _Findings) ->
     as a historic first, a headline price that both fell and held stable.
     """
     text = source.text
+    if source.name == "title" and end - start <= _HEADLINE_CHARS:
+        _check_headline(source, start, end, findings)
+    if not source.has("wording"):
+        return
     hundreds = _HUNDREDS_OF_TONNES_RE.search(text, start, end)
     if hundreds is not None and _LARGEST_RESERVE_RE.search(text, start, end):
         findings.contradicted += 1
@@ -2051,8 +2156,6 @@ def _check_wording(source: _Field, start: int, end: int, findings: _Findings) ->
                     "the first time this month is not a historic first",
                 )
             )
-    if source.name == "title" and end - start <= _HEADLINE_CHARS:
-        _check_headline(source, start, end, findings)
 
 
 _HEADLINE_CHARS = 160
@@ -2198,6 +2301,8 @@ def _check_parts(
     source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
 ) -> None:
     """Flag parts that add up to more than their total: "200 حالة، منها 150 ... و80 ..."."""
+    if not source.has("parts"):
+        return
     text = source.text
     cue = _PARTS_CUE_RE.search(text, start, end)
     if cue is None:
