@@ -331,3 +331,16 @@ def test_allowed_offenders_still_exist() -> None:
 def test_alphabet_covers_arabic_and_spaces() -> None:
     assert "\u00a0" in _ALPHABET and "ب" in _ALPHABET
     assert unicodedata.category("\u200c") == "Cf" and "\u200c" in _ALPHABET
+
+
+def test_lint_reads_every_module_of_the_packages() -> None:
+    # Subpackages (a signal split into modules) are walked too, so their patterns are linted.
+    files = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if (path.parent / "__init__.py").exists()
+    }
+    missing = files - set(_modules())
+    assert not missing, f"modules the lint does not import: {sorted(missing)}"
+    assert any(name.startswith("detector.signals.experts.") for name in _modules())

@@ -1,0 +1,230 @@
+"""Tokens and word lists of the experts signal: lexicon entries matched with Arabic clitics."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import repeat
+from operator import sub
+from typing import Literal
+
+from detector.article import WordSpans
+from detector.lexicons import load_lexicon
+from detector.text import normalize_for_matching
+
+Language = Literal["ar", "en"]
+CueKind = Literal["verb", "phrase", "venue"]
+Token = tuple[int, int, str]
+Span = tuple[int, int]
+_TOKEN_CACHE_SIZE = 100_000
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+# An apostrophe or hyphen inside a word ("al-Sisi", "O'Brien"), which _WORD keeps in one token.
+# The pattern opens with the joiner so the regex engine can skip quickly to candidates.
+_JOINED_RUNS = re.compile(r"['’-](?<=[^\W_]['’-])(?=[^\W_])")
+# Given names spelt like function words after normalisation ("على" and "علي").
+_AR_NAME_HOMOGRAPHS = frozenset({"علي"})
+# و ف ب ل; ك ("as") is left out: it opens too many names (كمال، كريم).
+_AR_PROCLITICS = frozenset("وفبل")
+_MULTIWORD_GAP = frozenset(" \t\u00a0.-")
+
+
+def _is_arabic(token: str) -> bool:
+    return bool(token) and "\u0600" <= token[0] <= "\u06ff"
+
+
+@lru_cache(maxsize=65536)
+def _word_forms(token: str) -> tuple[str, ...]:
+    """Return the forms a lexicon entry may take inside ``token``.
+
+    Arabic words carry proclitics and the article: "بجامعه" holds "جامعه", "للخبير" and
+    "والخبير" hold "خبير". Lexicon words are stored without the article, so "الخبير" in a
+    list matches "خبير", "الخبير" and "للخبير" alike. Latin tokens are used as they are.
+    """
+    if not _is_arabic(token):
+        return (token,)
+    forms = [token]
+    if token.startswith("لل") and len(token) > 4:
+        forms.append(token[2:])
+    elif token[0] in _AR_PROCLITICS and len(token) > 3:
+        forms.append(token[1:])
+    for form in list(forms):
+        if form.startswith("ال") and len(form) > 3:
+            forms.append(form[2:])
+    return tuple(forms)
+
+
+def _entry_word(word: str) -> str:
+    """Store an Arabic lexicon word without its article ("الخبير" -> "خبير")."""
+    if _is_arabic(word) and word.startswith("ال") and len(word) > 3:
+        return word[2:]
+    return word
+
+
+class _Tagger:
+    """Entries of several word lists, matched word by word on tokens in one pass.
+
+    Arabic clitics are allowed through :func:`_word_forms`; within one list matches do not
+    overlap and the longest entry wins.
+    """
+
+    def __init__(self, lists: dict[str, str]) -> None:
+        self.by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        words_of: dict[str, set[str]] = {label: set() for label in lists}
+        for label, name in lists.items():
+            for entry in load_lexicon(name):
+                words = tuple(
+                    _entry_word(word) for word in _WORD.findall(normalize_for_matching(entry))
+                )
+                if words:
+                    words_of[label].update(words)
+                    self.by_first.setdefault(words[0], []).append((label, words))
+        for entries in self.by_first.values():
+            entries.sort(key=lambda item: len(item[1]), reverse=True)
+        self.words = {label: frozenset(words) for label, words in words_of.items()}
+
+    def tag(self, text: str, tokens: Sequence[Token]) -> dict[str, list[Span]]:
+        """Return the spans matched by each list, keyed by the list's label."""
+        found: dict[str, list[Span]] = {}
+        free_from: dict[str, int] = {}
+        for index, (start, _, token) in enumerate(tokens):
+            for form in _word_forms(token):
+                for label, words in self.by_first.get(form, ()):
+                    if free_from.get(label, 0) > index:
+                        continue
+                    size = len(words)
+                    if size > 1 and (
+                        index + 1 >= len(tokens)
+                        or words[1] not in _word_forms(tokens[index + 1][2])
+                        or not _rest_matches(text, tokens, index, words)
+                    ):
+                        continue
+                    found.setdefault(label, []).append((start, tokens[index + size - 1][1]))
+                    free_from[label] = index + size
+        return found
+
+
+def _rest_matches(text: str, tokens: Sequence[Token], index: int, words: tuple[str, ...]) -> bool:
+    """Tell whether ``words[1:]`` follow ``tokens[index]``, separated by spaces only."""
+    if index + len(words) > len(tokens):
+        return False
+    return all(
+        words[offset] in _word_forms(tokens[index + offset][2])
+        and _joined(text, tokens[index + offset - 1], tokens[index + offset])
+        for offset in range(1, len(words))
+    )
+
+
+def _joined(text: str, previous: Token, token: Token) -> bool:
+    """Tell whether two tokens are separated by spaces only (or the dots of "أ.د.")."""
+    return all(char in _MULTIWORD_GAP for char in text[previous[1] : token[0]])
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """The word lists of one language, ready for matching."""
+
+    language: Language
+    tagger: _Tagger
+    stop_words: frozenset[str]
+    honorifics: frozenset[str]
+    non_name_words: frozenset[str]
+    descriptor_words: frozenset[str]
+    field_words: frozenset[str]
+    title_words: frozenset[str]
+    token_cache: dict[str, tuple[bool, bool, bool]] = field(default_factory=dict, compare=False)
+
+    def token_flags(self, token: str) -> tuple[bool, bool, bool]:
+        """Return (cannot be a name, is a title or field word, has a Latin name's shape)."""
+        flags = self.token_cache.get(token)
+        if flags is None:
+            forms = _word_forms(token)
+            letters = token.replace("'", "").replace("’", "").replace("-", "")
+            base = token.replace("’", "'").split("'")[0]
+            flags = (
+                any(form in self.non_name_words for form in forms),
+                any(form in self.descriptor_words for form in forms),
+                letters.isalpha() and base not in self.non_name_words,
+            )
+            if len(self.token_cache) >= _TOKEN_CACHE_SIZE:
+                self.token_cache.clear()  # a long-running service sees an open vocabulary
+            self.token_cache[token] = flags
+        return flags
+
+
+@lru_cache(maxsize=2)
+def _lexicon(language: Language) -> _Lexicon:
+    """Load the word lists of ``language`` once per process."""
+    prefix = f"{language}/experts_"
+    labels = ("titles", "anonymous", "weak", "affiliations", "sources")
+    tagger = _Tagger({label: prefix + label for label in labels})
+    fields = _list_words(prefix + "fields")
+    non_name = frozenset().union(
+        fields,
+        _list_words(prefix + "stopwords"),
+        _list_words(prefix + "verbs"),
+        *tagger.words.values(),
+    )
+    return _Lexicon(
+        language=language,
+        tagger=tagger,
+        stop_words=frozenset(
+            normalize_for_matching(word) for word in load_lexicon(prefix + "stopwords")
+        ),
+        honorifics=frozenset(
+            normalize_for_matching(word) for word in load_lexicon(prefix + "honorifics")
+        ),
+        non_name_words=non_name - _AR_NAME_HOMOGRAPHS,
+        descriptor_words=fields | tagger.words["titles"],
+        field_words=fields,
+        title_words=tagger.words["titles"],
+    )
+
+
+def _list_words(name: str) -> frozenset[str]:
+    """Return the words of a lexicon, Arabic ones without their article."""
+    return frozenset(
+        _entry_word(word)
+        for entry in load_lexicon(name)
+        for word in _WORD.findall(normalize_for_matching(entry))
+    )
+
+
+def _has_form(token: str, words: frozenset[str]) -> bool:
+    return any(form in words for form in _word_forms(token))
+
+
+def _leading_gap(text: str, position: int) -> int:
+    """Return how many spaces and commas follow ``position``."""
+    gap = 0
+    while position + gap < len(text) and text[position + gap] in " \t\u00a0,،":
+        gap += 1
+    return gap
+
+
+def _block_tokens(
+    text: str, words: WordSpans, block_start: int, openers: Container[str] | None = None
+) -> list[Token]:
+    """Return the tokens of a block's normalised ``text``, which starts at ``block_start``.
+
+    These are the document's words inside the block, shifted to block offsets. A block with
+    a word joined by an apostrophe or hyphen is tokenised again, since _WORD keeps such a
+    word in one token. With ``openers``, a block where no token is one of them gives no
+    tokens (no cue can start in it).
+    """
+    if _JOINED_RUNS.search(text):
+        return [(match.start(), match.end(), match.group()) for match in _WORD.finditer(text)]
+    first = bisect_left(words.starts, block_start)
+    last = bisect_left(words.starts, block_start + len(text), first)
+    if openers is not None and not any(map(openers.__contains__, words.words[first:last])):
+        return []
+    return list(
+        zip(
+            map(sub, words.starts[first:last], repeat(block_start)),
+            map(sub, words.ends[first:last], repeat(block_start)),
+            words.words[first:last],
+            strict=True,
+        )
+    )
