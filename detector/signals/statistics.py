@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from detector.article import Document
+from detector.article import Document, word_spans
 from detector.lexicons import load_lexicon
 from detector.numbers import NumberMention, extract_numbers_normalized, prepare_tables
 from detector.reference import PlaceMention, country_by_iso2, find_places, great_circle_km
@@ -81,61 +81,41 @@ _GROWTH_WINDOW = 40
 
 # Optional Arabic clitics before a lexicon word: و/ف, then ب/ك/ل, the article, or لل.
 _CLITICS = "[وف]?(?:[بك]?ال|لل|[بكل])?"
-# Words one of which a field must hold before a family of checks reads it (normalised text).
-_GATES: dict[str, tuple[str, ...]] = {
+# Words one of which a field must hold before a family of checks reads it (normalised,
+# single words; the usual clitics are added below).
+_GATE_WORDS: dict[str, tuple[str, ...]] = {
     "currency": (
-        "ريال",
-        "دينار",
-        "درهم",
-        "دراهم",
-        "دنانير",
-        "riyal",
-        "rial",
-        "dinar",
-        "dirham",
-        "sar",
-        "aed",
-        "qar",
-        "omr",
-        "bhd",
-        "kwd",
-        "jod",
-        "iqd",
+        *("ريال", "ريالا", "ريالات", "دينار", "دينارا", "دنانير", "درهم", "درهما", "دراهم"),
+        *("riyal", "riyals", "rial", "rials", "dinar", "dinars", "dirham", "dirhams"),
+        *("sar", "aed", "qar", "omr", "bhd", "kwd", "jod", "iqd"),
     ),
     "country": ("السعوديه", "الامارات", "قطر", "عمان", "البحرين", "الاردن", "الكويت", "العراق"),
-    "buy_sell": ("شراء", "بيع", "buy", "sell"),
+    "buy_sell": ("شراء", "الشراء", "بيع", "البيع", "buy", "buying", "sell", "selling"),
     "gold": (
-        "اوقيه",
-        "اونصه",
-        "ounce",
-        "oz",
-        "عيار",
-        "karat",
-        "carat",
-        "قيراط",
-        "جرام",
-        "غرام",
-        "gram",
-        "24k",
-        "22k",
-        "21k",
-        "18k",
+        *("اوقيه", "الاوقيه", "اونصه", "الاونصه", "ounce", "ounces", "oz", "عيار", "قيراط"),
+        *("karat", "carat", "جرام", "الجرام", "غرام", "الغرام", "gram", "grams"),
+        *("24k", "22k", "21k", "18k"),
     ),
-    "masses": ("طن", "tonne", "tons"),
+    "masses": ("طن", "طنا", "اطنان", "الاطنان", "tonne", "tonnes", "tons"),
     "phases": ("الاولي", "الثانيه", "الثالثه", "الرابعه", "first", "second", "third"),
-    "years": ("الاف", "thousands of years"),
-    "majority": (
-        "predominantly",
-        "mainly dependent",
-        "largely dependent",
-        "bulk of",
-        "يعتمد",
-        "غالبيه",
-        "اغلبيه",
-    ),
-    "parts": ("منها", "منهم", "بينهم", "بينها", "of which", "of whom", "including"),
-    "wording": ("ميات", "hundreds of", "للمره الاولي", "لاول مره", "first time this"),
-    "area_share": ("مساحه", "area"),
+    "years": ("الاف", "thousands"),
+    "majority": ("predominantly", "mainly", "largely", "bulk", "يعتمد", "غالبيه", "اغلبيه"),
+    "national": ("عمله", "العمله", "currency"),
+    "parts": ("منها", "منهم", "بينهم", "بينها", "which", "whom", "including"),
+    "wording": ("ميات", "hundreds", "للمره", "لاول", "first"),
+    "area_share": ("مساحه", "المساحه", "مساحتها", "area"),
+}
+_GATE_CLITICS = (
+    *("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "لل", "ولل"),
+    *("ال", "وال", "فال", "بال", "كال", "وبال"),
+)
+_GATES: dict[str, frozenset[str]] = {
+    gate: frozenset(
+        clitic + word
+        for word in words
+        for clitic in (_GATE_CLITICS if word.isascii() is False else ("",))
+    )
+    for gate, words in _GATE_WORDS.items()
 }
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _SHARE_AFTER_RE = re.compile(r"\s*(?:من|of)(?![\w])")
@@ -215,6 +195,7 @@ class _Field:
     sentence_hits: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     sentence_hit_starts: dict[str, list[int]] = field(default_factory=dict)
     money: _Money | None = None
+    words: frozenset[str] = frozenset()
     gates: dict[str, bool] = field(default_factory=dict)
 
     def has(self, gate: str) -> bool:
@@ -225,7 +206,7 @@ class _Field:
         """
         found = self.gates.get(gate)
         if found is None:
-            found = any(word in self.text for word in _GATES[gate])
+            found = not _GATES[gate].isdisjoint(self.words)
             self.gates[gate] = found
         return found
 
@@ -400,11 +381,13 @@ class StatisticsSignal(Signal):
         _filler_words()
         _locative_pattern()
         find_places("")
+        _pegs()
+        _regions()
 
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Score ``doc``: 0 when its figures are plausible, towards 1 as they contradict facts."""
         findings = _Findings()
-        body = _make_field("body", doc.normalized)
+        body = _make_field("body", doc.normalized, doc.normalized_words.words)
         body.money = _money_context(body)
         if doc.title.strip():
             title = _make_field("title", doc.normalized_title)
@@ -453,14 +436,18 @@ class StatisticsSignal(Signal):
         return self.result(1.0 - clean, features, findings.evidence)
 
 
-def _make_field(name: EvidenceField, normalized: NormalizedText) -> _Field:
+def _make_field(
+    name: EvidenceField, normalized: NormalizedText, words: Iterable[str] | None = None
+) -> _Field:
     numbers: list[_Number] = []
     index = normalized.index
     for mention in extract_numbers_normalized(normalized):
         start = bisect_left(index, mention.start)
         end = bisect_left(index, mention.end)
         numbers.append(_Number(start, end, mention))
-    return _Field(name, normalized, numbers)
+    if words is None:
+        words = word_spans(normalized.text).words
+    return _Field(name, normalized, numbers, words=frozenset(words))
 
 
 def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -> None:
@@ -1249,8 +1236,9 @@ _KARAT_BEFORE_RE = re.compile(
     r"(?:(?<![\w])و?عيار\s*(24|22|21|18)(?!\d)|\b(24|22|21|18)\s{0,2}-?\s{0,2}(?:k|karat|carat|ct)\b"
     r"|(?<![\d.])(24|22|21|18)\s+(?:قيراط|بسعر))[^\d\n]{0,40}$"
 )
+# Opening with the literal (no lookbehind) lets the regex engine skip to its candidates.
 _THOUSANDS_OF_YEARS_RE = re.compile(
-    r"(?:(?<![\w])(?:ا|الا)لاف\s+(?:ال)?(?:سنوات|سنين|اعوام)|\bthousands\s+of\s+years\b)"
+    r"(?:ال)?الاف\s+(?:ال)?(?:سنوات|سنين|اعوام)(?![\w])|thousands\s+of\s+years\b"
 )
 _YEAR_AFTER_RE = re.compile(r"[^\d\n]{0,30}?(?:عام|سنه|\bin\b|\byear\b)\s*(\d{3,4})(?!\d)")
 _MAJORITY_RE = re.compile(
@@ -1404,7 +1392,7 @@ def _money_context(source: _Field) -> _Money:
 
 def _national_only(source: _Field) -> _Money:
     """Return a money context with only the national currency (no currency named)."""
-    if not _NATIONAL_CURRENCY_RE.search(source.text):
+    if not source.has("national") or not _NATIONAL_CURRENCY_RE.search(source.text):
         return _Money([], {}, None)
     return _Money([], {}, _money_context_countries(source))
 
@@ -1960,7 +1948,7 @@ _ORDINALS = {
     for name in names
 }
 _PHASE_DATE_RE = re.compile(
-    rf"(?<![\w])(?:[وف]?(?:ثم\s+)?)(?P<ordinal>{trie_regex(_ORDINALS)})(?![\w])"
+    rf"(?P<ordinal>{trie_regex(_ORDINALS)})(?![\w])"
     rf"[^\d\n.]{{0,30}}?(?<![\w])(?P<month>{trie_regex(_MONTHS)})(?![\w])\s*(?P<year>\d{{4}})(?!\d)"
 )
 _PHASE_WINDOW = 400
@@ -2096,6 +2084,13 @@ def _check_masses(source: _Field, findings: _Findings) -> None:
             )
 
 
+def _word_start(text: str, position: int) -> bool:
+    """Return whether a word starts at ``position``, after at most a "و" or "ف" clitic."""
+    if position == 0 or not text[position - 1].isalnum():
+        return True
+    return text[position - 1] in "وف" and (position == 1 or not text[position - 2].isalnum())
+
+
 def _check_phases(source: _Field, findings: _Findings) -> None:
     """Flag numbered phases whose dates go backwards: "الثانية في نوفمبر ثم الثالثة في يناير"."""
     if not source.has("phases"):
@@ -2103,6 +2098,8 @@ def _check_phases(source: _Field, findings: _Findings) -> None:
     text = source.text
     previous: tuple[int, int, int] | None = None
     for match in _PHASE_DATE_RE.finditer(text):
+        if not _word_start(text, match.start()):
+            continue
         ordinal = _ORDINALS[match.group("ordinal")]
         date = int(match.group("year")) * 12 + _MONTHS[match.group("month")]
         if (
@@ -2256,6 +2253,8 @@ def _check_change(
     source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
 ) -> None:
     """Check "ارتفع من 100 إلى 120 بنسبة 30%" against the page's own two figures."""
+    if len(numbers) < 3:
+        return
     percents = [
         number
         for number in numbers
@@ -2301,7 +2300,7 @@ def _check_parts(
     source: _Field, start: int, end: int, numbers: Sequence[_Number], findings: _Findings
 ) -> None:
     """Flag parts that add up to more than their total: "200 حالة، منها 150 ... و80 ..."."""
-    if not source.has("parts"):
+    if len(numbers) < 3 or not source.has("parts"):
         return
     text = source.text
     cue = _PARTS_CUE_RE.search(text, start, end)
