@@ -401,10 +401,16 @@ class StatisticsSignal(Signal):
             end = body.to_normalized(sentence.end)
             _check_sentence(body, start, end, findings)
         if not doc.title.strip():
-            # A page sent without a title: its first line is where the headline stands.
-            line_end = body.text.find("\n", 0, _HEADLINE_CHARS + 1)
-            if 0 < line_end <= _HEADLINE_CHARS:
-                _check_headline(body, 0, line_end, findings)
+            # A page sent without a title: the headline the parser found in the body, else
+            # the first line, which is where a copied page's headline stands.
+            implied = getattr(doc, "implied_title_span", None)
+            if implied is not None:
+                head_start = body.to_normalized(implied.start)
+                head_end = body.to_normalized(implied.end)
+            else:
+                head_start, head_end = 0, body.text.find("\n", 0, _HEADLINE_CHARS + 1)
+            if 0 < head_end - head_start <= _HEADLINE_CHARS:
+                _check_headline(body, head_start, head_end, findings)
         _check_buy_sell(body, findings)
         _check_gold(body, body.money, findings)
         _check_masses(body, findings)

@@ -417,3 +417,10 @@ def test_numbers_read_farm_page_phrasings(
 
 def test_short_number_words_after_b_need_a_multiplier() -> None:
     assert extract_numbers("مرت بعشر دقائق من الصمت") == []
+
+
+def test_a_title_less_page_has_its_headline_checked() -> None:
+    body = "انخفاض كبير.. سعر الذهب اليوم مستقر\nتابع المتعاملون حركة الأسعار في الأسواق المحلية اليوم."
+    doc, result = score(body)
+    assert any("moved and held stable" in reason for reason in strong_evidence(result))
+    assert_evidence_points_into_the_text(doc, result)
