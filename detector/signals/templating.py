@@ -800,6 +800,497 @@ def _evidence(
     )
 
 
+def find_lexicon_matches(layout: _Layout) -> tuple[list[Evidence], list[Evidence]]:
+    """Return stock-phrase and engagement-call evidence found in the article content."""
+    phrases: list[Evidence] = []
+    engagement_calls: list[Evidence] = []
+    for match in lexicon_matcher().find(layout.tokens):
+        block = layout.block_of(match.first_token)
+        if block is None or block.kind not in _CONTENT_KINDS:
+            continue
+        if match.label == ENGAGEMENT_CALL:
+            reason = f"call for reader comments: {match.phrase!r}"
+            engagement_calls.append(_evidence(layout.normalized, match.start, match.end, reason))
+        else:
+            reason = f"{match.label}: {match.phrase!r}"
+            phrases.append(_evidence(layout.normalized, match.start, match.end, reason))
+    return phrases, engagement_calls
+
+
+def find_clickbait(layout: _Layout) -> list[Evidence]:
+    """Return clickbait teasers in the title and the article content."""
+    found: list[Evidence] = []
+    for match in clickbait_matcher().find(layout.tokens):
+        block = layout.block_of(match.first_token)
+        if block is None or block.kind not in _CLICKBAIT_KINDS:
+            continue
+        reason = f"{match.label}: {match.phrase!r}"
+        found.append(_evidence(layout.normalized, match.start, match.end, reason))
+    doc = layout.doc
+    if doc.title and doc.title_span is None:
+        title = doc.normalized_title
+        found += [
+            _evidence(title, match.start, match.end, f"{match.label}: {match.phrase!r}", "title")
+            for match in clickbait_matcher().find(tokenize(title.text))
+        ]
+    return found
+
+
+def find_residue(layout: _Layout) -> list[Evidence]:
+    """Return scraper, spinner and chatbot residue anywhere in the page text."""
+    doc = layout.doc
+    body = doc.body
+    present = {
+        "glued": max(map(len, layout.tokens.words), default=0) >= GLUED_WORD_MIN_LETTERS,
+        "hebrew": _HEBREW.search(body) is not None,
+        "emoji": _EMOJI.search(body) is not None,
+    }
+    patterns = [_RESIDUE_MARKER] + [
+        pattern
+        for triggers, pattern in _MORE_RESIDUE
+        if not triggers
+        or any(present[trigger] if trigger in present else trigger in body for trigger in triggers)
+    ]
+    found = [
+        Evidence(match.start(), match.end(), match.group(), RESIDUE)
+        for pattern in patterns
+        for match in pattern.finditer(body)
+    ]
+    found += [
+        _evidence(layout.normalized, match.start, match.end, f"{RESIDUE}: {match.phrase!r}")
+        for match in residue_matcher().find(layout.tokens)
+    ]
+    found.sort(key=lambda item: item.start)
+    return found
+
+
+def find_formula_headings(layout: _Layout) -> list[Evidence]:
+    """Return section headings that open with a stock SEO formula ("نبذة تاريخية عن")."""
+    doc = layout.doc
+    headings = section_headings(layout)
+    if len(headings) < TEMPLATED_PAGE_MIN_STUFFED:
+        return []  # one heading is a caption or a standfirst, not a template
+    title_starts = {block.start for block in doc.title_lines}
+    found: list[Evidence] = []
+    for heading in headings:
+        if heading.start in title_starts:
+            continue
+        words = layout.words_in(heading.start, heading.end)
+        if not words:
+            continue
+        tokens = Tokens(" ".join(words), words, *_word_offsets(words))
+        matches = heading_formula_matcher().find(tokens)
+        if matches and matches[0].first_token == 0:
+            reason = f"{TEMPLATE_HEADING}: {matches[0].phrase!r}"
+            found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))
+    return found
+
+
+def find_focus_headings(layout: _Layout, shown: set[int]) -> list[Evidence]:
+    """Return headings holding the page's focus keyword (a word pair the prose repeats)."""
+    doc = layout.doc
+    title_starts = {block.start for block in doc.title_lines}
+    headings = [
+        heading
+        for heading in section_headings(layout)
+        if heading.start not in shown and heading.start not in title_starts
+    ]
+    if not headings:
+        return []
+    stopwords = title_stopwords()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for block in doc.blocks:
+        if block.kind not in _PROSE_KINDS:
+            continue
+        words = [
+            _pair_key(word)
+            for word in layout.words_in(block.start, block.end)
+            if word not in stopwords and not word.isdigit() and len(word) > 2
+        ]
+        pairs.update(zip(words, words[1:], strict=False))
+    focus = {pair for pair, count in pairs.items() if count >= FOCUS_KEYWORD_MIN_COUNT}
+    if not focus:
+        return []
+    heading_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
+    copies = Counter(heading_words)
+    found: list[Evidence] = []
+    for heading, heading_key in zip(headings, heading_words, strict=True):
+        if copies[heading_key] > 1 or not _CAPTION_WORDS.isdisjoint(heading_key):
+            continue
+        heading_keys = [
+            _pair_key(word)
+            for word in heading_key
+            if word not in stopwords and not word.isdigit() and len(word) > 2
+        ]
+        pair = next(
+            (pair for pair in zip(heading_keys, heading_keys[1:], strict=False) if pair in focus),
+            None,
+        )
+        if pair is not None:
+            reason = f"heading repeats the page's focus keyword {' '.join(pair)!r}"
+            found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))
+    return found
+
+
+def find_headline_copies(doc: Document) -> list[Evidence]:
+    """Return the lines that print the headline, when it stands on the page twice or more."""
+    lines = doc.title_lines
+    if len(lines) < 2:
+        return []
+    return [
+        Evidence(block.start, block.end, doc.block_text(block), HEADLINE_COPY_REASON)
+        for block in lines
+    ]
+
+
+def find_restated_passages(layout: _Layout) -> list[Evidence]:
+    """Return runs of :data:`RESTATED_RUN_WORDS`+ words that two prose blocks share.
+
+    One pass over the prose words keeps the first place of each word n-gram; an n-gram
+    met again in another block starts a shared run, extended while the words agree, and
+    the scan resumes after it (linear in the words, times the n-gram size).
+    """
+    doc, tokens = layout.doc, layout.tokens
+    words = tokens.words
+    size = RESTATED_RUN_WORDS
+    first_at: dict[tuple[str, ...], tuple[int, int]] = {}
+    found: list[Evidence] = []
+    for block_index, block in enumerate(doc.blocks):
+        if block.kind not in _PROSE_KINDS:
+            continue
+        low, high = tokens.range_of(
+            layout.normalized_offset(block.start), layout.normalized_offset(block.end)
+        )
+        position = low
+        while position + size <= high:
+            gram = tuple(words[position : position + size])
+            prior = first_at.get(gram)
+            if prior is None:
+                first_at[gram] = (block_index, position)
+                position += 1
+                continue
+            prior_block, prior_position = prior
+            if prior_block == block_index:
+                position += 1
+                continue
+            length = size
+            while (
+                position + length < high
+                and prior_position + length < position
+                and words[prior_position + length] == words[position + length]
+            ):
+                length += 1
+            for start in (prior_position, position):
+                end = start + length - 1
+                found.append(
+                    _evidence(
+                        layout.normalized,
+                        tokens.starts[start],
+                        tokens.ends[end],
+                        RESTATED_REASON,
+                    )
+                )
+            position += length
+    return found
+
+
+def find_labelled_lines(doc: Document) -> list[Evidence]:
+    """Return runs of two or more short "label: value" lines (a list set without bullets)."""
+    found: list[Evidence] = []
+    run: list[Block] = []
+    for block in [*doc.blocks, None]:
+        if (
+            block is not None
+            and block.kind in ("paragraph", "heading")
+            and block.end - block.start <= LABELLED_LINE_MAX_CHARS
+            and _LABELLED_LINE.match(doc.body, block.start, block.end)
+        ):
+            run.append(block)
+            continue
+        if len(run) >= 2:
+            found += [
+                Evidence(item.start, item.end, doc.block_text(item), LABELLED_LIST_REASON)
+                for item in run
+            ]
+        run = []
+    return found
+
+
+def find_keyword_lists(layout: _Layout) -> list[Evidence]:
+    """Return lines that are SEO keyword lists: short comma-separated phrases sharing a word.
+
+    A tag list ("the dinar, the dinar's price, the dinar's strength, ...") repeats its
+    keyword in most items; a list of places or names in a report does not.
+    """
+    doc = layout.doc
+    stopwords = title_stopwords()
+    found: list[Evidence] = []
+    for block in doc.content_blocks:
+        text = doc.block_text(block)
+        if "،" not in text and "," not in text:
+            continue
+        items = [item.split() for item in _LIST_SEPARATOR.split(text) if item.strip()]
+        if len(items) < KEYWORD_LIST_MIN_ITEMS or any(len(item) > 5 for item in items):
+            continue
+        counts: Counter[str] = Counter()
+        for item in items:
+            counts.update(
+                {
+                    lemma_key(normalize_for_matching(word))
+                    for word in item
+                    if len(word) > 2 and normalize_for_matching(word) not in stopwords
+                }
+            )
+        if counts and max(counts.values()) >= KEYWORD_LIST_MIN_ITEMS - 2:
+            reason = f"{RESIDUE}: keyword tag list printed as text"
+            found.append(Evidence(block.start, block.end, text, reason))
+    return found
+
+
+def find_title_phrases(doc: Document) -> list[Evidence]:
+    """Return stock phrases in the title field (when it is not part of the body)."""
+    if not doc.title or doc.title_span is not None:
+        return []
+    title = doc.normalized_title
+    return [
+        _evidence(title, match.start, match.end, f"{match.label}: {match.phrase!r}", "title")
+        for match in lexicon_matcher().find(tokenize(title.text))
+        if match.label != ENGAGEMENT_CALL
+    ]
+
+
+def find_stuffed_headings(layout: _Layout) -> tuple[list[Evidence], list[Evidence]]:
+    """Return the stuffed headings and, for a page without a title, its implied headline."""
+    doc = layout.doc
+    headings = section_headings(layout)
+    if not headings:
+        return [], []
+    stopwords = title_stopwords()
+    title_heading: Block | None = None
+    copy_at = len(headings) + 1_000_000  # keywords from which a heading is the headline
+    implied_span = doc.implied_title_span
+    if doc.title:
+        keywords = title_keywords(tokenize(normalize_for_matching(doc.title)).words, stopwords)
+        title_words = tuple(tokenize(normalize_for_matching(doc.title)).words)
+    elif doc.implied_title and implied_span is not None:
+        # The headline the parser found at the top of a body sent without a title.
+        title_words = tuple(layout.words_in(implied_span.start, implied_span.end))
+        keywords = title_keywords(title_words, stopwords)
+        title_heading = next(
+            (block for block in headings if block.start <= implied_span.start < block.end),
+            None,
+        )
+    else:
+        title_heading, keywords = implied_title(layout, stopwords)
+        title_words = (
+            tuple(layout.words_in(title_heading.start, title_heading.end))
+            if title_heading is not None
+            else ()
+        )
+        if title_heading is None:
+            # No headline among the headings: the URL slug names the page's keywords.
+            slug_words = url_slug_words(doc.url)
+            keywords = [
+                forms | {lemma_key(word)} for forms, word in title_keyword_pairs(slug_words)
+            ]
+            # The slug spells the headline: a heading holding nearly all of it is that.
+            copy_at = max(STUFFED_HEADING_MIN_KEYWORDS + 1, round(0.75 * len(keywords)))
+    if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
+        return [], []
+    stuffed: list[Evidence] = []
+    first_prose = next(
+        (block.start for block in doc.blocks if block.kind in _PROSE_KINDS), len(doc.body)
+    )
+    all_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
+    copies = Counter(all_words)
+    for heading, words in zip(headings, all_words, strict=True):
+        if (
+            heading is title_heading
+            or words == title_words
+            or copies[words] > 1
+            or not _CAPTION_WORDS.isdisjoint(words)
+        ):
+            # Copies of the headline or of one another are page chrome, not stuffing.
+            continue
+        if (
+            len(title_words) > NEAR_COPY_WORDS
+            and words[:NEAR_COPY_WORDS] == (title_words[:NEAR_COPY_WORDS])
+        ):
+            continue  # the headline again with a different ending: page chrome
+        if _holds_run(words, title_words) and (
+            len(title_words) > NEAR_COPY_WORDS or _CHROME_SEPARATOR.search(doc.block_text(heading))
+        ):
+            continue  # a breadcrumb or share line carrying the whole headline: chrome
+        if title_words and heading.start < first_prose and len(words) >= STANDFIRST_MIN_WORDS:
+            continue  # a standfirst under the headline, above the text: wire style
+        repeated = repeated_keywords(keywords, words)
+        # Above all prose, a heading holding nearly all of the slug is the headline; below
+        # the first paragraph only one holding all of it is (a ticker may sit above it).
+        limit = copy_at if heading.start < first_prose else max(copy_at, len(keywords))
+        if STUFFED_HEADING_MIN_KEYWORDS <= repeated < limit:
+            stuffed.append(
+                Evidence(
+                    heading.start,
+                    heading.end,
+                    doc.block_text(heading),
+                    f"heading repeats {repeated} keywords of the title",
+                )
+            )
+    if not stuffed and implied_span is not None and not doc.title:
+        mismatch = _headline_mismatch(layout, keywords, implied_span)
+        if mismatch is not None:
+            return [], [mismatch]
+    if stuffed and title_heading is not None:
+        headline = Evidence(
+            title_heading.start,
+            title_heading.end,
+            doc.block_text(title_heading),
+            f"headline whose keywords {len(stuffed)} headings repeat",
+        )
+        return stuffed, [headline]
+    return stuffed, []
+
+
+def find_repeated_lines(layout: _Layout) -> list[Evidence]:
+    """Return heading and paragraph lines printed again verbatim as their own lines."""
+    doc = layout.doc
+    first_of: dict[tuple[str, ...], Block] = {}
+    repeated: list[Evidence] = []
+    shown: set[int] = set()
+    for block in doc.blocks:
+        if block.kind not in _LINE_KINDS:
+            continue
+        if block.end - block.start > REPEATED_LINE_MAX_CHARS:
+            continue
+        words = tuple(layout.words_in(block.start, block.end))
+        if len(words) < TITLE_REPEAT_MIN_WORDS and sum(map(len, words)) < GLUED_LINE_MIN_LETTERS:
+            continue  # short lines repeat as chrome; a long run of glued words does not
+        first = first_of.setdefault(words, block)
+        if first is block:
+            continue
+        for copy in (first, block):
+            if copy.start not in shown:
+                shown.add(copy.start)
+                repeated.append(
+                    Evidence(copy.start, copy.end, doc.block_text(copy), REPEATED_LINE_REASON)
+                )
+    return repeated
+
+
+def find_title_repeats(layout: _Layout) -> list[Evidence]:
+    """Return the title repeated word for word in the article's prose."""
+    title = normalize_for_matching(layout.doc.title)
+    if len(tokenize(title).words) < TITLE_REPEAT_MIN_WORDS:
+        return []
+    repeats: list[Evidence] = []
+    for match in PhraseMatcher({"title": [title]}).find(layout.tokens):
+        block = layout.block_of(match.first_token)
+        if block is not None and block.kind in _PROSE_KINDS:
+            repeats.append(
+                _evidence(layout.normalized, match.start, match.end, "title repeated in the text")
+            )
+    return repeats
+
+
+def find_closing(doc: Document, engagement_calls: Sequence[Evidence]) -> list[Evidence]:
+    """Return the engagement calls in the closing part of the article."""
+    content = doc.content_blocks
+    if not content or not engagement_calls:
+        return []
+    first, last = content[0].start, content[-1].end
+    zone_start = last - CLOSING_ZONE_SHARE * (last - first)
+    closing_blocks_start = (
+        content[-CLOSING_ZONE_BLOCKS].start if len(content) > CLOSING_ZONE_BLOCKS else last
+    )
+    return [
+        replace(call, reason=f"closing {call.reason}")
+        for call in engagement_calls
+        if call.start >= zone_start or call.start >= closing_blocks_start
+    ]
+
+
+def find_repeated_sentences(layout: _Layout) -> list[Evidence]:
+    """Return sentences printed again verbatim inside the prose.
+
+    A short line that is one sentence on its own (a headline, a caption, a pull quote
+    printed again by the page's layout) is left to :meth:`_repeated_lines`: site chrome
+    repeats such lines on reputable pages too.
+    """
+    doc = layout.doc
+    seen: set[tuple[str, ...]] = set()
+    repeated: list[Evidence] = []
+    short_lines = {
+        block.start: tuple(layout.words_in(block.start, block.end))
+        for block in doc.blocks
+        if block.kind in _LINE_KINDS and block.end - block.start <= REPEATED_LINE_MAX_CHARS
+    }
+    line_keys = Counter(short_lines.values())
+    printed_again = {start for start, key in short_lines.items() if line_keys[key] > 1}
+    block_starts = [block.start for block in doc.blocks]
+    for sentence in doc.sentences:
+        key = tuple(layout.words_in(sentence.start, sentence.end))
+        if len(key) < REPEATED_SENTENCE_MIN_WORDS:
+            continue
+        if printed_again and (
+            block_starts[bisect_right(block_starts, sentence.start) - 1] in printed_again
+        ):
+            continue  # inside a short line printed again whole: the layout's copy
+        if key in seen:
+            repeated.append(
+                Evidence(
+                    sentence.start,
+                    sentence.end,
+                    sentence.of(doc.body),
+                    "sentence repeated verbatim",
+                )
+            )
+        else:
+            seen.add(key)
+    return repeated
+
+
+def find_markdown_markers(doc: Document) -> list[Evidence]:
+    """Return markdown heading and bold markers left in the content blocks."""
+    markers: list[Evidence] = []
+    if "#" not in doc.body and "**" not in doc.body:
+        return markers
+    for block in doc.content_blocks:
+        for match in _MARKDOWN_MARKER.finditer(doc.body, block.start, block.end):
+            markers.append(
+                Evidence(match.start(), match.end(), match.group(), "markdown left in the text")
+            )
+    return markers
+
+
+def find_archive_duplicates(
+    doc: Document, context: SignalContext
+) -> tuple[float, int, list[Evidence]]:
+    """Return the highest archive similarity, the match count and the shared passages."""
+    if context.memory is None:
+        return 0.0, 0, []
+    matches = context.memory.near_duplicates(doc.content_text, doc.outlet, doc.id)
+    if not matches:
+        return 0.0, 0, []
+    evidence: list[Evidence] = []
+    ranked = sorted(matches, key=lambda item: item.similarity, reverse=True)
+    for match in ranked[:MAX_EVIDENCE_PER_KIND]:
+        span = locate_passage(doc.normalized, match.shared_passage, doc.normalized_words)
+        if span is None:
+            continue
+        start, end = span
+        evidence.append(
+            Evidence(
+                start,
+                end,
+                doc.body[start:end],
+                f"near-duplicate of article {match.article_id} of the same outlet "
+                f"(similarity {match.similarity:.2f})",
+            )
+        )
+    max_similarity = max(0.0, min(1.0, float(ranked[0].similarity)))
+    return max_similarity, len(matches), evidence
+
+
 class TemplatingSignal(Signal):
     """Stock phrasing, keyword stuffing, repetition and archive near-duplicates."""
 
@@ -835,13 +1326,13 @@ class TemplatingSignal(Signal):
         features: dict[str, float] = {}
         evidence: list[Evidence] = []
 
-        phrases, engagement_calls = self._lexicon_matches(layout)
-        phrases += self._title_phrases(doc)
+        phrases, engagement_calls = find_lexicon_matches(layout)
+        phrases += find_title_phrases(doc)
         features["templating.phrase_count"] = len(phrases)
         features["templating.phrases_per_1000_words"] = per_thousand_words(len(phrases), word_count)
         evidence += phrases[:MAX_EVIDENCE_PER_KIND]
 
-        stuffed, headline = self._stuffed_headings(layout)
+        stuffed, headline = find_stuffed_headings(layout)
         headings = len(doc.headings)
         # The trained bundle learned these features against a sent title over the parsed
         # headings; headings echoing an implied headline or the URL slug are evidence only
@@ -853,22 +1344,22 @@ class TemplatingSignal(Signal):
         )
         evidence += headline + stuffed[:MAX_EVIDENCE_PER_KIND]
 
-        clickbait = self._clickbait(layout)
+        clickbait = find_clickbait(layout)
         # Evidence for the reviewer; no feature until the bundle is retrained with one.
         evidence += clickbait[:MAX_EVIDENCE_PER_KIND]
 
-        residue = self._residue(layout) + self._keyword_lists(layout)
+        residue = find_residue(layout) + find_keyword_lists(layout)
         evidence += residue[:MAX_EVIDENCE_PER_KIND]
-        formula_headings = self._formula_headings(layout)
+        formula_headings = find_formula_headings(layout)
         evidence += formula_headings[:MAX_EVIDENCE_PER_KIND]
-        focus_headings = self._focus_headings(layout, {item.start for item in stuffed})
+        focus_headings = find_focus_headings(layout, {item.start for item in stuffed})
         evidence += focus_headings[:MAX_EVIDENCE_PER_KIND]
 
-        title_repeats = self._title_repeats(layout)
+        title_repeats = find_title_repeats(layout)
         features["templating.title_repeat_count"] = len(title_repeats)
         evidence += title_repeats[:MAX_EVIDENCE_PER_KIND]
 
-        closing = self._closing(doc, engagement_calls)
+        closing = find_closing(doc, engagement_calls)
         features["templating.closing_engagement_count"] = len(closing)
         features["templating.engagement_call_count"] = len(engagement_calls)
         evidence += closing[:MAX_EVIDENCE_PER_KIND]
@@ -883,7 +1374,7 @@ class TemplatingSignal(Signal):
             )
         features["templating.top_2gram_char_fraction"] = sequence.top_char_fraction(2)
 
-        repeated = self._repeated_sentences(layout)
+        repeated = find_repeated_sentences(layout)
         sentence_count = len(doc.sentences)
         features["templating.repeated_sentence_count"] = len(repeated)
         features["templating.repeated_sentence_fraction"] = (
@@ -896,7 +1387,7 @@ class TemplatingSignal(Signal):
         features["templating.bullets_per_1000_words"] = per_thousand_words(bullets, word_count)
         features["templating.labelled_bullet_share"] = labelled_bullet_share(doc)
 
-        markdown = self._markdown_markers(doc)
+        markdown = find_markdown_markers(doc)
         features["templating.markdown_marker_count"] = len(markdown)
         evidence += markdown[:MAX_EVIDENCE_PER_KIND]
         if (
@@ -912,15 +1403,15 @@ class TemplatingSignal(Signal):
             # Lists, a headline printed again and restated paragraphs are ordinary page
             # chrome or wire style on their own; on a page that already shows its template
             # they are part of it.
-            evidence += self._repeated_lines(layout)[:MAX_EVIDENCE_PER_KIND]
-            evidence += self._headline_copies(doc)[:MAX_EVIDENCE_PER_KIND]
-            evidence += self._restated_passages(layout)[:MAX_EVIDENCE_PER_KIND]
+            evidence += find_repeated_lines(layout)[:MAX_EVIDENCE_PER_KIND]
+            evidence += find_headline_copies(doc)[:MAX_EVIDENCE_PER_KIND]
+            evidence += find_restated_passages(layout)[:MAX_EVIDENCE_PER_KIND]
             evidence += [
                 Evidence(block.start, block.end, doc.block_text(block), TEMPLATED_LIST_REASON)
                 for block in doc.blocks
                 if block.kind in _LIST_KINDS
             ][:MAX_EVIDENCE_PER_KIND]
-            evidence += self._labelled_lines(doc)[:MAX_EVIDENCE_PER_KIND]
+            evidence += find_labelled_lines(doc)[:MAX_EVIDENCE_PER_KIND]
 
         projections = [
             Evidence(
@@ -933,7 +1424,7 @@ class TemplatingSignal(Signal):
         features["templating.projection_table_rows"] = len(projections)
         evidence += projections[:MAX_EVIDENCE_PER_KIND]
 
-        max_similarity, duplicates, archive_evidence = self._archive(doc, context)
+        max_similarity, duplicates, archive_evidence = find_archive_duplicates(doc, context)
         features["templating.max_archive_similarity"] = max_similarity
         features["templating.archive_near_duplicates"] = duplicates
         evidence += archive_evidence
@@ -943,512 +1434,6 @@ class TemplatingSignal(Signal):
         )
 
         return self.result(self._score(features), features, evidence)
-
-    # -- measures that need the document ---------------------------------------------------
-
-    @staticmethod
-    def _lexicon_matches(layout: _Layout) -> tuple[list[Evidence], list[Evidence]]:
-        """Return stock-phrase and engagement-call evidence found in the article content."""
-        phrases: list[Evidence] = []
-        engagement_calls: list[Evidence] = []
-        for match in lexicon_matcher().find(layout.tokens):
-            block = layout.block_of(match.first_token)
-            if block is None or block.kind not in _CONTENT_KINDS:
-                continue
-            if match.label == ENGAGEMENT_CALL:
-                reason = f"call for reader comments: {match.phrase!r}"
-                engagement_calls.append(
-                    _evidence(layout.normalized, match.start, match.end, reason)
-                )
-            else:
-                reason = f"{match.label}: {match.phrase!r}"
-                phrases.append(_evidence(layout.normalized, match.start, match.end, reason))
-        return phrases, engagement_calls
-
-    @staticmethod
-    def _clickbait(layout: _Layout) -> list[Evidence]:
-        """Return clickbait teasers in the title and the article content."""
-        found: list[Evidence] = []
-        for match in clickbait_matcher().find(layout.tokens):
-            block = layout.block_of(match.first_token)
-            if block is None or block.kind not in _CLICKBAIT_KINDS:
-                continue
-            reason = f"{match.label}: {match.phrase!r}"
-            found.append(_evidence(layout.normalized, match.start, match.end, reason))
-        doc = layout.doc
-        if doc.title and doc.title_span is None:
-            title = doc.normalized_title
-            found += [
-                _evidence(
-                    title, match.start, match.end, f"{match.label}: {match.phrase!r}", "title"
-                )
-                for match in clickbait_matcher().find(tokenize(title.text))
-            ]
-        return found
-
-    @staticmethod
-    def _residue(layout: _Layout) -> list[Evidence]:
-        """Return scraper, spinner and chatbot residue anywhere in the page text."""
-        doc = layout.doc
-        body = doc.body
-        present = {
-            "glued": max(map(len, layout.tokens.words), default=0) >= GLUED_WORD_MIN_LETTERS,
-            "hebrew": _HEBREW.search(body) is not None,
-            "emoji": _EMOJI.search(body) is not None,
-        }
-        patterns = [_RESIDUE_MARKER] + [
-            pattern
-            for triggers, pattern in _MORE_RESIDUE
-            if not triggers
-            or any(
-                present[trigger] if trigger in present else trigger in body for trigger in triggers
-            )
-        ]
-        found = [
-            Evidence(match.start(), match.end(), match.group(), RESIDUE)
-            for pattern in patterns
-            for match in pattern.finditer(body)
-        ]
-        found += [
-            _evidence(layout.normalized, match.start, match.end, f"{RESIDUE}: {match.phrase!r}")
-            for match in residue_matcher().find(layout.tokens)
-        ]
-        found.sort(key=lambda item: item.start)
-        return found
-
-    @staticmethod
-    def _formula_headings(layout: _Layout) -> list[Evidence]:
-        """Return section headings that open with a stock SEO formula ("نبذة تاريخية عن")."""
-        doc = layout.doc
-        headings = section_headings(layout)
-        if len(headings) < TEMPLATED_PAGE_MIN_STUFFED:
-            return []  # one heading is a caption or a standfirst, not a template
-        title_starts = {block.start for block in doc.title_lines}
-        found: list[Evidence] = []
-        for heading in headings:
-            if heading.start in title_starts:
-                continue
-            words = layout.words_in(heading.start, heading.end)
-            if not words:
-                continue
-            tokens = Tokens(" ".join(words), words, *_word_offsets(words))
-            matches = heading_formula_matcher().find(tokens)
-            if matches and matches[0].first_token == 0:
-                reason = f"{TEMPLATE_HEADING}: {matches[0].phrase!r}"
-                found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))
-        return found
-
-    @staticmethod
-    def _focus_headings(layout: _Layout, shown: set[int]) -> list[Evidence]:
-        """Return headings holding the page's focus keyword (a word pair the prose repeats)."""
-        doc = layout.doc
-        title_starts = {block.start for block in doc.title_lines}
-        headings = [
-            heading
-            for heading in section_headings(layout)
-            if heading.start not in shown and heading.start not in title_starts
-        ]
-        if not headings:
-            return []
-        stopwords = title_stopwords()
-        pairs: Counter[tuple[str, str]] = Counter()
-        for block in doc.blocks:
-            if block.kind not in _PROSE_KINDS:
-                continue
-            words = [
-                _pair_key(word)
-                for word in layout.words_in(block.start, block.end)
-                if word not in stopwords and not word.isdigit() and len(word) > 2
-            ]
-            pairs.update(zip(words, words[1:], strict=False))
-        focus = {pair for pair, count in pairs.items() if count >= FOCUS_KEYWORD_MIN_COUNT}
-        if not focus:
-            return []
-        heading_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
-        copies = Counter(heading_words)
-        found: list[Evidence] = []
-        for heading, heading_key in zip(headings, heading_words, strict=True):
-            if copies[heading_key] > 1 or not _CAPTION_WORDS.isdisjoint(heading_key):
-                continue
-            heading_keys = [
-                _pair_key(word)
-                for word in heading_key
-                if word not in stopwords and not word.isdigit() and len(word) > 2
-            ]
-            pair = next(
-                (
-                    pair
-                    for pair in zip(heading_keys, heading_keys[1:], strict=False)
-                    if pair in focus
-                ),
-                None,
-            )
-            if pair is not None:
-                reason = f"heading repeats the page's focus keyword {' '.join(pair)!r}"
-                found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))
-        return found
-
-    @staticmethod
-    def _headline_copies(doc: Document) -> list[Evidence]:
-        """Return the lines that print the headline, when it stands on the page twice or more."""
-        lines = doc.title_lines
-        if len(lines) < 2:
-            return []
-        return [
-            Evidence(block.start, block.end, doc.block_text(block), HEADLINE_COPY_REASON)
-            for block in lines
-        ]
-
-    @staticmethod
-    def _restated_passages(layout: _Layout) -> list[Evidence]:
-        """Return runs of :data:`RESTATED_RUN_WORDS`+ words that two prose blocks share.
-
-        One pass over the prose words keeps the first place of each word n-gram; an n-gram
-        met again in another block starts a shared run, extended while the words agree, and
-        the scan resumes after it (linear in the words, times the n-gram size).
-        """
-        doc, tokens = layout.doc, layout.tokens
-        words = tokens.words
-        size = RESTATED_RUN_WORDS
-        first_at: dict[tuple[str, ...], tuple[int, int]] = {}
-        found: list[Evidence] = []
-        for block_index, block in enumerate(doc.blocks):
-            if block.kind not in _PROSE_KINDS:
-                continue
-            low, high = tokens.range_of(
-                layout.normalized_offset(block.start), layout.normalized_offset(block.end)
-            )
-            position = low
-            while position + size <= high:
-                gram = tuple(words[position : position + size])
-                prior = first_at.get(gram)
-                if prior is None:
-                    first_at[gram] = (block_index, position)
-                    position += 1
-                    continue
-                prior_block, prior_position = prior
-                if prior_block == block_index:
-                    position += 1
-                    continue
-                length = size
-                while (
-                    position + length < high
-                    and prior_position + length < position
-                    and words[prior_position + length] == words[position + length]
-                ):
-                    length += 1
-                for start in (prior_position, position):
-                    end = start + length - 1
-                    found.append(
-                        _evidence(
-                            layout.normalized,
-                            tokens.starts[start],
-                            tokens.ends[end],
-                            RESTATED_REASON,
-                        )
-                    )
-                position += length
-        return found
-
-    @staticmethod
-    def _labelled_lines(doc: Document) -> list[Evidence]:
-        """Return runs of two or more short "label: value" lines (a list set without bullets)."""
-        found: list[Evidence] = []
-        run: list[Block] = []
-        for block in [*doc.blocks, None]:
-            if (
-                block is not None
-                and block.kind in ("paragraph", "heading")
-                and block.end - block.start <= LABELLED_LINE_MAX_CHARS
-                and _LABELLED_LINE.match(doc.body, block.start, block.end)
-            ):
-                run.append(block)
-                continue
-            if len(run) >= 2:
-                found += [
-                    Evidence(item.start, item.end, doc.block_text(item), LABELLED_LIST_REASON)
-                    for item in run
-                ]
-            run = []
-        return found
-
-    @staticmethod
-    def _keyword_lists(layout: _Layout) -> list[Evidence]:
-        """Return lines that are SEO keyword lists: short comma-separated phrases sharing a word.
-
-        A tag list ("the dinar, the dinar's price, the dinar's strength, ...") repeats its
-        keyword in most items; a list of places or names in a report does not.
-        """
-        doc = layout.doc
-        stopwords = title_stopwords()
-        found: list[Evidence] = []
-        for block in doc.content_blocks:
-            text = doc.block_text(block)
-            if "،" not in text and "," not in text:
-                continue
-            items = [item.split() for item in _LIST_SEPARATOR.split(text) if item.strip()]
-            if len(items) < KEYWORD_LIST_MIN_ITEMS or any(len(item) > 5 for item in items):
-                continue
-            counts: Counter[str] = Counter()
-            for item in items:
-                counts.update(
-                    {
-                        lemma_key(normalize_for_matching(word))
-                        for word in item
-                        if len(word) > 2 and normalize_for_matching(word) not in stopwords
-                    }
-                )
-            if counts and max(counts.values()) >= KEYWORD_LIST_MIN_ITEMS - 2:
-                reason = f"{RESIDUE}: keyword tag list printed as text"
-                found.append(Evidence(block.start, block.end, text, reason))
-        return found
-
-    @staticmethod
-    def _title_phrases(doc: Document) -> list[Evidence]:
-        """Return stock phrases in the title field (when it is not part of the body)."""
-        if not doc.title or doc.title_span is not None:
-            return []
-        title = doc.normalized_title
-        return [
-            _evidence(title, match.start, match.end, f"{match.label}: {match.phrase!r}", "title")
-            for match in lexicon_matcher().find(tokenize(title.text))
-            if match.label != ENGAGEMENT_CALL
-        ]
-
-    @staticmethod
-    def _stuffed_headings(layout: _Layout) -> tuple[list[Evidence], list[Evidence]]:
-        """Return the stuffed headings and, for a page without a title, its implied headline."""
-        doc = layout.doc
-        headings = section_headings(layout)
-        if not headings:
-            return [], []
-        stopwords = title_stopwords()
-        title_heading: Block | None = None
-        copy_at = len(headings) + 1_000_000  # keywords from which a heading is the headline
-        implied_span = doc.implied_title_span
-        if doc.title:
-            keywords = title_keywords(tokenize(normalize_for_matching(doc.title)).words, stopwords)
-            title_words = tuple(tokenize(normalize_for_matching(doc.title)).words)
-        elif doc.implied_title and implied_span is not None:
-            # The headline the parser found at the top of a body sent without a title.
-            title_words = tuple(layout.words_in(implied_span.start, implied_span.end))
-            keywords = title_keywords(title_words, stopwords)
-            title_heading = next(
-                (block for block in headings if block.start <= implied_span.start < block.end),
-                None,
-            )
-        else:
-            title_heading, keywords = implied_title(layout, stopwords)
-            title_words = (
-                tuple(layout.words_in(title_heading.start, title_heading.end))
-                if title_heading is not None
-                else ()
-            )
-            if title_heading is None:
-                # No headline among the headings: the URL slug names the page's keywords.
-                slug_words = url_slug_words(doc.url)
-                keywords = [
-                    forms | {lemma_key(word)} for forms, word in title_keyword_pairs(slug_words)
-                ]
-                # The slug spells the headline: a heading holding nearly all of it is that.
-                copy_at = max(STUFFED_HEADING_MIN_KEYWORDS + 1, round(0.75 * len(keywords)))
-        if len(keywords) < STUFFED_HEADING_MIN_KEYWORDS:
-            return [], []
-        stuffed: list[Evidence] = []
-        first_prose = next(
-            (block.start for block in doc.blocks if block.kind in _PROSE_KINDS), len(doc.body)
-        )
-        all_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
-        copies = Counter(all_words)
-        for heading, words in zip(headings, all_words, strict=True):
-            if (
-                heading is title_heading
-                or words == title_words
-                or copies[words] > 1
-                or not _CAPTION_WORDS.isdisjoint(words)
-            ):
-                # Copies of the headline or of one another are page chrome, not stuffing.
-                continue
-            if (
-                len(title_words) > NEAR_COPY_WORDS
-                and words[:NEAR_COPY_WORDS] == (title_words[:NEAR_COPY_WORDS])
-            ):
-                continue  # the headline again with a different ending: page chrome
-            if _holds_run(words, title_words) and (
-                len(title_words) > NEAR_COPY_WORDS
-                or _CHROME_SEPARATOR.search(doc.block_text(heading))
-            ):
-                continue  # a breadcrumb or share line carrying the whole headline: chrome
-            if title_words and heading.start < first_prose and len(words) >= STANDFIRST_MIN_WORDS:
-                continue  # a standfirst under the headline, above the text: wire style
-            repeated = repeated_keywords(keywords, words)
-            # Above all prose, a heading holding nearly all of the slug is the headline; below
-            # the first paragraph only one holding all of it is (a ticker may sit above it).
-            limit = copy_at if heading.start < first_prose else max(copy_at, len(keywords))
-            if STUFFED_HEADING_MIN_KEYWORDS <= repeated < limit:
-                stuffed.append(
-                    Evidence(
-                        heading.start,
-                        heading.end,
-                        doc.block_text(heading),
-                        f"heading repeats {repeated} keywords of the title",
-                    )
-                )
-        if not stuffed and implied_span is not None and not doc.title:
-            mismatch = _headline_mismatch(layout, keywords, implied_span)
-            if mismatch is not None:
-                return [], [mismatch]
-        if stuffed and title_heading is not None:
-            headline = Evidence(
-                title_heading.start,
-                title_heading.end,
-                doc.block_text(title_heading),
-                f"headline whose keywords {len(stuffed)} headings repeat",
-            )
-            return stuffed, [headline]
-        return stuffed, []
-
-    @staticmethod
-    def _repeated_lines(layout: _Layout) -> list[Evidence]:
-        """Return heading and paragraph lines printed again verbatim as their own lines."""
-        doc = layout.doc
-        first_of: dict[tuple[str, ...], Block] = {}
-        repeated: list[Evidence] = []
-        shown: set[int] = set()
-        for block in doc.blocks:
-            if block.kind not in _LINE_KINDS:
-                continue
-            if block.end - block.start > REPEATED_LINE_MAX_CHARS:
-                continue
-            words = tuple(layout.words_in(block.start, block.end))
-            if (
-                len(words) < TITLE_REPEAT_MIN_WORDS
-                and sum(map(len, words)) < GLUED_LINE_MIN_LETTERS
-            ):
-                continue  # short lines repeat as chrome; a long run of glued words does not
-            first = first_of.setdefault(words, block)
-            if first is block:
-                continue
-            for copy in (first, block):
-                if copy.start not in shown:
-                    shown.add(copy.start)
-                    repeated.append(
-                        Evidence(copy.start, copy.end, doc.block_text(copy), REPEATED_LINE_REASON)
-                    )
-        return repeated
-
-    @staticmethod
-    def _title_repeats(layout: _Layout) -> list[Evidence]:
-        title = normalize_for_matching(layout.doc.title)
-        if len(tokenize(title).words) < TITLE_REPEAT_MIN_WORDS:
-            return []
-        repeats: list[Evidence] = []
-        for match in PhraseMatcher({"title": [title]}).find(layout.tokens):
-            block = layout.block_of(match.first_token)
-            if block is not None and block.kind in _PROSE_KINDS:
-                repeats.append(
-                    _evidence(
-                        layout.normalized, match.start, match.end, "title repeated in the text"
-                    )
-                )
-        return repeats
-
-    @staticmethod
-    def _closing(doc: Document, engagement_calls: Sequence[Evidence]) -> list[Evidence]:
-        """Return the engagement calls in the closing part of the article."""
-        content = doc.content_blocks
-        if not content or not engagement_calls:
-            return []
-        first, last = content[0].start, content[-1].end
-        zone_start = last - CLOSING_ZONE_SHARE * (last - first)
-        closing_blocks_start = (
-            content[-CLOSING_ZONE_BLOCKS].start if len(content) > CLOSING_ZONE_BLOCKS else last
-        )
-        return [
-            replace(call, reason=f"closing {call.reason}")
-            for call in engagement_calls
-            if call.start >= zone_start or call.start >= closing_blocks_start
-        ]
-
-    @staticmethod
-    def _repeated_sentences(layout: _Layout) -> list[Evidence]:
-        """Return sentences printed again verbatim inside the prose.
-
-        A short line that is one sentence on its own (a headline, a caption, a pull quote
-        printed again by the page's layout) is left to :meth:`_repeated_lines`: site chrome
-        repeats such lines on reputable pages too.
-        """
-        doc = layout.doc
-        seen: set[tuple[str, ...]] = set()
-        repeated: list[Evidence] = []
-        short_lines = {
-            block.start: tuple(layout.words_in(block.start, block.end))
-            for block in doc.blocks
-            if block.kind in _LINE_KINDS and block.end - block.start <= REPEATED_LINE_MAX_CHARS
-        }
-        line_keys = Counter(short_lines.values())
-        printed_again = {start for start, key in short_lines.items() if line_keys[key] > 1}
-        block_starts = [block.start for block in doc.blocks]
-        for sentence in doc.sentences:
-            key = tuple(layout.words_in(sentence.start, sentence.end))
-            if len(key) < REPEATED_SENTENCE_MIN_WORDS:
-                continue
-            if printed_again and (
-                block_starts[bisect_right(block_starts, sentence.start) - 1] in printed_again
-            ):
-                continue  # inside a short line printed again whole: the layout's copy
-            if key in seen:
-                repeated.append(
-                    Evidence(
-                        sentence.start,
-                        sentence.end,
-                        sentence.of(doc.body),
-                        "sentence repeated verbatim",
-                    )
-                )
-            else:
-                seen.add(key)
-        return repeated
-
-    @staticmethod
-    def _markdown_markers(doc: Document) -> list[Evidence]:
-        markers: list[Evidence] = []
-        if "#" not in doc.body and "**" not in doc.body:
-            return markers
-        for block in doc.content_blocks:
-            for match in _MARKDOWN_MARKER.finditer(doc.body, block.start, block.end):
-                markers.append(
-                    Evidence(match.start(), match.end(), match.group(), "markdown left in the text")
-                )
-        return markers
-
-    @staticmethod
-    def _archive(doc: Document, context: SignalContext) -> tuple[float, int, list[Evidence]]:
-        if context.memory is None:
-            return 0.0, 0, []
-        matches = context.memory.near_duplicates(doc.content_text, doc.outlet, doc.id)
-        if not matches:
-            return 0.0, 0, []
-        evidence: list[Evidence] = []
-        ranked = sorted(matches, key=lambda item: item.similarity, reverse=True)
-        for match in ranked[:MAX_EVIDENCE_PER_KIND]:
-            span = locate_passage(doc.normalized, match.shared_passage, doc.normalized_words)
-            if span is None:
-                continue
-            start, end = span
-            evidence.append(
-                Evidence(
-                    start,
-                    end,
-                    doc.body[start:end],
-                    f"near-duplicate of article {match.article_id} of the same outlet "
-                    f"(similarity {match.similarity:.2f})",
-                )
-            )
-        max_similarity = max(0.0, min(1.0, float(ranked[0].similarity)))
-        return max_similarity, len(matches), evidence
-
-    # -- score -------------------------------------------------------------------------------
 
     @staticmethod
     def _score(features: Mapping[str, float]) -> float:
