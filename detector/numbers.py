@@ -4,14 +4,17 @@ Finds digits (``1,250,000``, ``2.7``, Arabic-Indic and Persian digits with ``٫`
 scale words (``2.7 مليار``, ``18 billion``), Arabic and English number words, compound
 or not (``ثلاثة آلاف وخمسمائة``, ``خمسة وعشرين``, ``two hundred and fifty``), multipliers
 (``أربعة أضعاف``, ``ضعفي``, ``ثلاث مرات``, ``twice``, ``4x``), percentages (``%``, ``٪``,
-``في المائة``, ``percent``) and units (km, km², people, US dollars, years).
+``في المائة``, ``percent``) and units (km, km², people, US dollars, the Gulf and other
+Arab currencies with a glued sign such as ``Dh400``, years). Each mention carries how far
+its written precision lets the exact figure lie (``rounding``).
 
 Matching runs on normalised text (:func:`detector.text.normalize_with_offsets`), so
 diacritics, letter variants and Arabic-Indic digits do not matter; every mention carries
 offsets into the original text.
 
 A dotted group such as ``1.250`` is read as a decimal (1.25); only two or more dotted
-groups of three digits (``1.250.000``) are read as thousands separators.
+groups of three digits (``1.250.000``) are read as thousands separators. The Arabic comma
+works the same way: ``33،413،660`` is a count, ``2،1`` a decimal.
 """
 
 from __future__ import annotations
