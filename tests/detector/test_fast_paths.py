@@ -21,7 +21,8 @@ from detector.article import ArticleInput, parse_article, word_spans
 from detector.model import Thresholds
 from detector.numbers import _TOKEN_RE, _token_matches, extract_numbers
 from detector.signals.style import _DASHES, _word_counts, count_dashes
-from detector.signals.templating import _WordSequence, locate_passage
+from detector.signals.templating import locate_passage
+from detector.signals.templating.repetition import _WordSequence
 from detector.store.lsh import shared_passage, shingle_set
 from detector.text import (
     _SENTENCE_END,

@@ -1,0 +1,246 @@
+"""Repetition: duplicated word n-grams (the Gopher filters), repeated lines and sentences.
+
+A passage restated from earlier in the page counts here too.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Sequence
+from itertools import accumulate
+
+import numpy as np
+
+from detector.article import Block
+from detector.signals.base import Evidence
+from detector.signals.templating.headings import TITLE_REPEAT_MIN_WORDS
+from detector.signals.templating.layout import _LINE_KINDS, _PROSE_KINDS, _evidence, _Layout
+
+REPEATED_LINE_MAX_CHARS = 300
+"""Lines longer than this are paragraphs, left to the repeated-sentence measure."""
+
+GLUED_LINE_MIN_LETTERS = 16
+"""A line of one or two "words" this long has lost its spaces: it counts as a repeated line."""
+
+RESTATED_RUN_WORDS = 8
+"""Two paragraphs sharing a run of this many words restate one another (spun padding)."""
+
+REPEATED_SENTENCE_MIN_WORDS = 4
+"""Sentences shorter than this are not compared (datelines, "he said.")."""
+REPEATED_LINE_REASON = "line printed again as its own line on a page with template tells"
+RESTATED_REASON = "passage restated in another paragraph on a page with template tells"
+
+
+_NGRAM_HASH_BASE = np.uint64(1_000_003)
+
+
+class _WordSequence:
+    """A word list prepared for the repetition measures: word ids and character offsets.
+
+    A word's id is the position of its first occurrence, so equal n-grams have equal ids.
+    """
+
+    def __init__(self, words: Sequence[str]) -> None:
+        """Give each word of ``words`` an id."""
+        self.words = words
+        first_seen: dict[str, int] = {}
+        self.ids = np.fromiter(
+            map(first_seen.setdefault, words, range(len(words))), dtype=np.int64, count=len(words)
+        )
+        self.prefix_chars = list(accumulate(map(len, words), initial=0))
+
+    def duplicate_char_fraction(self, size: int) -> float:
+        """Return the share of word characters in repeated word ``size``-grams (Gopher filter).
+
+        Follows the Gopher/datatrove definition: scanning left to right, an n-gram already
+        seen counts its characters and the scan jumps past it. An n-gram that occurs once is
+        never found again, so the scan only stops where a hash of the n-gram repeats (equal
+        n-grams hash alike; a collision only adds a stop that finds nothing).
+        """
+        words, count = self.words, len(self.words) - size + 1
+        if count <= 0:
+            return 0.0
+        hashes = np.zeros(count, dtype=np.uint64)
+        ids = self.ids.astype(np.uint64)
+        for offset in range(size):
+            hashes = hashes * _NGRAM_HASH_BASE + ids[offset : offset + count]
+        # The positions whose hash occurs more than once: in sorted order, those equal to a
+        # neighbour (what np.unique's counts, read back through its inverse, would say).
+        order = np.argsort(hashes)
+        ordered = hashes[order]
+        equal = ordered[1:] == ordered[:-1]
+        repeated_in_order = np.zeros(count, dtype=bool)
+        repeated_in_order[1:] |= equal
+        repeated_in_order[:-1] |= equal
+        repeated = np.empty(count, dtype=bool)
+        repeated[order] = repeated_in_order
+        stops = np.flatnonzero(repeated).tolist()
+        total_chars = self.prefix_chars[-1]
+        if not stops or total_chars == 0:
+            return 0.0
+        seen: set[tuple[str, ...]] = set()
+        repeated_chars = 0
+        position = 0  # where the left-to-right scan stands; it may jump over stops
+        for stop in stops:
+            if stop < position:
+                continue
+            ngram = tuple(words[stop : stop + size])
+            if ngram in seen:
+                repeated_chars += self.prefix_chars[stop + size] - self.prefix_chars[stop]
+                position = stop + size
+            else:
+                seen.add(ngram)
+                position = stop + 1
+        return repeated_chars / total_chars
+
+    def top_char_fraction(self, size: int = 2) -> float:
+        """Return the share of word characters in the most frequent word ``size``-gram (Gopher).
+
+        Among equally frequent n-grams the one that occurs first counts.
+        """
+        words, count = self.words, len(self.words) - size + 1
+        total_chars = self.prefix_chars[-1]
+        if total_chars == 0 or count <= 0:
+            return 0.0
+        # Number the n-grams exactly, one word at a time: n-gram id * words + next word id,
+        # renumbered densely before the next word so the ids stay small.
+        keys = self.ids[:count]
+        for offset in range(1, size):
+            if offset > 1:
+                keys = np.unique(keys, return_inverse=True)[1]
+            keys = keys * len(words) + self.ids[offset : offset + count]
+        _, first_positions, occurrences = np.unique(keys, return_index=True, return_counts=True)
+        most = int(occurrences.max())
+        if most < 2:
+            return 0.0
+        first = int(first_positions[occurrences == most].min())
+        ngram = words[first : first + size]
+        return min(1.0, sum(len(word) for word in ngram) * most / total_chars)
+
+
+def duplicate_ngram_char_fraction(words: Sequence[str], size: int) -> float:
+    """Return the share of word characters in repeated word ``size``-grams (Gopher filter)."""
+    return _WordSequence(words).duplicate_char_fraction(size)
+
+
+def top_ngram_char_fraction(words: Sequence[str], size: int = 2) -> float:
+    """Return the share of word characters in the most frequent word ``size``-gram (Gopher)."""
+    return _WordSequence(words).top_char_fraction(size)
+
+
+def find_restated_passages(layout: _Layout) -> list[Evidence]:
+    """Return runs of :data:`RESTATED_RUN_WORDS`+ words that two prose blocks share.
+
+    One pass over the prose words keeps the first place of each word n-gram; an n-gram
+    met again in another block starts a shared run, extended while the words agree, and
+    the scan resumes after it (linear in the words, times the n-gram size).
+    """
+    doc, tokens = layout.doc, layout.tokens
+    words = tokens.words
+    size = RESTATED_RUN_WORDS
+    first_at: dict[tuple[str, ...], tuple[int, int]] = {}
+    found: list[Evidence] = []
+    for block_index, block in enumerate(doc.blocks):
+        if block.kind not in _PROSE_KINDS:
+            continue
+        low, high = tokens.range_of(
+            layout.normalized_offset(block.start), layout.normalized_offset(block.end)
+        )
+        position = low
+        while position + size <= high:
+            gram = tuple(words[position : position + size])
+            prior = first_at.get(gram)
+            if prior is None:
+                first_at[gram] = (block_index, position)
+                position += 1
+                continue
+            prior_block, prior_position = prior
+            if prior_block == block_index:
+                position += 1
+                continue
+            length = size
+            while (
+                position + length < high
+                and prior_position + length < position
+                and words[prior_position + length] == words[position + length]
+            ):
+                length += 1
+            for start in (prior_position, position):
+                end = start + length - 1
+                found.append(
+                    _evidence(
+                        layout.normalized,
+                        tokens.starts[start],
+                        tokens.ends[end],
+                        RESTATED_REASON,
+                    )
+                )
+            position += length
+    return found
+
+
+def find_repeated_lines(layout: _Layout) -> list[Evidence]:
+    """Return heading and paragraph lines printed again verbatim as their own lines."""
+    doc = layout.doc
+    first_of: dict[tuple[str, ...], Block] = {}
+    repeated: list[Evidence] = []
+    shown: set[int] = set()
+    for block in doc.blocks:
+        if block.kind not in _LINE_KINDS:
+            continue
+        if block.end - block.start > REPEATED_LINE_MAX_CHARS:
+            continue
+        words = tuple(layout.words_in(block.start, block.end))
+        if len(words) < TITLE_REPEAT_MIN_WORDS and sum(map(len, words)) < GLUED_LINE_MIN_LETTERS:
+            continue  # short lines repeat as chrome; a long run of glued words does not
+        first = first_of.setdefault(words, block)
+        if first is block:
+            continue
+        for copy in (first, block):
+            if copy.start not in shown:
+                shown.add(copy.start)
+                repeated.append(
+                    Evidence(copy.start, copy.end, doc.block_text(copy), REPEATED_LINE_REASON)
+                )
+    return repeated
+
+
+def find_repeated_sentences(layout: _Layout) -> list[Evidence]:
+    """Return sentences printed again verbatim inside the prose.
+
+    A short line that is one sentence on its own (a headline, a caption, a pull quote
+    printed again by the page's layout) is left to :meth:`_repeated_lines`: site chrome
+    repeats such lines on reputable pages too.
+    """
+    doc = layout.doc
+    seen: set[tuple[str, ...]] = set()
+    repeated: list[Evidence] = []
+    short_lines = {
+        block.start: tuple(layout.words_in(block.start, block.end))
+        for block in doc.blocks
+        if block.kind in _LINE_KINDS and block.end - block.start <= REPEATED_LINE_MAX_CHARS
+    }
+    line_keys = Counter(short_lines.values())
+    printed_again = {start for start, key in short_lines.items() if line_keys[key] > 1}
+    block_starts = [block.start for block in doc.blocks]
+    for sentence in doc.sentences:
+        key = tuple(layout.words_in(sentence.start, sentence.end))
+        if len(key) < REPEATED_SENTENCE_MIN_WORDS:
+            continue
+        if printed_again and (
+            block_starts[bisect_right(block_starts, sentence.start) - 1] in printed_again
+        ):
+            continue  # inside a short line printed again whole: the layout's copy
+        if key in seen:
+            repeated.append(
+                Evidence(
+                    sentence.start,
+                    sentence.end,
+                    sentence.of(doc.body),
+                    "sentence repeated verbatim",
+                )
+            )
+        else:
+            seen.add(key)
+    return repeated
