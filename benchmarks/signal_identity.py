@@ -29,13 +29,9 @@ from report_identity import articles  # noqa: E402
 from detector.article import Document  # noqa: E402
 from detector.engine import DetectorEngine  # noqa: E402
 from detector.errors import MizanError  # noqa: E402
+from detector.memory import ArchiveMatch, AuthorProfile  # noqa: E402
 from detector.signals import DEFAULT_SIGNALS, registry  # noqa: E402
-from detector.signals.base import (  # noqa: E402
-    ArchiveMatch,
-    AuthorProfile,
-    Signal,
-    SignalContext,
-)
+from detector.signals.base import Signal, SignalContext  # noqa: E402
 
 
 class FixedMemory:

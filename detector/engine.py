@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from detector.article import ArticleInput, Document, parse_article
 from detector.errors import InvalidArticleError
+from detector.memory import ArticleMemory
 from detector.model import (
     Contribution,
     RulesModel,
@@ -23,7 +24,7 @@ from detector.model import (
 )
 from detector.settings import Settings, get_settings
 from detector.signals import DEFAULT_SIGNALS, registry
-from detector.signals.base import ArticleMemory, Evidence, Signal, SignalContext, SignalResult
+from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
 from detector.text import VisibleText, strip_format_characters
 
 TOP_FEATURES = 8

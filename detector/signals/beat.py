@@ -25,8 +25,8 @@ import numpy as np
 
 from detector.language import PhraseMatcher, Tokens, WordLexicon, tokenize
 from detector.lexicons import load_lexicon
+from detector.memory import AuthorProfile
 from detector.signals.base import (
-    AuthorProfile,
     Evidence,
     EvidenceField,
     Signal,

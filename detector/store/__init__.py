@@ -1,7 +1,7 @@
 """Author and outlet memory: published articles, author profiles, the archive and feedback.
 
 ``ArticleStore(url)`` opens (and creates or upgrades) the store at a SQLAlchemy URL and
-implements :class:`~detector.signals.base.ArticleMemory` for ``DetectorEngine(memory=...)``::
+implements :class:`~detector.memory.ArticleMemory` for ``DetectorEngine(memory=...)``::
 
     from detector.store import ArticleStore
 

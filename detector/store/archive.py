@@ -1,6 +1,6 @@
 """The article store: published articles, author profiles, the outlet archive and feedback.
 
-:class:`ArticleStore` implements :class:`~detector.signals.base.ArticleMemory`, so it can be
+:class:`ArticleStore` implements :class:`~detector.memory.ArticleMemory`, so it can be
 handed to ``DetectorEngine(memory=store)``. One interface, any SQLAlchemy database: a SQLite
 file by default, PostgreSQL by URL.
 

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, selec
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
-from detector.signals.base import AuthorProfile
+from detector.memory import AuthorProfile
 from detector.store import schema
 from detector.store.base import StoreBase, insert_statement, iso
 from detector.store.names import parse_byline, primary_author

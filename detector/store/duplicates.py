@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.sql import Select
 
-from detector.signals.base import ArchiveMatch
+from detector.memory import ArchiveMatch
 from detector.store import schema
 from detector.store.base import StoreBase, epoch, iso_from_epoch
 from detector.store.lsh import (

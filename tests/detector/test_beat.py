@@ -8,8 +8,9 @@ import pytest
 
 from detector.article import ArticleInput, parse_article
 from detector.engine import DetectorEngine
+from detector.memory import ArchiveMatch, AuthorProfile
 from detector.settings import get_settings
-from detector.signals.base import ArchiveMatch, AuthorProfile, SignalContext
+from detector.signals.base import SignalContext
 from detector.signals.beat import BeatSignal, beat_from_bio
 from detector.store import ArticleStore
 from detector.store.pipeline import ingest_articles

@@ -6,14 +6,9 @@ from pathlib import Path
 import pytest
 
 from detector.article import ArticleInput, Document, parse_article
+from detector.memory import ArchiveMatch, AuthorProfile
 from detector.minhash import jaccard_estimate, shingles, signature, signature_from_hashvalues
-from detector.signals.base import (
-    ArchiveMatch,
-    AuthorProfile,
-    Evidence,
-    SignalContext,
-    SignalResult,
-)
+from detector.signals.base import Evidence, SignalContext, SignalResult
 from detector.signals.templating import (
     TemplatingSignal,
     duplicate_ngram_char_fraction,
