@@ -31,8 +31,9 @@ from detector.text import normalize_for_matching
 if TYPE_CHECKING:
     from detector.article import Document
 
-HEAD_NAMES: tuple[str, ...] = ("ai_generated", "credibility")
-"""The heads, in the order the combiner reads their logits."""
+HEAD_NAMES: tuple[str, ...] = ("ai_generated", "credibility", "content_farm")
+"""The heads, in the order the combiner reads their logits (``content_farm``: the page reads
+like a content-farm or machine-written news page rather than wire copy)."""
 LANGUAGE_INPUT = "language.is_arabic"
 """Layer input that is 1 for Arabic articles and 0 otherwise."""
 
@@ -371,7 +372,7 @@ class TextHead:
 
 def _shown_value(name: str, value: float) -> float:
     """Show a head's logit as the probability an editor reads (credibility: of being credible)."""
-    if name == "ai_generated":
+    if name in ("ai_generated", "content_farm"):
         return sigmoid(value)
     if name == "credibility":
         return sigmoid(-value)

@@ -115,6 +115,9 @@ def metrics_by_corpus(
 
 
 BASELINE_C_GRID: tuple[float, ...] = (1.0, 10.0)
+BASELINE_HEADS: tuple[str, ...] = ("ai_generated", "credibility")
+"""Heads whose corpus tasks have test splits (the web pages have their own baseline,
+:mod:`training.web_pages`, on the same site-grouped folds)."""
 
 
 @dataclass
@@ -135,7 +138,7 @@ def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
     split = frame["split"].to_numpy()
     columns: dict[str, np.ndarray] = {}
     chosen: dict[str, float] = {}
-    for head in HEAD_TASKS:
+    for head in BASELINE_HEADS:
         rows = head_mask(frame, head, config.human_news_weight[head] > 0)
         train_rows = np.flatnonzero(rows & (split == "train"))
         val_rows = np.flatnonzero(rows & (split == "val"))
@@ -329,6 +332,7 @@ def evaluate(
                 thresholds.unreliable_below,
             )
     report["human_news_verdicts_by_corpus"] = mainstream
+    report["web_pages"] = web_pages_figures(metadata, config)
 
     aigt: dict[str, Any] = {}
     labels = frame["label"].to_numpy()
@@ -375,9 +379,26 @@ def evaluate(
             }
         report["ablation"] = rows_out
 
-    report["heads"] = {head: TASK_SCORE[task] for head, task in HEAD_TASKS.items()}
+    report["heads"] = {
+        head: TASK_SCORE[task] for head, task in HEAD_TASKS.items() if task in TASK_SCORE
+    }
     report["evaluation_seconds"] = round(time.perf_counter() - started, 1)
     return EvaluationResult(report, scores, baseline.probabilities, frame)
+
+
+def web_pages_figures(metadata: Mapping[str, Any], config: Any) -> dict[str, Any] | None:
+    """Return the bundle's out-of-fold web-pages figures beside the baseline's (same folds)."""
+    from detector.settings import get_settings
+    from training.web_pages import WEB_PAGES_CORPUS
+    from training.web_pages import evaluate as evaluate_web_pages
+
+    cv = metadata.get("web_pages_cv")
+    if not cv:
+        return None
+    folder = Path(config.corpora_dir or get_settings().corpora_dir) / WEB_PAGES_CORPUS
+    if not folder.is_dir():
+        return None
+    return evaluate_web_pages(folder, int(cv["folds"]), metadata)
 
 
 TARGETS: tuple[tuple[str, str], ...] = (
@@ -387,6 +408,11 @@ TARGETS: tuple[tuple[str, str], ...] = (
     ("l2r_auroc", "English LLM-rewritten news (L2R test): AUROC >= 0.95"),
     ("human_news_unreliable", "SaudiNewsNet held out: `unreliable` on <= 1%"),
     ("ece", "ECE <= 0.05 on each test split (task head)"),
+    ("mce_trusted_unreliable", "MCE trusted test articles: `unreliable` on <= 5%"),
+    ("web_pages_auroc", "Web pages, site-grouped CV: AUROC >= 0.95 per language, above baseline"),
+    ("web_pages_farm", "Web pages, site-grouped CV: >= 90% of farm pages not `reliable`"),
+    ("web_pages_wire", "Web pages, site-grouped CV: no wire page `unreliable`"),
+    ("web_pages_machine", "Machine-written Arabic pages: `ai_generated` recall >= 0.8 (CV)"),
 )
 
 
@@ -435,6 +461,35 @@ def check_targets(report: Mapping[str, Any]) -> list[dict[str, Any]]:
             if entry["head"]["ece"] > 0.05
         ]
         add("ece", value, value <= 0.05, "above 0.05: " + ", ".join(above) if above else "")
+    trusted = report.get("human_news_verdicts_by_corpus", {}).get("mce-arabic-news-credibility")
+    if trusted:
+        add(
+            "mce_trusted_unreliable", trusted["unreliable_rate"], trusted["unreliable_rate"] <= 0.05
+        )
+    web = report.get("web_pages") or {}
+    languages = [web[name] for name in ("ar", "en") if name in web]
+    if languages:
+        worst = min(row["model_auroc"] for row in languages)
+        beats = all(row["model_auroc"] > row["baseline_auroc"] for row in languages)
+        note = ", ".join(
+            f"{name} {web[name]['model_auroc']:.3f} vs baseline {web[name]['baseline_auroc']:.3f}"
+            for name in ("ar", "en")
+            if name in web
+        )
+        add("web_pages_auroc", worst, worst >= 0.95 and beats, note)
+        farm = min(row["farm_not_reliable"] for row in languages)
+        add("web_pages_farm", farm, farm >= 0.9, f"scores: {languages[0]['scores']}")
+        wire = max(row["wire_unreliable"] for row in languages)
+        add("web_pages_wire", wire, wire == 0.0)
+        if "ar" in web and not np.isnan(web["ar"].get("machine_ai_recall", float("nan"))):
+            recall = web["ar"]["machine_ai_recall"]
+            add(
+                "web_pages_machine",
+                recall,
+                recall >= 0.8,
+                f"threshold {web['ar']['ai_generated_threshold']:.4f}; "
+                f"{web['ar']['machine_written']} pages",
+            )
     return rows
 
 
@@ -562,6 +617,12 @@ def render_markdown(report: Mapping[str, Any], plots: Sequence[str]) -> str:
                 f"| {name} | {entry['n']} | {_cell(entry['accuracy'])} | {_cell(entry['auroc'])} "
                 f"| {_cell(entry['f1'])} | {_cell(entry['ece'])} |"
             )
+    web = report.get("web_pages")
+    if web:
+        from training.web_pages import markdown as web_pages_markdown
+
+        table = web_pages_markdown(web, 5).splitlines()
+        lines += ["", "## Web pages (site-grouped cross-validation)", "", *table[2:]]
     ablation = report.get("ablation")
     if ablation:
         corpora = list(next(iter(ablation.values()))["head_auroc"])
@@ -668,6 +729,35 @@ def write_plots(result: EvaluationResult, reports_dir: Path) -> list[Path]:
         axis.legend(loc="upper left", fontsize=8)
     figure.tight_layout()
     path = reports_dir / "reliability_diagram.png"
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    paths.append(path)
+
+    # Reliability per language: 1 - reliability against the label of every labelled test row.
+    figure, axes = plt.subplots(1, 2, figsize=(9, 4.3))
+    for axis, language in zip(axes, ("ar", "en"), strict=True):
+        mask = (test & (frame["language"] == language)).to_numpy()
+        for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline)):
+            probabilities = scores["unreliable"].to_numpy()[mask]
+            observed, predicted = [], []
+            for low, high in zip(edges[:-1], edges[1:], strict=True):
+                in_bin = (probabilities >= low) & (
+                    (probabilities < high) | (high == 1.0) & (probabilities <= high)
+                )
+                if in_bin.sum() >= 5:
+                    predicted.append(probabilities[in_bin].mean())
+                    observed.append(labels[mask][in_bin].mean())
+            ece = expected_calibration_error(labels[mask], probabilities)
+            axis.plot(predicted, observed, marker="o", label=f"{name} (ECE {ece:.3f})")
+        axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
+        axis.set_title(
+            f"1 - reliability, {language} (labelled test rows, n={int(mask.sum())})", fontsize=9
+        )
+        axis.set_xlabel("mean predicted probability")
+        axis.set_ylabel("observed rate")
+        axis.legend(loc="upper left", fontsize=8)
+    figure.tight_layout()
+    path = reports_dir / "reliability_by_language.png"
     figure.savefig(path, dpi=110)
     plt.close(figure)
     paths.append(path)

@@ -127,6 +127,7 @@ def test_evaluate_writes_every_report(tiny_bundle: Path, tiny_cache: Path, tmp_p
         "evaluation.json",
         "roc_curves.png",
         "reliability_diagram.png",
+        "reliability_by_language.png",
     }
     assert (tmp_path / "roc_curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     saved = json.loads((tmp_path / "evaluation.json").read_text(encoding="utf-8"))

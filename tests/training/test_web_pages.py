@@ -9,6 +9,13 @@ import pytest
 from detector.errors import MizanError
 from training.web_pages import baseline_scores, load_web_pages, site_folds
 
+WORDS = ("amber", "basil", "cedar", "delta", "ember", "fjord", "garnet", "harbor")
+
+
+def _words(number: int, count: int = 5) -> str:
+    """Words no other page of the corpus uses (so no two pages share a story)."""
+    return " ".join(f"{WORDS[(number + step) % len(WORDS)]}{number}" for step in range(count))
+
 
 def _write(folder: Path, name: str, rows: list[dict[str, str]]) -> None:
     lines = [json.dumps(row, ensure_ascii=False) for row in rows]
@@ -22,7 +29,7 @@ def _corpus(folder: Path) -> Path:
             "language": "en",
             "site": f"farm{i % 4}.example",
             "kind": "content_farm",
-            "text": f"Top {i} amazing tips you need to know today, click here for more tips {i}",
+            "text": f"Top tips: {_words(i)}, click here",
         }
         for i in range(12)
     ]
@@ -31,7 +38,7 @@ def _corpus(folder: Path) -> Path:
             "id": f"w{i}",
             "language": "en",
             "site": f"Wire{i % 4}.example",
-            "text": f"The minister said on Tuesday that the ministry approved budget item {i}.",
+            "text": f"The minister approved the budget: {_words(i)}.",
         }
         for i in range(12)
     ]
