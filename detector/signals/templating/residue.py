@@ -43,16 +43,18 @@ PROJECTION_YEARS = range(2025, 2036)
 _CLICKBAIT_KINDS = frozenset({"title", "heading", "paragraph", "bullet", "table"})
 # Symbol residue: chat-tool citation markers ([1], [١], +2 after a word), wiki edit links,
 # a chatbot label (AI 🤖), empty quotes where a scraper cut a name out, markdown table rules,
-# an embedded image placeholder and UTF-8 read as Latin-1. Every branch is bounded.
-_RESIDUE_MARKER = re.compile(
-    r"\[(?:\d{1,3}|[٠-٩]{1,3}|edit|center|عدل)\]"
-    r"|(?<=[^\W\d_])\s?\+\d{1,2}(?![\d.,%])"
-    r"|\bAI ?\U0001F916"
-    r"|[“\"«] ?[”\"»]"
-    r"|\|[ \t]{0,3}:?-{3,}:?[ \t]{0,3}\|"
-    r"|<image>|data:image/"
-    r"|πŸ|â€[™œ]"
+# an embedded image placeholder and UTF-8 read as Latin-1. Every branch is bounded. Each
+# branch is paired with literals one of which any match of it holds (none: always run).
+_RESIDUE_MARKER_BRANCHES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (("[",), re.compile(r"\[(?:\d{1,3}|[٠-٩]{1,3}|edit|center|عدل)\]")),
+    (("+",), re.compile(r"(?<=[^\W\d_])\s?\+\d{1,2}(?![\d.,%])")),
+    (("\U0001f916",), re.compile(r"\bAI ?\U0001F916")),
+    (("”", '"', "»"), re.compile(r"[“\"«] ?[”\"»]")),
+    (("---",), re.compile(r"\|[ \t]{0,3}:?-{3,}:?[ \t]{0,3}\|")),
+    (("<image>", "data:image/"), re.compile(r"<image>|data:image/")),
+    (("πŸ", "â€"), re.compile(r"πŸ|â€[™œ]")),
 )
+_RESIDUE_MARKER = re.compile("|".join(branch.pattern for _, branch in _RESIDUE_MARKER_BRANCHES))
 # Further residue, each branch bounded: BBCode tags, a "read also" link fused into the text
 # (no space after its colon, or mid-line), Arabic words run together by a scraper that lost
 # the spaces, Hebrew letters inside an Arabic word (a spinner's look-alike swap), an image
@@ -64,14 +66,28 @@ _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27bf]")
 GLUED_WORD_MIN_LETTERS = 30
 """An Arabic "word" this long is several words a scraper ran together."""
 _READ_ALSO = r"[إا]قرأ[ \t]?[أا]يض(?:ا|اً|ًا)"
+_READ_ALSO_LITERALS = tuple(f"قرأ{gap}{alef}يض" for gap in ("", " ", "\t") for alef in ("أ", "ا"))
+"""Literals one of which every match of ``_READ_ALSO`` holds."""
+_READ_ALSO_BRANCHES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (_READ_ALSO_LITERALS, re.compile(rf"{_READ_ALSO}[ \t]?[:：](?=[^\s:：])")),
+    (_READ_ALSO_LITERALS, re.compile(rf"(?<=[^\s])[ \t]?{_READ_ALSO}")),
+)
+_READ_ALSO_LINK = re.compile("|".join(branch.pattern for _, branch in _READ_ALSO_BRANCHES))
+_EMPTY_SLOT_BRANCHES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        ("بنحو", "حوالي", "قدره", "تقريب"),
+        re.compile(r"(?:بنحو|حوالي|قدره|تقريب(?:ا|اً|ًا))[ \t]?[،,.)]"),
+    ),
+    (("%)",), re.compile(r"\((?:حوالي|نحو)?[ \t]?%\)")),
+    ((": .", ":\t.", "： .", "：\t."), re.compile(r"[:：][ \t]\.(?=[ \t])")),
+)
+_EMPTY_SLOT = re.compile("|".join(branch.pattern for _, branch in _EMPTY_SLOT_BRANCHES))
 # Each pattern runs only on a page holding its trigger (a cheap substring test), so a page
-# without any of them pays for none of the scans.
+# without any of them pays for none of the scans. A pattern that is an alternation of
+# branches runs as its branches (see ``alternation_matches``).
 _MORE_RESIDUE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("[",), re.compile(r"\[/?(?:center|b|i|u|url|img|quote|size|color)(?:=[^\]\n]{0,40})?\]")),
-    (
-        ("قرأ",),
-        re.compile(rf"{_READ_ALSO}[ \t]?[:：](?=[^\s:：])|(?<=[^\s])[ \t]?{_READ_ALSO}"),
-    ),
+    (("قرأ",), _READ_ALSO_LINK),
     (("glued",), re.compile(r"[\u0621-\u063a\u0641-\u064a]{30,}+")),
     (("hebrew",), re.compile(r"[\u0600-\u06ff][\u0590-\u05ff]|[\u0590-\u05ff][\u0600-\u06ff]")),
     (
@@ -84,10 +100,7 @@ _MORE_RESIDUE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     ),
     (
         ("بنحو", "حوالي", "قدره", "تقريب", "%)", ": ."),
-        re.compile(
-            r"(?:بنحو|حوالي|قدره|تقريب(?:ا|اً|ًا))[ \t]?[،,.)]"
-            r"|\((?:حوالي|نحو)?[ \t]?%\)|[:：][ \t]\.(?=[ \t])"
-        ),
+        _EMPTY_SLOT,
     ),
     ((), re.compile(r"(?m:^[ \t]*\d{1,6}[ \t]*\n[ \t]*\d{1,6}[ \t]*$)")),
     (
@@ -98,6 +111,11 @@ _MORE_RESIDUE: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     ),
     (("…",), re.compile(r"(?<=[^\W\d_])…(?=[^\W\d_])")),
 )
+_BRANCHES = {
+    _RESIDUE_MARKER: _RESIDUE_MARKER_BRANCHES,
+    _READ_ALSO_LINK: _READ_ALSO_BRANCHES,
+    _EMPTY_SLOT: _EMPTY_SLOT_BRANCHES,
+}
 _MARKDOWN_MARKER = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*\S[^\n]*|\*\*[^*\n]{1,120}\*\*")
 _LIST_SEPARATOR = re.compile(r"[،,]")
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -109,6 +127,30 @@ _LABELLED_BULLET = re.compile(
     r"\s*(?:[-•*▪►●◦–]|\d{1,2}[.)-]|[٠-٩]{1,2}[.)-])\s*(?:[^\s:：]+\s+){0,5}[^\s:：]+\s*[:：]"
 )
 LABELLED_LIST_REASON = "run of label-and-value lines (a list without bullets) on a templated page"
+
+
+def alternation_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Return the matches of ``pattern`` in ``text``, as ``pattern.finditer`` finds them.
+
+    A pattern listed in ``_BRANCHES`` is the alternation of its branches, in order. Each
+    branch runs alone, and only on text holding one of its literals (a branch cannot match
+    text without them). A branch that matches nowhere cannot change what the alternation
+    finds, so when at most one branch matches, its matches are the alternation's; the
+    alternation itself runs only on text where two or more branches match.
+    """
+    branches = _BRANCHES.get(pattern)
+    if branches is None:
+        return list(pattern.finditer(text))
+    found: list[re.Match[str]] = []
+    for literals, branch in branches:
+        if literals and not any(literal in text for literal in literals):
+            continue
+        matches = list(branch.finditer(text))
+        if matches:
+            if found:
+                return list(pattern.finditer(text))
+            found = matches
+    return found
 
 
 def is_round_number(number: str) -> bool:
@@ -197,7 +239,7 @@ def find_residue(layout: _Layout) -> list[Evidence]:
     found = [
         Evidence(match.start(), match.end(), match.group(), RESIDUE)
         for pattern in patterns
-        for match in pattern.finditer(body)
+        for match in alternation_matches(pattern, body)
     ]
     found += [
         _evidence(layout.normalized, match.start, match.end, f"{RESIDUE}: {match.phrase!r}")
