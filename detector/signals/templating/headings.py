@@ -143,6 +143,8 @@ def section_headings(layout: _Layout) -> list[Block]:
     followed by more text ("لماذا الدينار الكويتي هو الأقوى؟") is a section heading there
     even though the page parser keeps it as a paragraph for its end punctuation.
     """
+    if layout.section_headings is not None:
+        return layout.section_headings
     doc = layout.doc
     blocks = doc.blocks
     found: list[Block] = []
@@ -157,6 +159,7 @@ def section_headings(layout: _Layout) -> list[Block]:
             and len(layout.words_in(block.start, block.end)) <= LINE_HEADING_MAX_WORDS
         ):
             found.append(block)
+    layout.section_headings = found
     return found
 
 
@@ -251,6 +254,15 @@ def _pair_key(word: str) -> str:
     return word[2:] if word.startswith("ال") else word
 
 
+def _pair_keys(words: Iterable[str], stopwords: frozenset[str]) -> list[str]:
+    """Return the pair keys of the words of ``words`` that can be keywords, in order."""
+    return [
+        _pair_key(word)
+        for word in words
+        if word not in stopwords and not word.isdigit() and len(word) > 2
+    ]
+
+
 def _holds_run(words: Sequence[str], run: Sequence[str]) -> bool:
     """Whether ``run`` (of three words or more) occurs as consecutive items of ``words``."""
     size = len(run)
@@ -297,34 +309,37 @@ def find_focus_headings(layout: _Layout, shown: set[int]) -> list[Evidence]:
     if not headings:
         return []
     stopwords = title_stopwords()
+    heading_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
+    copies = Counter(heading_words)
+    # The word pairs of the headings that may show the focus keyword: only they are counted.
+    candidates: list[tuple[Block, list[tuple[str, str]]]] = []
+    for heading, heading_key in zip(headings, heading_words, strict=True):
+        if copies[heading_key] > 1 or not _CAPTION_WORDS.isdisjoint(heading_key):
+            continue
+        heading_keys = _pair_keys(heading_key, stopwords)
+        heading_pairs = list(zip(heading_keys, heading_keys[1:], strict=False))
+        if heading_pairs:
+            candidates.append((heading, heading_pairs))
+    if not candidates:
+        return []
+    wanted = {pair for _, heading_pairs in candidates for pair in heading_pairs}
+    # Every word whose pair key is a word of a wanted pair: a block without one holds none.
+    forms = {form for pair in wanted for key in pair for form in (key, "ال" + key, "وال" + key)}
     pairs: Counter[tuple[str, str]] = Counter()
     for block in doc.blocks:
         if block.kind not in _PROSE_KINDS:
             continue
-        words = [
-            _pair_key(word)
-            for word in layout.words_in(block.start, block.end)
-            if word not in stopwords and not word.isdigit() and len(word) > 2
-        ]
-        pairs.update(zip(words, words[1:], strict=False))
-    focus = {pair for pair, count in pairs.items() if count >= FOCUS_KEYWORD_MIN_COUNT}
+        words = layout.words_in(block.start, block.end)
+        if forms.isdisjoint(words):
+            continue
+        keys = _pair_keys(words, stopwords)
+        pairs.update(zip(keys, keys[1:], strict=False))
+    focus = {pair for pair in wanted if pairs[pair] >= FOCUS_KEYWORD_MIN_COUNT}
     if not focus:
         return []
-    heading_words = [tuple(layout.words_in(block.start, block.end)) for block in headings]
-    copies = Counter(heading_words)
     found: list[Evidence] = []
-    for heading, heading_key in zip(headings, heading_words, strict=True):
-        if copies[heading_key] > 1 or not _CAPTION_WORDS.isdisjoint(heading_key):
-            continue
-        heading_keys = [
-            _pair_key(word)
-            for word in heading_key
-            if word not in stopwords and not word.isdigit() and len(word) > 2
-        ]
-        pair = next(
-            (pair for pair in zip(heading_keys, heading_keys[1:], strict=False) if pair in focus),
-            None,
-        )
+    for heading, heading_pairs in candidates:
+        pair = next((pair for pair in heading_pairs if pair in focus), None)
         if pair is not None:
             reason = f"heading repeats the page's focus keyword {' '.join(pair)!r}"
             found.append(Evidence(heading.start, heading.end, doc.block_text(heading), reason))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from detector.article import Block, Document
 from detector.signals.base import Evidence, EvidenceField
-from detector.signals.templating.phrases import Tokens
+from detector.signals.templating.phrases import Tokens, body_openers
 from detector.text import NormalizedText
 
 MAX_EVIDENCE_PER_KIND = 10
@@ -28,17 +28,37 @@ class _Layout:
         spans = doc.normalized_words
         self.tokens = Tokens(self.normalized.text, spans.words, spans.starts, spans.ends)
         self._block_starts = [block.start for block in doc.blocks]
+        self._words_in: dict[tuple[int, int], list[str]] = {}
+        self._phrase_candidates: list[int] | None = None
+        self.section_headings: list[Block] | None = None
+        """The section headings once ``headings.section_headings`` has found them."""
 
     def normalized_offset(self, original: int) -> int:
         """Return the normalised offset of the first character at or after ``original``."""
         return bisect_left(self.normalized.index, original)
 
     def words_in(self, start: int, end: int) -> list[str]:
-        """Return the words of the original ``[start, end)`` span."""
-        first, last = self.tokens.range_of(
-            self.normalized_offset(start), self.normalized_offset(end)
-        )
-        return self.tokens.words[first:last]
+        """Return the words of the original ``[start, end)`` span (one list per span: read only)."""
+        words = self._words_in.get((start, end))
+        if words is None:
+            first, last = self.tokens.range_of(
+                self.normalized_offset(start), self.normalized_offset(end)
+            )
+            words = self._words_in[start, end] = self.tokens.words[first:last]
+        return words
+
+    def phrase_candidates(self) -> list[int]:
+        """Return the positions of the body words that may open a phrase of a body matcher.
+
+        One pass over the words serves the stock-phrase, clickbait and residue matchers.
+        """
+        if self._phrase_candidates is None:
+            words = self.tokens.words
+            openers = body_openers()
+            self._phrase_candidates = list(
+                compress(range(len(words)), map(openers.__contains__, words))
+            )
+        return self._phrase_candidates
 
     def block_of(self, token_index: int) -> Block | None:
         """Return the block holding the token at ``token_index`` (``None`` if outside all)."""

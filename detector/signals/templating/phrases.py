@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
@@ -93,12 +93,26 @@ class PhraseMatcher:
             proclitic + word for proclitic in _ARABIC_PROCLITICS for word in index
         )
 
-    def find(self, tokens: Tokens) -> list[PhraseMatch]:
-        """Return the non-overlapping phrase matches in ``tokens``."""
+    @property
+    def openers(self) -> frozenset[str]:
+        """The words that may open a phrase (a first word, bare or behind a proclitic)."""
+        return self._openers
+
+    def find(self, tokens: Tokens, candidates: Sequence[int] | None = None) -> list[PhraseMatch]:
+        """Return the non-overlapping phrase matches in ``tokens``.
+
+        ``candidates``, when given, are increasing token positions holding every position
+        whose word is in :attr:`openers` (as several matchers' openers share one pass).
+        """
         index = self._index
         words = tokens.words
         # Most words open no phrase; pick the positions of those that may in one pass.
-        hits = compress(range(len(words)), map(self._openers.__contains__, words))
+        hits: Iterable[int]
+        if candidates is None:
+            hits = compress(range(len(words)), map(self._openers.__contains__, words))
+        else:
+            openers = self._openers
+            hits = [position for position in candidates if words[position] in openers]
         matches: list[PhraseMatch] = []
         next_free = 0
         last = len(words) - 1
@@ -207,3 +221,9 @@ def residue_matcher() -> PhraseMatcher:
     return PhraseMatcher(
         {RESIDUE: load_lexicon("ar/templating_residue") + load_lexicon("en/templating_residue")}
     )
+
+
+@lru_cache(maxsize=1)
+def body_openers() -> frozenset[str]:
+    """Return the words that may open a stock-phrase, clickbait or residue phrase."""
+    return lexicon_matcher().openers | clickbait_matcher().openers | residue_matcher().openers

@@ -189,7 +189,7 @@ def find_lexicon_matches(layout: _Layout) -> tuple[list[Evidence], list[Evidence
     """Return stock-phrase and engagement-call evidence found in the article content."""
     phrases: list[Evidence] = []
     engagement_calls: list[Evidence] = []
-    for match in lexicon_matcher().find(layout.tokens):
+    for match in lexicon_matcher().find(layout.tokens, layout.phrase_candidates()):
         block = layout.block_of(match.first_token)
         if block is None or block.kind not in _CONTENT_KINDS:
             continue
@@ -205,7 +205,7 @@ def find_lexicon_matches(layout: _Layout) -> tuple[list[Evidence], list[Evidence
 def find_clickbait(layout: _Layout) -> list[Evidence]:
     """Return clickbait teasers in the title and the article content."""
     found: list[Evidence] = []
-    for match in clickbait_matcher().find(layout.tokens):
+    for match in clickbait_matcher().find(layout.tokens, layout.phrase_candidates()):
         block = layout.block_of(match.first_token)
         if block is None or block.kind not in _CLICKBAIT_KINDS:
             continue
@@ -243,7 +243,7 @@ def find_residue(layout: _Layout) -> list[Evidence]:
     ]
     found += [
         _evidence(layout.normalized, match.start, match.end, f"{RESIDUE}: {match.phrase!r}")
-        for match in residue_matcher().find(layout.tokens)
+        for match in residue_matcher().find(layout.tokens, layout.phrase_candidates())
     ]
     found.sort(key=lambda item: item.start)
     return found
