@@ -150,6 +150,15 @@ _BY_YEAR_RE = re.compile(r"by(?<=\bby)\s+(?:the\s+end\s+of\s+)?(?:20[2-9]\d)\b")
 _ONE_LETTER_CLITICS = ("و", "ف", "ب", "ل", "ك")
 
 
+def _holds(text: str, start: int, end: int, literals: Sequence[str]) -> bool:
+    """Return whether ``text[start:end]`` holds one of ``literals``.
+
+    A pattern every match of which holds one of its literals cannot match a span without
+    them: this plain substring test lets a sentence skip the pattern's scan.
+    """
+    return any(text.find(literal, start, end) >= 0 for literal in literals)
+
+
 @cache
 def _phrases(name: str) -> re.Pattern[str]:
     """Compile the Arabic and English ``statistics_<name>`` lexicons into one pattern."""
@@ -1226,6 +1235,9 @@ _FLOAT_PHRASES = (
     "free-floating",
 )
 _FLOAT_RE = re.compile(rf"(?<![\w])(?:{trie_regex(_FLOAT_PHRASES)})(?![\w])")
+_FLOAT_LITERALS = tuple(dict.fromkeys(phrase.split()[0] for phrase in _FLOAT_PHRASES))
+_FIXED_LITERALS = ("ثابت", "مثبت", "ربط", "مربوط", "يرتبط", "ترتبط", "peg", "fixed")
+_NATIONAL_CURRENCY_LITERALS = ("عمله", "currency")
 _BUY_BEFORE_RE = re.compile(
     r"(?:(?<![\w])(?:ال)?(?:شراء|بيع)|\b(?:buy(?:ing)?|sell(?:ing)?)(?:\s+(?:rate|price))?)"
     r"\s{0,3}[:=]?\s{0,3}(?:(?:عند|بلغ|هو)\s{1,3})?$"
@@ -1276,6 +1288,8 @@ _MAJORITY_RE = re.compile(
     r"\bpredominantly\b|\bmainly\s+dependent\b|\blargely\s+dependent\b|\bthe\s+bulk\s+of\b"
     r"|يعتمد\s+(?:بشكل|بصوره)\s+(?:رييسي|اساسي|شبه\s+كامل)|(?<![\w])(?:غالبيه|اغلبيه)(?![\w])"
 )
+_THOUSANDS_OF_YEARS_LITERALS = ("الاف", "thousands")
+_MAJORITY_LITERALS = ("predominantly", "mainly", "largely", "bulk", "يعتمد", "غالبيه", "اغلبيه")
 _CONSTITUTE_RE = re.compile(
     r"\b(?:constitutes?|accounts?\s+for|makes?\s+up|represents?)\b|(?<![\w])(?:يشكل|تشكل|يمثل|تمثل)"
 )
@@ -1423,7 +1437,12 @@ def _money_context(source: _Field) -> _Money:
 
 def _national_only(source: _Field) -> _Money:
     """Return a money context with only the national currency (no currency named)."""
-    if not source.has("national") or not _NATIONAL_CURRENCY_RE.search(source.text):
+    text = source.text
+    if (
+        not source.has("national")
+        or not _holds(text, 0, len(text), _NATIONAL_CURRENCY_LITERALS)
+        or not _NATIONAL_CURRENCY_RE.search(text)
+    ):
         return _Money([], {}, None)
     return _Money([], {}, _money_context_countries(source))
 
@@ -1520,8 +1539,12 @@ def _check_floating(
     Also flags the Kuwaiti dinar (pegged to a basket) described as fixed to the dollar.
     """
     text = source.text
-    floating = _FLOAT_RE.search(text, start, end)
-    fixed = _FIXED_RE.search(text, start, end)
+    floating = (
+        _FLOAT_RE.search(text, start, end) if _holds(text, start, end, _FLOAT_LITERALS) else None
+    )
+    fixed = (
+        _FIXED_RE.search(text, start, end) if _holds(text, start, end, _FIXED_LITERALS) else None
+    )
     if floating is None and fixed is None:
         return
     code = _sentence_currency(source, start, end, money)
@@ -1570,7 +1593,11 @@ def _sentence_currency(source: _Field, start: int, end: int, money: _Money) -> s
         return money.names[first][2]
     if first > 0 and starts[first - 1] >= start - _LOOKBACK_CURRENCY:
         return money.names[first - 1][2]
-    if money.national and _NATIONAL_CURRENCY_RE.search(source.text, start, end):
+    if (
+        money.national
+        and _holds(source.text, start, end, _NATIONAL_CURRENCY_LITERALS)
+        and _NATIONAL_CURRENCY_RE.search(source.text, start, end)
+    ):
         return money.national
     return None
 
@@ -1895,7 +1922,12 @@ def _check_page_arithmetic(
     text = source.text
     if not (source.has("years") or source.has("majority")):
         return
-    for match in _THOUSANDS_OF_YEARS_RE.finditer(text, start, end):
+    thousands = (
+        _THOUSANDS_OF_YEARS_RE.finditer(text, start, end)
+        if _holds(text, start, end, _THOUSANDS_OF_YEARS_LITERALS)
+        else ()
+    )
+    for match in thousands:
         year = _YEAR_AFTER_RE.match(text, match.end(), min(end, match.end() + 60))
         if year is None:
             continue
@@ -1909,7 +1941,11 @@ def _check_page_arithmetic(
                     f"thousands of years before now cannot be the year {value}",
                 )
             )
-    majority = _MAJORITY_RE.search(text, start, end)
+    majority = (
+        _MAJORITY_RE.search(text, start, end)
+        if _holds(text, start, end, _MAJORITY_LITERALS)
+        else None
+    )
     if majority is None:
         return
     constitute = _CONSTITUTE_RE.search(text, majority.end(), min(end, majority.end() + 120))
@@ -1995,6 +2031,8 @@ _FIRST_THIS_MONTH_RE = re.compile(
     r"(?:للمره\s+الاولي|لاول\s+مره)\s+(?:خلال|في|منذ\s+بدايه)\s+(?:ال)?(?:شهر|اسبوع)\s+"
     r"(?:ال)?(?:جاري|حالي)|\bfor\s+the\s+first\s+time\s+this\s+(?:month|week)\b"
 )
+_HUNDREDS_OF_TONNES_LITERALS = ("ميات", "hundreds")
+_FIRST_THIS_MONTH_LITERALS = ("للمره", "لاول", "first")
 _HISTORIC_RE = re.compile(r"سابقه\s+تاريخيه|(?<![\w])(?:ال)?تاريخيه?(?![\w])|\bhistoric\b")
 _MOVE_RE = re.compile(
     r"(?<![\w])[وب]?(?:ال)?(?:انخفاض|ارتفاع|تراجع|هبوط|صعود|قفزه)(?![\w])|\b(?:falls?|drops?|rises?|surges?|jumps?)\b"
@@ -2161,7 +2199,11 @@ def _check_wording(source: _Field, start: int, end: int, findings: _Findings) ->
         _check_headline(source, start, end, findings)
     if not source.has("wording"):
         return
-    hundreds = _HUNDREDS_OF_TONNES_RE.search(text, start, end)
+    hundreds = (
+        _HUNDREDS_OF_TONNES_RE.search(text, start, end)
+        if _holds(text, start, end, _HUNDREDS_OF_TONNES_LITERALS)
+        else None
+    )
     if hundreds is not None and _LARGEST_RESERVE_RE.search(text, start, end):
         findings.contradicted += 1
         findings.evidence.append(
@@ -2172,7 +2214,11 @@ def _check_wording(source: _Field, start: int, end: int, findings: _Findings) ->
                 f"official holding is {LARGEST_GOLD_RESERVE_TONNES:,} tonnes (United States)",
             )
         )
-    first = _FIRST_THIS_MONTH_RE.search(text, start, end)
+    first = (
+        _FIRST_THIS_MONTH_RE.search(text, start, end)
+        if _holds(text, start, end, _FIRST_THIS_MONTH_LITERALS)
+        else None
+    )
     if first is not None:
         historic = _HISTORIC_RE.search(text, first.end(), min(end, first.end() + 40))
         if historic is not None:
@@ -2230,6 +2276,7 @@ _PARTS_CUE_RE = re.compile(
     r"(?<![\w])(?:منها|منهم|من\s+بينها|من\s+بينهم|بينهم|بينها)(?![\w])"
     r"|\b(?:of\s+which|of\s+whom|including)\b"
 )
+_PARTS_CUE_LITERALS = ("منها", "منهم", "بينها", "بينهم", "which", "whom", "including")
 _PAIR_NUMBER_GAP = 40
 _CHANGE_NEAR = 50
 CHANGE_BAND = 2.5
@@ -2334,7 +2381,11 @@ def _check_parts(
     if len(numbers) < 3 or not source.has("parts"):
         return
     text = source.text
-    cue = _PARTS_CUE_RE.search(text, start, end)
+    cue = (
+        _PARTS_CUE_RE.search(text, start, end)
+        if _holds(text, start, end, _PARTS_CUE_LITERALS)
+        else None
+    )
     if cue is None:
         return
     starts = [number.start for number in numbers]
