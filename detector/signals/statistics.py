@@ -150,13 +150,16 @@ _BY_YEAR_RE = re.compile(r"by(?<=\bby)\s+(?:the\s+end\s+of\s+)?(?:20[2-9]\d)\b")
 _ONE_LETTER_CLITICS = ("و", "ف", "ب", "ل", "ك")
 
 
-def _holds(text: str, start: int, end: int, literals: Sequence[str]) -> bool:
-    """Return whether ``text[start:end]`` holds one of ``literals``.
-
-    A pattern every match of which holds one of its literals cannot match a span without
-    them: this plain substring test lets a sentence skip the pattern's scan.
-    """
-    return any(text.find(literal, start, end) >= 0 for literal in literals)
+def _literal_spans(text: str, literals: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Return the starts and ends of every occurrence of ``literals`` in ``text``, by start."""
+    spans = []
+    for literal in literals:
+        found = text.find(literal)
+        while found >= 0:
+            spans.append((found, found + len(literal)))
+            found = text.find(literal, found + 1)
+    spans.sort()
+    return [span[0] for span in spans], [span[1] for span in spans]
 
 
 @cache
@@ -231,6 +234,25 @@ class _Field:
     money: _Money | None = None
     words: frozenset[str] = frozenset()
     gates: dict[str, bool] = field(default_factory=dict)
+    literals: dict[tuple[str, ...], tuple[list[int], list[int]]] = field(default_factory=dict)
+
+    def holds(self, literals: tuple[str, ...], start: int, end: int) -> bool:
+        """Return whether ``text[start:end]`` holds one of ``literals``.
+
+        A pattern every match of which holds one of its literals cannot match a span
+        without them, so a sentence skips the pattern's scan. The field is searched for
+        each tuple of literals once; a sentence then only looks up the occurrences.
+        """
+        spans = self.literals.get(literals)
+        if spans is None:
+            spans = self.literals[literals] = _literal_spans(self.text, literals)
+        starts, ends = spans
+        for index in range(bisect_left(starts, start), len(starts)):
+            if starts[index] >= end:
+                break
+            if ends[index] <= end:
+                return True
+        return False
 
     def has(self, gate: str) -> bool:
         """Return whether the field holds any word of ``_GATES[gate]`` (checked once).
@@ -1213,8 +1235,11 @@ _STALE_RATE_RE = re.compile(
     r"(?:حسب|وفق|بحسب|وفقا\s+ل)\s+(?:ال)?اسعار\s+(?:ال)?صرف\s+(?:ل|في\s+)?(?:سنه|عام)\s*(\d{4})"
     r"|\b(?:at|per|according\s+to)\s+(?:the\s+)?(\d{4})\s+(?:exchange\s+)?rates?\b"
 )
+# Only ever tested for a match, so the optional article before "عمله" is left out and "\b"
+# follows its word: every branch opens with a literal the regex engine can skip to.
 _NATIONAL_CURRENCY_RE = re.compile(
-    r"(?:ال)?عمله\s+(?:ال)?(?:وطنيه|محليه)|\bnational\s+currency\b|\blocal\s+currency\b"
+    r"عمله\s+(?:ال)?(?:وطنيه|محليه)"
+    r"|national(?<=\bnational)\s+currency\b|local(?<=\blocal)\s+currency\b"
 )
 _FLOAT_PHRASES = (
     "متغيره باستمرار",
@@ -1440,7 +1465,7 @@ def _national_only(source: _Field) -> _Money:
     text = source.text
     if (
         not source.has("national")
-        or not _holds(text, 0, len(text), _NATIONAL_CURRENCY_LITERALS)
+        or not source.holds(_NATIONAL_CURRENCY_LITERALS, 0, len(text))
         or not _NATIONAL_CURRENCY_RE.search(text)
     ):
         return _Money([], {}, None)
@@ -1540,10 +1565,10 @@ def _check_floating(
     """
     text = source.text
     floating = (
-        _FLOAT_RE.search(text, start, end) if _holds(text, start, end, _FLOAT_LITERALS) else None
+        _FLOAT_RE.search(text, start, end) if source.holds(_FLOAT_LITERALS, start, end) else None
     )
     fixed = (
-        _FIXED_RE.search(text, start, end) if _holds(text, start, end, _FIXED_LITERALS) else None
+        _FIXED_RE.search(text, start, end) if source.holds(_FIXED_LITERALS, start, end) else None
     )
     if floating is None and fixed is None:
         return
@@ -1595,7 +1620,7 @@ def _sentence_currency(source: _Field, start: int, end: int, money: _Money) -> s
         return money.names[first - 1][2]
     if (
         money.national
-        and _holds(source.text, start, end, _NATIONAL_CURRENCY_LITERALS)
+        and source.holds(_NATIONAL_CURRENCY_LITERALS, start, end)
         and _NATIONAL_CURRENCY_RE.search(source.text, start, end)
     ):
         return money.national
@@ -1924,7 +1949,7 @@ def _check_page_arithmetic(
         return
     thousands = (
         _THOUSANDS_OF_YEARS_RE.finditer(text, start, end)
-        if _holds(text, start, end, _THOUSANDS_OF_YEARS_LITERALS)
+        if source.holds(_THOUSANDS_OF_YEARS_LITERALS, start, end)
         else ()
     )
     for match in thousands:
@@ -1943,7 +1968,7 @@ def _check_page_arithmetic(
             )
     majority = (
         _MAJORITY_RE.search(text, start, end)
-        if _holds(text, start, end, _MAJORITY_LITERALS)
+        if source.holds(_MAJORITY_LITERALS, start, end)
         else None
     )
     if majority is None:
@@ -2201,7 +2226,7 @@ def _check_wording(source: _Field, start: int, end: int, findings: _Findings) ->
         return
     hundreds = (
         _HUNDREDS_OF_TONNES_RE.search(text, start, end)
-        if _holds(text, start, end, _HUNDREDS_OF_TONNES_LITERALS)
+        if source.holds(_HUNDREDS_OF_TONNES_LITERALS, start, end)
         else None
     )
     if hundreds is not None and _LARGEST_RESERVE_RE.search(text, start, end):
@@ -2216,7 +2241,7 @@ def _check_wording(source: _Field, start: int, end: int, findings: _Findings) ->
         )
     first = (
         _FIRST_THIS_MONTH_RE.search(text, start, end)
-        if _holds(text, start, end, _FIRST_THIS_MONTH_LITERALS)
+        if source.holds(_FIRST_THIS_MONTH_LITERALS, start, end)
         else None
     )
     if first is not None:
@@ -2383,7 +2408,7 @@ def _check_parts(
     text = source.text
     cue = (
         _PARTS_CUE_RE.search(text, start, end)
-        if _holds(text, start, end, _PARTS_CUE_LITERALS)
+        if source.holds(_PARTS_CUE_LITERALS, start, end)
         else None
     )
     if cue is None:
