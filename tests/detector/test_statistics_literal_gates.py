@@ -1,0 +1,87 @@
+"""Statistics: a sentence skips a pattern only when it lacks every literal the pattern needs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from detector.signals import statistics as st
+from detector.signals.statistics import _Field
+from detector.text import normalize_for_matching, normalize_with_offsets
+
+# Each pattern with its literals and sentences (normalised like the text) it matches.
+CASES: list[tuple[re.Pattern[str], tuple[str, ...], list[str]]] = [
+    (
+        st._FLOAT_RE,
+        st._FLOAT_LITERALS,
+        ["عملة متغيرة باستمرار في السوق", "the rate floats freely now", "a free-floating unit"],
+    ),
+    (
+        st._FIXED_RE,
+        st._FIXED_LITERALS,
+        ["سعر ثابت منذ سنوات", "وبالربط مع الدولار", "it is pegged to the dollar", "a fixed rate"],
+    ),
+    (
+        st._NATIONAL_CURRENCY_RE,
+        st._NATIONAL_CURRENCY_LITERALS,
+        ["تراجع العملة الوطنية أمس", "the local  currency fell", "its national currency"],
+    ),
+    (
+        st._THOUSANDS_OF_YEARS_RE,
+        st._THOUSANDS_OF_YEARS_LITERALS,
+        ["منذ آلاف السنين", "قبل الآلاف الأعوام", "thousands of years ago"],
+    ),
+    (
+        st._MAJORITY_RE,
+        st._MAJORITY_LITERALS,
+        ["يعتمد بشكل رئيسي على النفط", "غالبية السكان", "the bulk of exports", "mainly dependent"],
+    ),
+    (
+        st._HUNDREDS_OF_TONNES_RE,
+        st._HUNDREDS_OF_TONNES_LITERALS,
+        ["مئات الأطنان من الذهب", "hundreds of tonnes of gold"],
+    ),
+    (
+        st._FIRST_THIS_MONTH_RE,
+        st._FIRST_THIS_MONTH_LITERALS,
+        ["للمرة الأولى خلال الشهر الجاري", "لأول مرة منذ بداية الأسبوع الحالي"],
+    ),
+    (
+        st._PARTS_CUE_RE,
+        st._PARTS_CUE_LITERALS,
+        ["200 حالة، منها 150", "من بينهم 30 طفلا", "40 cases, of which 12"],
+    ),
+]
+
+
+def _field(text: str) -> _Field:
+    return _Field("body", normalize_with_offsets(text), [])
+
+
+@pytest.mark.parametrize(("pattern", "literals", "sentences"), CASES)
+def test_every_match_holds_a_literal(
+    pattern: re.Pattern[str], literals: tuple[str, ...], sentences: list[str]
+) -> None:
+    for sentence in sentences:
+        text = normalize_for_matching(sentence)
+        matches = list(pattern.finditer(text))
+        assert matches, sentence
+        for match in matches:
+            assert any(literal in match.group() for literal in literals), match.group()
+        assert _field(sentence).holds(literals, 0, len(text))
+
+
+def test_holds_looks_only_inside_the_span() -> None:
+    field = _field("غالبية السكان. ثم نص آخر هنا.")
+    literals = st._MAJORITY_LITERALS
+    assert field.holds(literals, 0, 8)
+    assert not field.holds(literals, 1, len(field.text))
+    assert not field.holds(literals, 0, 5)  # the word is cut at the span's end
+
+
+def test_holds_finds_a_short_literal_after_a_longer_one() -> None:
+    field = _field("xx bulkyword which")
+    assert field.holds(("bulkyword", "which"), 3, len(field.text))
+    assert field.holds(("bulkyword", "which"), 4, len(field.text))
+    assert not field.holds(("bulkyword",), 4, len(field.text))
