@@ -120,7 +120,15 @@ def _web_pages_lines(metadata: Mapping[str, Any]) -> list[str]:
     cv = metadata.get("web_pages_cv")
     if not cv:
         return ["", "### Web pages", "", "Trained without the web-pages corpus."]
-    weights = metadata.get("config", {}).get("web_pages_weight", {})
+    config = metadata.get("config", {})
+    weights = dict(config.get("web_pages_weight", {}))
+    layer_weights = dict(config.get("web_pages_layer_weight", {}))
+    coefficients = metadata.get("combiner_coefficients") or {}
+    held = set(metadata.get("combiner_held_at_prior") or [])
+    fitted = ", ".join(
+        f"`{name}` {value:.3f}{' (prior)' if name in held else ''}"
+        for name, value in coefficients.items()
+    )
     lines = [
         "",
         "### Web pages: what is fitted on them, and out-of-fold figures",
@@ -128,17 +136,22 @@ def _web_pages_lines(metadata: Mapping[str, Any]) -> list[str]:
         "The web-pages corpus (real page excerpts: content-farm or machine-written = 1, wire "
         "= 0) is in train only. It fits the `content_farm` head (text model and layer), "
         "joins the `ai_generated` head (machine-written and wire pages), and weighs in the "
-        "combiner's fit, so the combiner's head and signal weights are fitted on it; row "
-        f"weight factors per layer: {dict(weights)}. The rules-v0 prior remains only where "
-        "the data cannot speak (listed under *No corpus priors* when any input is held).",
+        "combiner's fit, so the combiner's head and signal weights are fitted on it. Row "
+        f"weight factors of the pages: text models and combiner {weights}, head layers "
+        f"{layer_weights}. The rules-v0 prior remains only where the data cannot speak "
+        "(marked *prior* below and listed under *No corpus priors*).",
+        "",
+        "Combiner weights (per standard deviation of each input, towards unreliability): "
+        + (fitted or "not recorded")
+        + ".",
         "",
         f"Figures are out of fold on {cv['folds']} folds ({cv['fold_rule']}): for each fold "
         "every text model and layer that reads web pages is refitted without the fold's "
         "pages, and the fold is scored by those refits; verdicts use the shipped "
         "thresholds. `ai_generated` recall on machine-written pages is read at "
-        f"{cv['ai_generated_threshold']}, the threshold that keeps at most 1% of pre-LLM human "
-        "val news (SaudiNewsNet, MCE trusted) above it. Baseline and full table: "
-        "`reports/web_pages.md`.",
+        f"{cv['ai_generated_threshold']}, which at most 1% of pre-LLM human val news "
+        "(SaudiNewsNet, MCE trusted) exceeds (0.5 unless that needs more). Baseline and "
+        "full table: `reports/web_pages.md`.",
         "",
         "Settings chosen on these folds (with the validation split for the corpora): the "
         "`content_farm` text model's regularisation and SaudiNewsNet weight, whether it "

@@ -1178,7 +1178,7 @@ def web_pages_cv(
         }
     return {
         "folds": config.folds,
-        "fold_rule": "site-grouped (no site in two folds; pages sharing a story in one fold)",
+        "fold_rule": "site-grouped: no site in two folds, pages sharing a story in one fold",
         "ai_generated_threshold": threshold,
         "summary": summary,
         "pages": [
@@ -1304,6 +1304,10 @@ def train(
         "heads": list(HEAD_NAMES),
         "combiner_inputs": list(model.combiner.input_names),
         "combiner_held_at_prior": stacked.held_at_prior,
+        "combiner_coefficients": {
+            name: round(float(value), 4)
+            for name, value in zip(model.combiner.input_names, model.combiner.coef, strict=True)
+        },
         "thresholds": model.thresholds.to_dict(),
         "threshold_rule": (
             f"unreliable_below: at most {UNRELIABLE_FALSE_POSITIVE_RATE:.0%} of human-written "

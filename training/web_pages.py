@@ -363,8 +363,8 @@ def markdown(figures: Mapping[str, Mapping[str, Any]], folds: int) -> str:
         "Pages that share a story (word 3-grams) are kept in one fold with their sites.",
         about,
         "Baseline: TF-IDF character 2-5 grams + logistic regression fitted on the other folds.",
-        f"`ai_generated` recall is read at {threshold:.4f}, the threshold that keeps at most 1% "
-        "of pre-LLM human news (SaudiNewsNet and MCE trusted, val) above it.",
+        f"`ai_generated` recall is read at {threshold:.4f}: the share of pre-LLM human val news "
+        "(SaudiNewsNet and MCE trusted) above it is at most 1% (0.5 unless that needs more).",
         "",
         "| language | pages (farm/wire) | sites | model AUROC | baseline AUROC "
         "| farm not `reliable` | wire `unreliable` | wire `reliable` "
