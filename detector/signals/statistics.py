@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from detector.article import Document, word_spans
+from detector.article import Document, WordSpans, word_spans
 from detector.lexicons import load_lexicon
 from detector.numbers import NumberMention, extract_numbers_normalized, prepare_tables
 from detector.reference import PlaceMention, country_by_iso2, find_places, great_circle_km
@@ -173,6 +173,35 @@ def _phrases(name: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w]){_CLITICS}(?:{trie_regex(entries)})(?![\w])")
 
 
+_CLITIC_FORMS = tuple(
+    first + second
+    for first in ("", "و", "ف")
+    for second in ("", "بال", "كال", "ال", "لل", "ب", "ك", "ل")
+)
+"""Every prefix that ``_CLITICS`` matches."""
+
+
+@cache
+def _phrase_openers(name: str) -> frozenset[str] | None:
+    """Return the words one of which opens every match of ``_phrases(name)``.
+
+    A match opens with an optional clitic glued to the first word of a lexicon entry,
+    with no letter or digit on either side: a whole word of the text. ``None`` when a
+    first word is not a plain run of letters and digits (no such word then stands for it).
+    """
+    firsts = {
+        normalize_for_matching(entry).strip().split(" ")[0]
+        for language in ("ar", "en")
+        for entry in load_lexicon(f"{language}/statistics_{name}")
+    }
+    if not all(_WORD_RE.fullmatch(word) for word in firsts):
+        return None
+    return frozenset(clitic + word for word in firsts for clitic in _CLITIC_FORMS)
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
 @lru_cache(maxsize=1)
 def _locative_pattern() -> re.Pattern[str]:
     """Words like "في" / "in" / "شمال غربي" ending right before a place name."""
@@ -235,6 +264,8 @@ class _Field:
     words: frozenset[str] = frozenset()
     gates: dict[str, bool] = field(default_factory=dict)
     literals: dict[tuple[str, ...], tuple[list[int], list[int]]] = field(default_factory=dict)
+    word_spans: WordSpans | None = None
+    sentence_words: list[str] | None = None
 
     def holds(self, literals: tuple[str, ...], start: int, end: int) -> bool:
         """Return whether ``text[start:end]`` holds one of ``literals``.
@@ -274,6 +305,28 @@ class _Field:
         self.sentence = (start, end)
         self.sentence_hits = {}
         self.sentence_hit_starts = {}
+        self.sentence_words = None
+
+    def _may_hold(self, lexicon: str) -> bool:
+        """Return whether the sentence may hold a ``statistics_<lexicon>`` phrase.
+
+        False only when no word of the sentence can open one (see ``_phrase_openers``) and
+        the sentence does not end inside a word, which the search would read cut short.
+        """
+        openers = _phrase_openers(lexicon)
+        spans = self.word_spans
+        if openers is None or spans is None:
+            return True
+        start, end = self.sentence
+        text = self.text
+        if end < len(text) and text[end].isalnum():
+            return True
+        words = self.sentence_words
+        if words is None:
+            first = bisect_left(spans.starts, start)
+            words = spans.words[first : bisect_left(spans.starts, end, first)]
+            self.sentence_words = words
+        return not openers.isdisjoint(words)
 
     def hits(self, lexicon: str, start: int, end: int) -> list[tuple[int, int]]:
         """Return spans of ``statistics_<lexicon>`` phrases inside ``[start, end)``.
@@ -283,7 +336,11 @@ class _Field:
         spans = self.sentence_hits.get(lexicon)
         if spans is None:
             pattern = _phrases(lexicon)
-            spans = [match.span() for match in pattern.finditer(self.text, *self.sentence)]
+            spans = (
+                [match.span() for match in pattern.finditer(self.text, *self.sentence)]
+                if self._may_hold(lexicon)
+                else []
+            )
             self.sentence_hits[lexicon] = spans
             self.sentence_hit_starts[lexicon] = [span[0] for span in spans]
         starts = self.sentence_hit_starts[lexicon]
@@ -443,7 +500,7 @@ class StatisticsSignal(Signal):
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Score ``doc``: 0 when its figures are plausible, towards 1 as they contradict facts."""
         findings = _Findings()
-        body = _make_field("body", doc.normalized, doc.normalized_words.words)
+        body = _make_field("body", doc.normalized, doc.normalized_words)
         body.money = _money_context(body)
         if doc.title.strip():
             title = _make_field("title", doc.normalized_title)
@@ -499,7 +556,7 @@ class StatisticsSignal(Signal):
 
 
 def _make_field(
-    name: EvidenceField, normalized: NormalizedText, words: Iterable[str] | None = None
+    name: EvidenceField, normalized: NormalizedText, spans: WordSpans | None = None
 ) -> _Field:
     numbers: list[_Number] = []
     index = normalized.index
@@ -507,9 +564,9 @@ def _make_field(
         start = bisect_left(index, mention.start)
         end = bisect_left(index, mention.end)
         numbers.append(_Number(start, end, mention))
-    if words is None:
-        words = word_spans(normalized.text).words
-    return _Field(name, normalized, numbers, words=frozenset(words))
+    if spans is None:
+        spans = word_spans(normalized.text)
+    return _Field(name, normalized, numbers, words=frozenset(spans.words), word_spans=spans)
 
 
 def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -> None:
