@@ -60,7 +60,13 @@ from pathlib import Path
 from detector.article import Document, WordSpans, word_spans
 from detector.lexicons import load_lexicon
 from detector.numbers import NumberMention, extract_numbers_normalized, prepare_tables
-from detector.reference import PlaceMention, country_by_iso2, find_places, great_circle_km
+from detector.reference import (
+    PlaceMention,
+    _reference,
+    country_by_iso2,
+    find_places,
+    great_circle_km,
+)
 from detector.reference.patterns import trie_regex
 from detector.signals.base import Evidence, EvidenceField, Signal, SignalContext, SignalResult
 from detector.text import NormalizedText, normalize_for_matching
@@ -181,25 +187,45 @@ _CLITIC_FORMS = tuple(
 """Every prefix that ``_CLITICS`` matches."""
 
 
+_PLACE_PREFIXES = tuple(
+    first + second for first in ("", "و", "ف") for second in ("", "ب", "ل", "ك")
+)
+"""Every prefix that the gazetteer pattern of ``detector.reference`` matches."""
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+def _openers(keys: Iterable[str], prefixes: Sequence[str]) -> frozenset[str] | None:
+    """Return the words one of which opens every match of ``prefix + key`` (word-bounded).
+
+    Such a match opens with a prefix glued to the key's first run of letters and digits,
+    with no letter or digit before it and none after the run: a whole word of the text.
+    ``None`` when a key does not open with such a run (no word then stands for it).
+    """
+    firsts = set()
+    for key in keys:
+        run = _WORD_RE.match(key)
+        if run is None or key[run.end() : run.end() + 1] == "_":
+            return None
+        firsts.add(run.group())
+    return frozenset(prefix + word for word in firsts for prefix in prefixes)
+
+
 @cache
 def _phrase_openers(name: str) -> frozenset[str] | None:
-    """Return the words one of which opens every match of ``_phrases(name)``.
-
-    A match opens with an optional clitic glued to the first word of a lexicon entry,
-    with no letter or digit on either side: a whole word of the text. ``None`` when a
-    first word is not a plain run of letters and digits (no such word then stands for it).
-    """
-    firsts = {
-        normalize_for_matching(entry).strip().split(" ")[0]
+    """Return the words one of which opens every match of ``_phrases(name)``."""
+    entries = {
+        normalize_for_matching(entry).strip()
         for language in ("ar", "en")
         for entry in load_lexicon(f"{language}/statistics_{name}")
     }
-    if not all(_WORD_RE.fullmatch(word) for word in firsts):
-        return None
-    return frozenset(clitic + word for word in firsts for clitic in _CLITIC_FORMS)
+    return _openers(entries, _CLITIC_FORMS)
 
 
-_WORD_RE = re.compile(r"[^\W_]+")
+@lru_cache(maxsize=1)
+def _place_openers() -> frozenset[str] | None:
+    """Return the words one of which opens every place name that ``find_places`` finds."""
+    reference = _reference()
+    return _openers([*reference.entries, *reference.after_lam], _PLACE_PREFIXES)
 
 
 @lru_cache(maxsize=1)
@@ -308,12 +334,15 @@ class _Field:
         self.sentence_words = None
 
     def _may_hold(self, lexicon: str) -> bool:
-        """Return whether the sentence may hold a ``statistics_<lexicon>`` phrase.
+        """Return whether the sentence may hold a ``statistics_<lexicon>`` phrase."""
+        return self.may_open(_phrase_openers(lexicon))
 
-        False only when no word of the sentence can open one (see ``_phrase_openers``) and
-        the sentence does not end inside a word, which the search would read cut short.
+    def may_open(self, openers: frozenset[str] | None) -> bool:
+        """Return whether a word of the sentence is one of ``openers`` (see ``_openers``).
+
+        Also true when the sentence ends inside a word, which a search would read cut
+        short, and when there are no openers to test.
         """
-        openers = _phrase_openers(lexicon)
         spans = self.word_spans
         if openers is None or spans is None:
             return True
@@ -582,7 +611,7 @@ def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -
     counted = [number for number in numbers if number.mention.kind != "year"]
     findings.numeric_claims += len(counted)
     # Place names are looked up only in sentences with a figure, which keeps the signal fast.
-    places = find_places(source.normalized, start, end)
+    places = find_places(source.normalized, start, end) if source.may_open(_place_openers()) else []
 
     cue = _check_projection(source, start, end, findings) if counted else None
     projection = cue is not None
