@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from detector.article import word_spans
 from detector.signals import statistics as st
 from detector.signals.statistics import _Field
 from detector.text import normalize_for_matching, normalize_with_offsets
@@ -85,3 +86,41 @@ def test_holds_finds_a_short_literal_after_a_longer_one() -> None:
     assert field.holds(("bulkyword", "which"), 3, len(field.text))
     assert field.holds(("bulkyword", "which"), 4, len(field.text))
     assert not field.holds(("bulkyword",), 4, len(field.text))
+
+
+def _sentence_field(text: str) -> _Field:
+    normalized = normalize_with_offsets(text)
+    field = _Field("body", normalized, [], word_spans=word_spans(normalized.text))
+    field.begin_sentence(0, len(normalized.text))
+    return field
+
+
+def test_openers_are_the_first_words_behind_each_prefix() -> None:
+    openers = st._openers(["year-old", "of the total", "area"], ("", "و"))
+    assert openers == frozenset({"year", "of", "area", "وyear", "وof", "وarea"})
+    assert st._openers(["-5 points"], ("",)) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["يبلغ عدد سكان مصر 105 ملايين نسمة", "the population of Egypt is 105 million"],
+)
+def test_a_sentence_with_a_place_and_a_measure_is_scanned(sentence: str) -> None:
+    field = _sentence_field(sentence)
+    assert field.may_open(st._place_openers())
+    assert field.hits("population", 0, len(field.text))
+
+
+def test_a_sentence_without_an_opener_skips_the_scans() -> None:
+    field = _sentence_field("ارتفع المؤشر 3 نقاط اليوم")
+    assert not field.may_open(st._place_openers())
+    assert not field._may_hold("population")
+    assert field.hits("population", 0, len(field.text)) == []
+
+
+def test_a_sentence_ending_inside_a_word_is_always_scanned() -> None:
+    normalized = normalize_with_offsets("سكان مصرية")
+    field = _Field("body", normalized, [], word_spans=word_spans(normalized.text))
+    field.begin_sentence(0, len("سكان مصر"))  # the search would read "مصر" as a word
+    assert field.may_open(st._place_openers())
+    assert field.may_open(frozenset({"كلمة"}))
