@@ -2130,6 +2130,8 @@ _PHASE_DATE_RE = re.compile(
     rf"[^\d\n.]{{0,30}}?(?<![\w])(?P<month>{trie_regex(_MONTHS)})(?![\w])\s*(?P<year>\d{{4}})(?!\d)"
 )
 _PHASE_WINDOW = 400
+# The first words of the month names: a field without one holds no dated phase.
+_MONTH_OPENERS = _openers(_MONTHS, ("",))
 _TONNES_RE = re.compile(r"\s*(?:(?:metric\s+)?tonnes|tons|(?:ال)?اطنان|طنا|طن)(?![\w])")
 _OUNCES_RE = re.compile(
     r"\s*(?:(?:troy\s+)?ounces|oz|(?:ال)?اوقيات|(?:ال)?اونصات|اوقيه|اونصه)(?![\w])"
@@ -2273,7 +2275,9 @@ def _word_start(text: str, position: int) -> bool:
 
 def _check_phases(source: _Field, findings: _Findings) -> None:
     """Flag numbered phases whose dates go backwards: "الثانية في نوفمبر ثم الثالثة في يناير"."""
-    if not source.has("phases"):
+    if not source.has("phases") or (
+        _MONTH_OPENERS is not None and source.words.isdisjoint(_MONTH_OPENERS)
+    ):
         return
     text = source.text
     previous: tuple[int, int, int] | None = None
