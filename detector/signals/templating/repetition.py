@@ -5,7 +5,7 @@ A passage restated from earlier in the page counts here too.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from itertools import accumulate
@@ -129,26 +129,76 @@ def top_ngram_char_fraction(words: Sequence[str], size: int = 2) -> float:
     return _WordSequence(words).top_char_fraction(size)
 
 
+def _repeated_gram_positions(
+    words: Sequence[str], ranges: Sequence[tuple[int, int]], size: int
+) -> list[int]:
+    """Return, in order, the starts of the ``size``-grams inside ``ranges`` that may repeat.
+
+    An n-gram starts at a position of one of the ``[low, high)`` ranges and ends inside
+    it; the starts kept are those whose n-gram hash occurs twice or more (equal n-grams
+    hash alike; a collision only adds a start).
+    """
+    count = len(words) - size + 1
+    if count <= 0:
+        return []
+    valid = np.zeros(count, dtype=bool)
+    for low, high in ranges:
+        if high - size + 1 > low:
+            valid[low : high - size + 1] = True
+    positions = np.flatnonzero(valid)
+    if len(positions) < 2:
+        return []
+    first_seen: dict[str, int] = {}
+    ids = np.fromiter(
+        map(first_seen.setdefault, words, range(len(words))), dtype=np.uint64, count=len(words)
+    )
+    hashes = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        hashes = hashes * _NGRAM_HASH_BASE + ids[offset : offset + count]
+    chosen = hashes[positions]
+    order = np.argsort(chosen, kind="stable")
+    ordered = chosen[order]
+    equal = ordered[1:] == ordered[:-1]
+    repeated_in_order = np.zeros(len(chosen), dtype=bool)
+    repeated_in_order[1:] |= equal
+    repeated_in_order[:-1] |= equal
+    repeated = np.empty(len(chosen), dtype=bool)
+    repeated[order] = repeated_in_order
+    result: list[int] = positions[repeated].tolist()
+    return result
+
+
 def find_restated_passages(layout: _Layout) -> list[Evidence]:
     """Return runs of :data:`RESTATED_RUN_WORDS`+ words that two prose blocks share.
 
     One pass over the prose words keeps the first place of each word n-gram; an n-gram
     met again in another block starts a shared run, extended while the words agree, and
-    the scan resumes after it (linear in the words, times the n-gram size).
+    the scan resumes after it (linear in the words, times the n-gram size). Only the
+    n-grams that occur twice or more can be met again, so the pass visits only those.
     """
     doc, tokens = layout.doc, layout.tokens
     words = tokens.words
     size = RESTATED_RUN_WORDS
+    prose = [
+        (block_index, block)
+        for block_index, block in enumerate(doc.blocks)
+        if block.kind in _PROSE_KINDS
+    ]
+    ranges = [
+        tokens.range_of(layout.normalized_offset(block.start), layout.normalized_offset(block.end))
+        for _, block in prose
+    ]
+    candidates = _repeated_gram_positions(words, ranges, size)
     first_at: dict[tuple[str, ...], tuple[int, int]] = {}
     found: list[Evidence] = []
-    for block_index, block in enumerate(doc.blocks):
-        if block.kind not in _PROSE_KINDS:
-            continue
-        low, high = tokens.range_of(
-            layout.normalized_offset(block.start), layout.normalized_offset(block.end)
-        )
+    for (block_index, _block), (low, high) in zip(prose, ranges, strict=True):
         position = low
-        while position + size <= high:
+        first = bisect_left(candidates, low)
+        last = bisect_left(candidates, high - size + 1, first)
+        for candidate in candidates[first:last]:
+            if candidate < position:
+                continue
+            position = candidate
             gram = tuple(words[position : position + size])
             prior = first_at.get(gram)
             if prior is None:
