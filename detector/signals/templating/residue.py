@@ -282,7 +282,8 @@ def find_keyword_lists(layout: _Layout) -> list[Evidence]:
     found: list[Evidence] = []
     for block in doc.content_blocks:
         text = doc.block_text(block)
-        if "،" not in text and "," not in text:
+        # Fewer separators than items needed: the line cannot be a tag list.
+        if text.count("،") + text.count(",") < KEYWORD_LIST_MIN_ITEMS - 1:
             continue
         items = [item.split() for item in _LIST_SEPARATOR.split(text) if item.strip()]
         if len(items) < KEYWORD_LIST_MIN_ITEMS or any(len(item) > 5 for item in items):
