@@ -501,7 +501,7 @@ class StatisticsSignal(Signal):
     """
 
     name = "statistics"
-    version = "1"
+    version = "2"
     feature_names = (
         "statistics.numeric_claim_count",
         "statistics.numbers_per_1000_words",

@@ -41,7 +41,7 @@ class ExpertsSignal(Signal):
     """
 
     name = "experts"
-    version = "1"
+    version = "2"
     feature_names = (
         "experts.attribution_count",
         "experts.sourced_count",

@@ -81,7 +81,7 @@ class TemplatingSignal(Signal):
     """Stock phrasing, keyword stuffing, repetition and archive near-duplicates."""
 
     name = "templating"
-    version = "2"
+    version = "3"
     feature_names = (
         "templating.phrase_count",
         "templating.phrases_per_1000_words",
