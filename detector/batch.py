@@ -343,6 +343,7 @@ class BatchSummary:
     skipped: int = 0
     elapsed_s: float = 0.0
     output: Path | None = None
+    unread_columns: tuple[str, ...] = ()
 
     @property
     def rows_per_second(self) -> float:
@@ -356,6 +357,12 @@ class BatchSummary:
             f"{self.skipped} skipped (resume), {self.elapsed_s:.1f} s, "
             f"{self.rows_per_second:.1f} rows/s -> "
             f"{'stdout' if self.output is not None and is_stdio(self.output) else self.output}"
+            + (
+                f"; columns not read: {', '.join(self.unread_columns)} "
+                "(read one with --map FIELD=COLUMN)"
+                if self.unread_columns
+                else ""
+            )
         )
 
 
@@ -577,7 +584,10 @@ def _run(
         paths.output.parent.mkdir(parents=True, exist_ok=True)
         completed = _prepare_output(options, paths)
 
-    summary = BatchSummary(output=paths.output)
+    summary = BatchSummary(
+        output=paths.output,
+        unread_columns=options.columns.unread_columns(header) if header is not None else (),
+    )
     tasks = _iter_tasks(options, input_format, completed, summary)
     total = count_rows(options.input_path, input_format)
     errors_to_stderr = is_stdio(paths.errors) if options.errors_path is not None else to_stdout

@@ -266,6 +266,11 @@ class ColumnMapping:
                 f"(columns: {', '.join(columns) or 'none'})"
             )
 
+    def unread_columns(self, columns: Sequence[str]) -> tuple[str, ...]:
+        """Return the header's columns that feed no article field (``--map`` could name them)."""
+        used = set(self.source_columns)
+        return tuple(dict.fromkeys(column for column in columns if column not in used))
+
     def unknown_keys(self, values: Mapping[str, Any], input_format: InputFormat) -> str | None:
         """Say which keys of a JSONL object are no article field (the contract rejects them).
 

@@ -119,6 +119,7 @@ def test_jsonl_round_trip_matches_the_engine(
     code, stderr = _batch(capsys, source, out)
     assert code == 0
     assert _summary(stderr) == (8, 0, 0)
+    assert "columns not read" not in stderr  # a JSONL key is a field: unknown ones are errors
     records = _read_jsonl(out)
     assert [record["row"] for record in records] == list(range(1, 9))
     assert records[3]["id"] == "row-4"
@@ -142,6 +143,9 @@ def test_csv_with_column_mapping(
         "--map", "author=writer", "--id-column", "article_id",
     )  # fmt: skip
     assert code == 0, stderr
+    # A column that feeds no field is named once in the summary, never silently dropped.
+    assert _summary(stderr) == (5, 0, 0)
+    assert stderr.rstrip().endswith("; columns not read: views (read one with --map FIELD=COLUMN)")
     records = _read_jsonl(out)
     assert [record["id"] for record in records] == [row["id"] for row in rows]
     for number, (row, record) in enumerate(zip(rows, records, strict=True), start=1):
