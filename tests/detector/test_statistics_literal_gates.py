@@ -7,50 +7,50 @@ import re
 import pytest
 
 from detector.article import word_spans
-from detector.signals import statistics as st
-from detector.signals.statistics import _Field
+from detector.signals.statistics import arithmetic, claims, money, signal
+from detector.signals.statistics.claims import _Field
 from detector.text import normalize_for_matching, normalize_with_offsets
 
 # Each pattern with its literals and sentences (normalised like the text) it matches.
 CASES: list[tuple[re.Pattern[str], tuple[str, ...], list[str]]] = [
     (
-        st._FLOAT_RE,
-        st._FLOAT_LITERALS,
+        money._FLOAT_RE,
+        money._FLOAT_LITERALS,
         ["عملة متغيرة باستمرار في السوق", "the rate floats freely now", "a free-floating unit"],
     ),
     (
-        st._FIXED_RE,
-        st._FIXED_LITERALS,
+        money._FIXED_RE,
+        money._FIXED_LITERALS,
         ["سعر ثابت منذ سنوات", "وبالربط مع الدولار", "it is pegged to the dollar", "a fixed rate"],
     ),
     (
-        st._NATIONAL_CURRENCY_RE,
-        st._NATIONAL_CURRENCY_LITERALS,
+        money._NATIONAL_CURRENCY_RE,
+        money._NATIONAL_CURRENCY_LITERALS,
         ["تراجع العملة الوطنية أمس", "the local  currency fell", "its national currency"],
     ),
     (
-        st._THOUSANDS_OF_YEARS_RE,
-        st._THOUSANDS_OF_YEARS_LITERALS,
+        arithmetic._THOUSANDS_OF_YEARS_RE,
+        arithmetic._THOUSANDS_OF_YEARS_LITERALS,
         ["منذ آلاف السنين", "قبل الآلاف الأعوام", "thousands of years ago"],
     ),
     (
-        st._MAJORITY_RE,
-        st._MAJORITY_LITERALS,
+        arithmetic._MAJORITY_RE,
+        arithmetic._MAJORITY_LITERALS,
         ["يعتمد بشكل رئيسي على النفط", "غالبية السكان", "the bulk of exports", "mainly dependent"],
     ),
     (
-        st._HUNDREDS_OF_TONNES_RE,
-        st._HUNDREDS_OF_TONNES_LITERALS,
+        arithmetic._HUNDREDS_OF_TONNES_RE,
+        arithmetic._HUNDREDS_OF_TONNES_LITERALS,
         ["مئات الأطنان من الذهب", "hundreds of tonnes of gold"],
     ),
     (
-        st._FIRST_THIS_MONTH_RE,
-        st._FIRST_THIS_MONTH_LITERALS,
+        arithmetic._FIRST_THIS_MONTH_RE,
+        arithmetic._FIRST_THIS_MONTH_LITERALS,
         ["للمرة الأولى خلال الشهر الجاري", "لأول مرة منذ بداية الأسبوع الحالي"],
     ),
     (
-        st._PARTS_CUE_RE,
-        st._PARTS_CUE_LITERALS,
+        arithmetic._PARTS_CUE_RE,
+        arithmetic._PARTS_CUE_LITERALS,
         ["200 حالة، منها 150", "من بينهم 30 طفلا", "40 cases, of which 12"],
     ),
 ]
@@ -75,7 +75,7 @@ def test_every_match_holds_a_literal(
 
 def test_holds_looks_only_inside_the_span() -> None:
     field = _field("غالبية السكان. ثم نص آخر هنا.")
-    literals = st._MAJORITY_LITERALS
+    literals = arithmetic._MAJORITY_LITERALS
     assert field.holds(literals, 0, 8)
     assert not field.holds(literals, 1, len(field.text))
     assert not field.holds(literals, 0, 5)  # the word is cut at the span's end
@@ -96,9 +96,9 @@ def _sentence_field(text: str) -> _Field:
 
 
 def test_openers_are_the_first_words_behind_each_prefix() -> None:
-    openers = st._openers(["year-old", "of the total", "area"], ("", "و"))
+    openers = claims._openers(["year-old", "of the total", "area"], ("", "و"))
     assert openers == frozenset({"year", "of", "area", "وyear", "وof", "وarea"})
-    assert st._openers(["-5 points"], ("",)) is None
+    assert claims._openers(["-5 points"], ("",)) is None
 
 
 @pytest.mark.parametrize(
@@ -107,13 +107,13 @@ def test_openers_are_the_first_words_behind_each_prefix() -> None:
 )
 def test_a_sentence_with_a_place_and_a_measure_is_scanned(sentence: str) -> None:
     field = _sentence_field(sentence)
-    assert field.may_open(st._place_openers())
+    assert field.may_open(signal._place_openers())
     assert field.hits("population", 0, len(field.text))
 
 
 def test_a_sentence_without_an_opener_skips_the_scans() -> None:
     field = _sentence_field("ارتفع المؤشر 3 نقاط اليوم")
-    assert not field.may_open(st._place_openers())
+    assert not field.may_open(signal._place_openers())
     assert not field._may_hold("population")
     assert field.hits("population", 0, len(field.text)) == []
 
@@ -122,5 +122,5 @@ def test_a_sentence_ending_inside_a_word_is_always_scanned() -> None:
     normalized = normalize_with_offsets("سكان مصرية")
     field = _Field("body", normalized, [], word_spans=word_spans(normalized.text))
     field.begin_sentence(0, len("سكان مصر"))  # the search would read "مصر" as a word
-    assert field.may_open(st._place_openers())
+    assert field.may_open(signal._place_openers())
     assert field.may_open(frozenset({"كلمة"}))
