@@ -9,6 +9,8 @@ write transactions with ``BEGIN IMMEDIATE`` so two writers queue for the lock
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,24 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 class StoreError(MizanError):
     """The store cannot be opened or used (bad URL, missing driver, unreadable database)."""
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch a SQLite file to WAL, waiting out a switch made at the same time elsewhere.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "database is
+    locked" at once (no busy handler) while another connection does the same, as when several
+    scoring processes open a new store together; the switch is retried for the busy timeout.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _is_memory(url: URL) -> bool:
@@ -62,7 +82,7 @@ def _sqlite_engine(url: URL) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _use_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
