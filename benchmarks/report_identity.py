@@ -92,14 +92,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(reports)} reports written to {args.write} (digest {digest})")
         return 0
     before: dict[str, str] = json.loads(args.check.read_text(encoding="utf-8"))
-    changed = [key for key in before.keys() | reports.keys() if before.get(key) != reports.get(key)]
+    return compare(before, reports, "reports", str(args.check))
+
+
+def compare(before: dict[str, str], after: dict[str, str], noun: str, source: str) -> int:
+    """Print whether ``after`` equals the snapshot ``before``; return 1 naming the first change."""
+    changed = [key for key in before.keys() | after.keys() if before.get(key) != after.get(key)]
     if not changed:
-        print(f"{len(reports)} reports identical to {args.check}")
+        print(f"{len(after)} {noun} identical to {source}")
         return 0
     first = sorted(changed)[0]
-    old, new = before.get(first, ""), reports.get(first, "")
+    old, new = before.get(first, ""), after.get(first, "")
     at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
-    print(f"{len(changed)} of {len(reports)} reports changed; first: {first}", file=sys.stderr)
+    print(f"{len(changed)} of {len(after)} {noun} changed; first: {first}", file=sys.stderr)
     print(f"  before: ...{old[max(0, at - 60) : at + 60]}", file=sys.stderr)
     print(f"  after:  ...{new[max(0, at - 60) : at + 60]}", file=sys.stderr)
     return 1

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from report_identity import articles  # noqa: E402
+from report_identity import articles, compare  # noqa: E402
 
 from detector.article import Document  # noqa: E402
 from detector.engine import DetectorEngine  # noqa: E402
@@ -105,19 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(results)} results written to {args.write} (digest {digest.hexdigest()[:16]})")
         return 0
     before: dict[str, str] = json.loads(args.check.read_text(encoding="utf-8"))
-    changed = [key for key in before.keys() | results.keys() if before.get(key) != results.get(key)]
-    if not changed:
-        print(
-            f"{len(results)} results identical to {args.check} (digest {digest.hexdigest()[:16]})"
-        )
-        return 0
-    first = sorted(changed)[0]
-    old, new = before.get(first, ""), results.get(first, "")
-    at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
-    print(f"{len(changed)} of {len(results)} results changed; first: {first}", file=sys.stderr)
-    print(f"  before: ...{old[max(0, at - 60) : at + 60]}", file=sys.stderr)
-    print(f"  after:  ...{new[max(0, at - 60) : at + 60]}", file=sys.stderr)
-    return 1
+    return compare(before, results, "results", f"{args.check} (digest {digest.hexdigest()[:16]})")
 
 
 if __name__ == "__main__":
