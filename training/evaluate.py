@@ -654,6 +654,35 @@ def render_markdown(report: Mapping[str, Any], plots: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+def _reliability_curves(
+    axis: Any,
+    result: EvaluationResult,
+    column: str,
+    mask: np.ndarray,
+    labels: np.ndarray,
+    title: str,
+) -> None:
+    """Draw Mizan's and the baseline's reliability curves of ``column`` over ``mask`` rows."""
+    edges = np.linspace(0, 1, ECE_BINS + 1)
+    for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline)):
+        probabilities = scores[column].to_numpy()[mask]
+        observed, predicted = [], []
+        for low, high in zip(edges[:-1], edges[1:], strict=True):
+            in_bin = (probabilities >= low) & (
+                (probabilities < high) | (high == 1.0) & (probabilities <= high)
+            )
+            if in_bin.sum() >= 5:
+                predicted.append(probabilities[in_bin].mean())
+                observed.append(labels[mask][in_bin].mean())
+        ece = expected_calibration_error(labels[mask], probabilities)
+        axis.plot(predicted, observed, marker="o", label=f"{name} (ECE {ece:.3f})")
+    axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
+    axis.set_title(title, fontsize=9)
+    axis.set_xlabel("mean predicted probability")
+    axis.set_ylabel("observed rate")
+    axis.legend(loc="upper left", fontsize=8)
+
+
 def write_plots(result: EvaluationResult, reports_dir: Path) -> list[Path]:
     """Write ROC curves per corpus and reliability diagrams as PNG files."""
     import matplotlib
@@ -707,26 +736,8 @@ def write_plots(result: EvaluationResult, reports_dir: Path) -> list[Path]:
         ("unreliable", "1 - reliability (all labelled test rows)", test),
     ]
     figure, axes = plt.subplots(1, 3, figsize=(13, 4.3))
-    edges = np.linspace(0, 1, ECE_BINS + 1)
     for axis, (column, title, mask_series) in zip(axes, panels, strict=True):
-        mask = mask_series.to_numpy()
-        for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline)):
-            probabilities = scores[column].to_numpy()[mask]
-            observed, predicted = [], []
-            for low, high in zip(edges[:-1], edges[1:], strict=True):
-                in_bin = (probabilities >= low) & (
-                    (probabilities < high) | (high == 1.0) & (probabilities <= high)
-                )
-                if in_bin.sum() >= 5:
-                    predicted.append(probabilities[in_bin].mean())
-                    observed.append(labels[mask][in_bin].mean())
-            ece = expected_calibration_error(labels[mask], probabilities)
-            axis.plot(predicted, observed, marker="o", label=f"{name} (ECE {ece:.3f})")
-        axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
-        axis.set_title(title, fontsize=9)
-        axis.set_xlabel("mean predicted probability")
-        axis.set_ylabel("observed rate")
-        axis.legend(loc="upper left", fontsize=8)
+        _reliability_curves(axis, result, column, mask_series.to_numpy(), labels, title)
     figure.tight_layout()
     path = reports_dir / "reliability_diagram.png"
     figure.savefig(path, dpi=110)
@@ -737,25 +748,8 @@ def write_plots(result: EvaluationResult, reports_dir: Path) -> list[Path]:
     figure, axes = plt.subplots(1, 2, figsize=(9, 4.3))
     for axis, language in zip(axes, ("ar", "en"), strict=True):
         mask = (test & (frame["language"] == language)).to_numpy()
-        for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline)):
-            probabilities = scores["unreliable"].to_numpy()[mask]
-            observed, predicted = [], []
-            for low, high in zip(edges[:-1], edges[1:], strict=True):
-                in_bin = (probabilities >= low) & (
-                    (probabilities < high) | (high == 1.0) & (probabilities <= high)
-                )
-                if in_bin.sum() >= 5:
-                    predicted.append(probabilities[in_bin].mean())
-                    observed.append(labels[mask][in_bin].mean())
-            ece = expected_calibration_error(labels[mask], probabilities)
-            axis.plot(predicted, observed, marker="o", label=f"{name} (ECE {ece:.3f})")
-        axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
-        axis.set_title(
-            f"1 - reliability, {language} (labelled test rows, n={int(mask.sum())})", fontsize=9
-        )
-        axis.set_xlabel("mean predicted probability")
-        axis.set_ylabel("observed rate")
-        axis.legend(loc="upper left", fontsize=8)
+        title = f"1 - reliability, {language} (labelled test rows, n={int(mask.sum())})"
+        _reliability_curves(axis, result, "unreliable", mask, labels, title)
     figure.tight_layout()
     path = reports_dir / "reliability_by_language.png"
     figure.savefig(path, dpi=110)
