@@ -25,11 +25,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from detector.batch import BatchOptions, run_batch
 from detector.engine import DetectorEngine
-from detector.io import ColumnMapping, dumps_line
 from detector.settings import get_settings
 from detector.text import words
+from service.batch.columns import ColumnMapping
+from service.batch.reports import dumps_line
+from service.batch.runner import BatchOptions, run_batch
 
 RESULTS = Path(__file__).resolve().parent / "results" / "batch_throughput.json"
 TARGET_ARTICLES_PER_SECOND = 150.0

@@ -142,7 +142,7 @@ def main() -> None:
     args = parser.parse_args()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "detector.cli", "serve", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(args.workers)]
     command += ["--scorers", str(args.scorers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,4 +1,8 @@
-"""The one settings class. Every value can be set with a ``MIZAN_`` environment variable."""
+"""What scoring needs to know. Every value can be set with a ``MIZAN_`` environment variable.
+
+The server's own settings (address, processes, API keys, request limits) extend this class in
+:mod:`service.settings`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
-    """Settings shared by the library, the CLI, training and the service."""
+    """Settings of scoring, shared by the library, the command line, training and the service."""
 
     model_config = SettingsConfigDict(env_prefix="MIZAN_", env_file=None, extra="ignore")
 
@@ -24,21 +28,7 @@ class Settings(BaseSettings):
         default=REPO_ROOT.parent / "shared" / "corpora", description="Labelled corpora."
     )
     store_url: str = Field(default="sqlite:///mizan.db", description="SQLAlchemy URL of the store.")
-    api_keys: list[str] = Field(default_factory=list, description="Accepted X-API-Key values.")
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes.")
-    scorers: int = Field(
-        default=0,
-        ge=0,
-        le=64,
-        description="Scoring processes per server process, fed from one queue; 0: score in "
-        "a thread of the server process (`mizan serve` defaults to one per CPU).",
-    )
-    log_level: str = "info"
-    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
     max_text_chars: int = Field(default=100_000, ge=100)
-    max_batch_items: int = Field(default=100, ge=1)
     score_timeout_s: float = Field(
         default=10.0,
         gt=0,

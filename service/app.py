@@ -17,7 +17,6 @@ from fastapi.security import APIKeyHeader
 from fastapi_offline import FastAPIOffline
 
 from detector.engine import DetectorEngine
-from detector.settings import Settings, get_settings
 from detector.store import ArticleStore
 from detector.store.database import is_process_local
 from service.errors import install_error_handlers
@@ -34,6 +33,7 @@ from service.routers import articles, feedback, health, model, review, scoring
 from service.runtime import EngineSlot
 from service.schemas import install_report_examples
 from service.scorers import ProcessScorer, Scorer, ThreadScorer
+from service.settings import ServiceSettings, get_settings
 
 logger = logging.getLogger("mizan.service")
 
@@ -73,7 +73,9 @@ def _package_version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: Settings | None = None, engine: DetectorEngine | None = None) -> FastAPI:
+def create_app(
+    settings: ServiceSettings | None = None, engine: DetectorEngine | None = None
+) -> FastAPI:
     """Build the HTTP app.
 
     Args:

@@ -11,17 +11,17 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from detector.engine import DetectorEngine
-from detector.settings import Settings
 from service.metrics import ServiceMetrics
 from service.runtime import EngineSlot
 from service.scorers import Scorer
+from service.settings import ServiceSettings
 
 RETRY_AFTER_SECONDS = "5"
 
 
-async def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> ServiceSettings:
     """Return the settings the app was created with."""
-    settings: Settings = request.app.state.settings
+    settings: ServiceSettings = request.app.state.settings
     return settings
 
 
@@ -62,7 +62,7 @@ async def get_scorer(request: Request) -> Scorer:
     return scorer
 
 
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SettingsDep = Annotated[ServiceSettings, Depends(get_app_settings)]
 MetricsDep = Annotated[ServiceMetrics, Depends(get_metrics)]
 EngineDep = Annotated[DetectorEngine, Depends(get_engine)]
 EngineSlotDep = Annotated[EngineSlot, Depends(get_engine_slot)]

@@ -29,11 +29,11 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from starlette.routing import Match
 
 from detector.engine import DetectorEngine
-from detector.settings import Settings
 from detector.store.records import content_id
 from service import middleware
 from service.app import create_app
 from service.routers import articles, feedback, review
+from service.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -109,7 +109,7 @@ def open_page_paths(app: FastAPI) -> None:
 
 @contextmanager
 def running_app(
-    settings: Settings, engine: DetectorEngine, open_page: bool = False
+    settings: ServiceSettings, engine: DetectorEngine, open_page: bool = False
 ) -> Iterator[str]:
     """Serve the app on a free local port in a thread; yield its base URL."""
     app = with_review_routes(create_app(settings, engine))
@@ -133,8 +133,8 @@ def running_app(
         thread.join(timeout=10)
 
 
-def settings_for(tmp: Path, api_keys: list[str]) -> Settings:
-    return Settings(
+def settings_for(tmp: Path, api_keys: list[str]) -> ServiceSettings:
+    return ServiceSettings(
         store_url=f"sqlite:///{tmp / 'store.db'}",
         api_keys=api_keys,
         max_text_chars=TEXT_LIMIT,
@@ -145,7 +145,7 @@ def settings_for(tmp: Path, api_keys: list[str]) -> Settings:
 
 @pytest.fixture(scope="module")
 def engine() -> DetectorEngine:
-    return DetectorEngine.from_settings(Settings())
+    return DetectorEngine.from_settings(ServiceSettings())
 
 
 @pytest.fixture(scope="module")

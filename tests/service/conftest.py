@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from detector.engine import DetectorEngine
-from detector.settings import Settings
 from service.app import create_app
+from service.settings import ServiceSettings
 
 # The limits the tests rely on, set explicitly so MIZAN_ variables in the shell do not matter.
 TEST_LIMITS: dict[str, Any] = {
@@ -23,19 +23,19 @@ TEST_LIMITS: dict[str, Any] = {
 
 
 @pytest.fixture(scope="session")
-def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def test_settings(tmp_path_factory: pytest.TempPathFactory) -> ServiceSettings:
     store = tmp_path_factory.mktemp("store") / "mizan.db"
-    return Settings(**TEST_LIMITS, store_url=f"sqlite:///{store}")
+    return ServiceSettings(**TEST_LIMITS, store_url=f"sqlite:///{store}")
 
 
 @pytest.fixture(scope="session")
-def engine(test_settings: Settings) -> DetectorEngine:
+def engine(test_settings: ServiceSettings) -> DetectorEngine:
     """The real default engine, with the committed default model, loaded once."""
     return DetectorEngine.from_settings(test_settings)
 
 
 @pytest.fixture
-def make_app(test_settings: Settings, engine: DetectorEngine) -> Callable[..., FastAPI]:
+def make_app(test_settings: ServiceSettings, engine: DetectorEngine) -> Callable[..., FastAPI]:
     """Build an app with the session engine and some settings changed."""
 
     def build(**changes: Any) -> FastAPI:

@@ -18,7 +18,6 @@ from starlette.types import Message
 
 from detector.engine import DetectorEngine
 from detector.errors import ModelBundleError
-from detector.settings import Settings
 from service import app as app_module
 from service.app import create_app
 from service.logs import JsonFormatter
@@ -31,6 +30,7 @@ from service.schemas import (
     SCORE_REQUEST_EXAMPLES,
     ReportOut,
 )
+from service.settings import ServiceSettings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 JSON = {"content-type": "application/json"}
@@ -632,11 +632,11 @@ def test_health_and_readiness_with_a_loaded_engine(
 
 
 def test_readyz_is_503_until_the_engine_is_loaded(
-    test_settings: Settings, engine: DetectorEngine, monkeypatch: pytest.MonkeyPatch
+    test_settings: ServiceSettings, engine: DetectorEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     release = threading.Event()
 
-    def slow_load(settings: Settings, memory: object = None) -> DetectorEngine:
+    def slow_load(settings: ServiceSettings, memory: object = None) -> DetectorEngine:
         release.wait(30)
         return engine
 
@@ -658,9 +658,9 @@ def test_readyz_is_503_until_the_engine_is_loaded(
 
 
 def test_a_model_that_fails_to_load_keeps_readyz_503_with_the_reason(
-    test_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    test_settings: ServiceSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken_load(settings: Settings, memory: object = None) -> DetectorEngine:
+    def broken_load(settings: ServiceSettings, memory: object = None) -> DetectorEngine:
         raise ModelBundleError("models/x/model.joblib does not match the sha256 in metadata.json")
 
     monkeypatch.setattr(app_module.DetectorEngine, "from_settings", staticmethod(broken_load))
@@ -674,7 +674,7 @@ def test_a_model_that_fails_to_load_keeps_readyz_503_with_the_reason(
 
 
 def test_lifespan_loads_the_default_engine_once(
-    test_settings: Settings, engine: DetectorEngine
+    test_settings: ServiceSettings, engine: DetectorEngine
 ) -> None:
     app = create_app(test_settings)
     with TestClient(app) as client:
@@ -987,7 +987,7 @@ def test_response_examples_are_the_engines_real_reports(
 
 
 def test_openapi_waits_for_the_engine_before_showing_reports(
-    test_settings: Settings, engine: DetectorEngine
+    test_settings: ServiceSettings, engine: DetectorEngine
 ) -> None:
     """While the engine loads the schema has no report examples, and it is not cached."""
     app = create_app(test_settings, None)
@@ -1003,7 +1003,7 @@ def test_openapi_waits_for_the_engine_before_showing_reports(
 
 
 def test_app_factory_builds_independent_apps(
-    test_settings: Settings, engine: DetectorEngine
+    test_settings: ServiceSettings, engine: DetectorEngine
 ) -> None:
     first = create_app(test_settings, engine)
     second = create_app(test_settings.model_copy(update={"max_batch_items": 5}), engine)

@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from detector.engine import DetectorEngine
-from detector.settings import Settings
 from detector.store import ArticleStore
 from service.app import create_app
+from service.settings import ServiceSettings
 
 ARTICLE_AR: dict[str, Any] = {
     "id": "ar-2211",
@@ -36,7 +36,7 @@ def make_memory_client(tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
     engine = DetectorEngine()
 
     def build(**changes: Any) -> TestClient:
-        settings = Settings(
+        settings = ServiceSettings(
             api_keys=[],
             max_body_bytes=1_000_000,
             max_text_chars=100_000,

@@ -23,9 +23,9 @@ from schemathesis.checks import (
 )
 
 from detector.engine import DetectorEngine
-from detector.settings import Settings
 from service.app import create_app
 from service.runtime import EngineSlot
+from service.settings import ServiceSettings
 
 FUZZ_EXAMPLES = int(os.environ.get("MIZAN_FUZZ_EXAMPLES", "100"))
 STATUSES: Counter[str] = Counter()
@@ -35,7 +35,7 @@ STATUSES: Counter[str] = Counter()
 # the session fixture, so collecting this module loads no model.
 FUZZ_STORE_URL = f"sqlite:///{tempfile.mkdtemp(prefix='mizan-fuzz-')}/mizan.db"
 APP = create_app(
-    Settings(
+    ServiceSettings(
         api_keys=[],
         max_body_bytes=1_000_000,
         max_text_chars=100_000,
@@ -46,7 +46,7 @@ APP = create_app(
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 API_KEY = "fuzz-key-1"
 KEYED_APP = create_app(
-    Settings(
+    ServiceSettings(
         api_keys=[API_KEY],
         max_body_bytes=1_000_000,
         max_text_chars=100_000,

@@ -41,7 +41,7 @@ def test_sigkill_during_ingest_keeps_every_acknowledged_article(tmp_path: Path) 
     port = _free_port()
     environment = {**os.environ, "MIZAN_STORE_URL": f"sqlite:///{database}"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "detector.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

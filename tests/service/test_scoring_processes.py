@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from detector.engine import DetectorEngine
-from detector.settings import Settings
 from service.app import create_app
 from service.scorers import ProcessScorer, render_report, validated_body
+from service.settings import ServiceSettings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -44,7 +44,7 @@ def _wait_ready(client: TestClient, timeout_s: float = 120.0) -> None:
 @pytest.fixture(scope="module")
 def pooled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     store = tmp_path_factory.mktemp("pooled") / "mizan.db"
-    settings = Settings(api_keys=[], store_url=f"sqlite:///{store}", scorers=2)
+    settings = ServiceSettings(api_keys=[], store_url=f"sqlite:///{store}", scorers=2)
     with TestClient(create_app(settings)) as client:
         _wait_ready(client)
         yield client
@@ -105,7 +105,7 @@ def test_a_killed_scoring_process_is_replaced(pooled: TestClient) -> None:
 
 
 def test_an_in_memory_store_is_scored_in_a_thread(caplog: pytest.LogCaptureFixture) -> None:
-    settings = Settings(api_keys=[], store_url="sqlite://", scorers=2)
+    settings = ServiceSettings(api_keys=[], store_url="sqlite://", scorers=2)
     with caplog.at_level("WARNING", logger="mizan.service"):
         app = create_app(settings)
     assert not isinstance(app.state.scorer, ProcessScorer)

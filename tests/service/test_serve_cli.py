@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from detector import settings as detector_settings
-from detector.cli import build_parser, main
-from detector.settings import Settings
-from service import cli as serve_cli
+from service import serve as serve_cli
+from service import settings as service_settings
+from service.cli import build_parser, main
+from service.settings import ServiceSettings
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def uvicorn_calls(
     monkeypatch.delenv(serve_cli.SCORERS_ENV, raising=False)  # restored after the test
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append((args, kwargs)))
     yield calls
-    detector_settings.get_settings.cache_clear()  # `serve` re-reads the environment
+    service_settings.get_settings.cache_clear()  # `serve` re-reads the environment
 
 
 def test_serve_starts_uvicorn_with_the_app_factory(
@@ -43,7 +43,7 @@ def test_serve_starts_uvicorn_with_the_app_factory(
 def test_serve_defaults_come_from_the_settings(
     uvicorn_calls: list[tuple[tuple[Any, ...], dict[str, Any]]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(host="0.0.0.0", port=8123, workers=3, log_level="WARNING")
+    settings = ServiceSettings(host="0.0.0.0", port=8123, workers=3, log_level="WARNING")
     monkeypatch.setattr(serve_cli, "get_settings", lambda: settings)
     assert main(["serve"]) == 0
     kwargs = uvicorn_calls[0][1]
@@ -56,14 +56,14 @@ def test_scorers_reach_the_app_factory_through_the_environment(
 ) -> None:
     assert main(["serve"]) == 0
     assert os.environ[serve_cli.SCORERS_ENV] == str(len(os.sched_getaffinity(0)))
-    assert Settings().scorers == len(os.sched_getaffinity(0))
+    assert ServiceSettings().scorers == len(os.sched_getaffinity(0))
     assert main(["serve", "--scorers", "0"]) == 0
-    assert Settings().scorers == 0
+    assert ServiceSettings().scorers == 0
     # With one worker the app is built in this process: the cached settings see it too.
     assert main(["serve", "--scorers", "2"]) == 0
-    assert detector_settings.get_settings().scorers == 2
+    assert service_settings.get_settings().scorers == 2
     monkeypatch.setenv(serve_cli.SCORERS_ENV, "3")
-    monkeypatch.setattr(serve_cli, "get_settings", Settings)  # read the environment anew
+    monkeypatch.setattr(serve_cli, "get_settings", ServiceSettings)  # read the environment anew
     assert main(["serve"]) == 0
     assert os.environ[serve_cli.SCORERS_ENV] == "3"
 
@@ -98,11 +98,11 @@ def test_serve_refuses_a_store_in_a_missing_folder(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("MIZAN_STORE_URL", f"sqlite:///{tmp_path}/no/such/x.db")
-    detector_settings.get_settings.cache_clear()
+    service_settings.get_settings.cache_clear()
     try:
         code = main(["serve"])
     finally:
-        detector_settings.get_settings.cache_clear()
+        service_settings.get_settings.cache_clear()
     assert code == 3
     err = capsys.readouterr().err
     assert "does not exist" in err and "Traceback" not in err

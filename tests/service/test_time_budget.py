@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "MIZAN_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('budget') / 'mizan.db'}",
         "MIZAN_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "detector.cli", "serve", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
     process = subprocess.Popen(
         [*command, "--port", str(port)],
         env=env,

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from detector.article import ArticleInput
-from detector.cli import main
 from detector.errors import MizanError
 from detector.settings import get_settings
 from detector.store.archive import ArticleStore, FeedbackEntry
+from service.cli import main
 from training.cli import add_arguments, config_from_args
 from training.datasets import COLUMNS
 from training.splits import SPLIT_GROUP_COLUMN

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from detector.cli import main
 from detector.engine import DetectorEngine
 from detector.model import load_model, read_bundle_metadata
 from detector.trained import LogisticLayer, TextHasher, TextVectorizer, TrainedModel
+from service.cli import main
 from training.train import (
     calibrate_layer,
     choose_thresholds,

@@ -6,7 +6,7 @@ partition costs no model loading after the first.
 Dask (``dask[dataframe]``)::
 
     import dask.dataframe as dd
-    from detector.distributed import score_partition, score_meta
+    from service.batch.distributed import score_partition, score_meta
 
     articles = dd.read_parquet("archive/*.parquet")
     reports = articles.map_partitions(
@@ -16,7 +16,7 @@ Dask (``dask[dataframe]``)::
 
 Spark (``mapInPandas``; pyspark is not a dependency of this package)::
 
-    from detector.distributed import SPARK_SCHEMA, score_batches
+    from service.batch.distributed import SPARK_SCHEMA, score_batches
 
     articles = spark.read.parquet("archive/")
     reports = articles.mapInPandas(
@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from detector.batch import EngineFactory, build_default_engine
 from detector.contract import BODY_FIELDS, check_article, default_max_text_chars
 from detector.errors import MizanError
-from detector.io import ColumnMapping
+from service.batch.columns import ColumnMapping
+from service.batch.runner import EngineFactory, build_default_engine
 
 if TYPE_CHECKING:
     from detector.engine import DetectorEngine

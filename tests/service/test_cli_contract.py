@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from detector.cli import EXIT_BAD_INPUT, EXIT_FLAGGED, EXIT_INTERNAL, EXIT_OK, main
 from detector.engine import DetectorEngine
+from service.cli import EXIT_BAD_INPUT, EXIT_FLAGGED, EXIT_INTERNAL, EXIT_OK, main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FARM = ROOT / "examples" / "farm_ar.txt"
 WIRE = ROOT / "examples" / "wire_ar.txt"
 

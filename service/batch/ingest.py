@@ -22,19 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from detector.errors import MizanError
-from detector.io import (
-    ColumnMapping,
-    InputFormat,
-    add_column_mapping_arguments,
-    count_rows,
-    detect_input_format,
-    dumps_line,
-    iter_source_rows,
-    read_header,
-)
 from detector.settings import get_settings
 from detector.store.archive import ArticleStore
 from detector.store.pipeline import DEFAULT_BATCH_ROWS, IngestRow, IngestSummary, ingest_rows
+from service.batch.columns import ColumnMapping, add_column_mapping_arguments
+from service.batch.formats import InputFormat, detect_input_format
+from service.batch.readers import count_rows, iter_source_rows, read_header
+from service.batch.reports import dumps_line
 
 SHOWN_PROBLEMS = 20
 """Rejected rows printed on stderr (all go to ``--errors``)."""

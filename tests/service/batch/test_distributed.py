@@ -7,15 +7,15 @@ import dask.dataframe as dd
 import pandas as pd
 import pytest
 
-from detector.distributed import (
+from detector.engine import DetectorEngine
+from detector.settings import get_settings
+from service.batch.distributed import (
     OUTPUT_COLUMNS,
     SPARK_SCHEMA,
     score_batches,
     score_meta,
     score_partition,
 )
-from detector.engine import DetectorEngine
-from detector.settings import get_settings
 
 SAMPLE_ROWS = 40
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from detector.cli import main
 from detector.engine import DetectorEngine
+from service.cli import main
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_exit_0_when_scored(capsys: pytest.CaptureFixture[str]) -> None:

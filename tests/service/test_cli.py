@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from detector.cli import main
+from service.cli import main
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_score_json_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,7 +73,7 @@ def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_stdin_through_console_entry_point() -> None:
     text = (EXAMPLES / "wire_ar.txt").read_text(encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "detector.cli", "score", "-"],
+        [sys.executable, "-m", "service.cli", "score", "-"],
         input=text,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""``mizan batch IN OUT``: score an archive of articles, resumably.
+"""Score an archive of articles, resumably: the runner behind ``mizan batch IN OUT``.
 
 Input is JSONL, CSV or Parquet (format from the suffix or ``--input-format``), streamed so an
 archive of any size runs in constant memory. Each output line is ``report.to_dict()`` plus
@@ -18,7 +18,8 @@ Crash safety and resuming:
   group by row group, fsynced and renamed over ``OUT``; then the journal is deleted. A kill at
   any point leaves a readable journal or a complete ``OUT``; a kill between the rename and
   the deletion is recognised on resume (journal rows already in ``OUT`` are not copied twice).
-  Parquet columns: see :data:`detector.io.REPORT_COLUMNS`; ``report_json`` holds the report.
+  Parquet columns: see :data:`service.batch.reports.REPORT_COLUMNS`; ``report_json`` holds
+  the report.
 
 Rows that cannot be scored (no body, a field too long or of the wrong type, a line that is
 not JSON) go to ``OUT.errors.jsonl`` as ``{"row", "id", "error", "reason"}`` and the run goes
@@ -31,11 +32,8 @@ engine in its initializer; results are written in input order, whatever order th
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-import zlib
-from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,27 +46,19 @@ from pydantic import ValidationError
 from detector.budget import time_budget
 from detector.contract import BODY_FIELDS, check_article, no_text_message, validation_reason
 from detector.errors import MizanError
-from detector.io import (
-    ColumnMapping,
+from service.batch.columns import ColumnMapping, stable_row_id
+from service.batch.formats import (
     InputFormat,
-    JsonlAppender,
-    JsonlStream,
     OutputFormat,
-    add_column_mapping_arguments,
-    count_rows,
     detect_input_format,
     detect_output_format,
-    dumps_line,
     is_stdio,
-    iter_parquet_columns,
-    iter_source_rows,
-    read_header,
-    scan_jsonl,
     sniff_stdin_format,
-    stable_row_id,
     stdin_as_file,
-    write_reports_parquet,
 )
+from service.batch.output import CompletedRows, OutputPaths, finalise_parquet, load_completed_rows
+from service.batch.readers import count_rows, iter_source_rows, read_header
+from service.batch.reports import JsonlAppender, JsonlStream, dumps_line
 
 if TYPE_CHECKING:
     from detector.engine import DetectorEngine
@@ -84,139 +74,6 @@ def build_default_engine() -> DetectorEngine:
     from detector.engine import DetectorEngine
 
     return DetectorEngine.from_settings()
-
-
-# --- output paths and resume state ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutputPaths:
-    """The files one batch run writes."""
-
-    output: Path
-    output_format: OutputFormat
-    errors_path: Path | None = None
-
-    @property
-    def reports_journal(self) -> Path:
-        """The JSONL file reports are appended to while the run lasts."""
-        if self.output_format == "jsonl":
-            return self.output
-        return self.output.with_name(self.output.name + ".partial.jsonl")
-
-    @property
-    def errors(self) -> Path:
-        """The JSONL file of rows that could not be scored (``--errors``, else beside OUT)."""
-        if self.errors_path is not None:
-            return self.errors_path
-        return self.output.with_name(self.output.name + ".errors.jsonl")
-
-    @property
-    def parquet_temporary(self) -> Path:
-        """Where the final Parquet file is written before it is renamed over the output."""
-        return self.output.with_name(self.output.name + ".tmp")
-
-    def existing(self) -> list[Path]:
-        """Return the files of an earlier run that hold data."""
-        paths = dict.fromkeys([self.output, self.reports_journal, *self._errors_file()])
-        return [path for path in paths if path.exists() and path.stat().st_size > 0]
-
-    def remove(self) -> None:
-        """Delete every file of an earlier run."""
-        for path in (self.output, self.reports_journal, self.parquet_temporary):
-            path.unlink(missing_ok=True)
-        for path in self._errors_file():
-            path.unlink(missing_ok=True)
-
-    def _errors_file(self) -> list[Path]:
-        """Return the errors file as a list: empty when rejected rows go to stderr (``-``)."""
-        return [] if is_stdio(self.errors) else [self.errors]
-
-
-# Where a finished row was found; kept as one byte per row number.
-_NOT_DONE, _IN_FINAL_OUTPUT, _IN_JOURNAL, _IN_ERRORS = 0, 1, 2, 3
-
-
-def _id_hash(article_id: str) -> int:
-    return zlib.crc32(article_id.encode("utf-8"))
-
-
-class CompletedRows:
-    """The rows an earlier run finished, by row number, with a hash of each row's id.
-
-    One byte (where the row was found) and four bytes (id hash) per row number, so resuming
-    an archive of ten million rows costs about 50 MB, not a set of strings.
-    """
-
-    def __init__(self) -> None:
-        self._where = bytearray()
-        self._id_hashes = array("I")
-        self.count = 0
-
-    def _grow(self, row: int) -> None:
-        missing = row + 1 - len(self._where)
-        if missing > 0:
-            extra = max(missing, len(self._where) // 2, 1024)
-            self._where.extend(bytes(extra))
-            self._id_hashes.frombytes(bytes(self._id_hashes.itemsize * extra))
-
-    def add(self, row: int, article_id: str, where: int, source: Path) -> None:
-        """Record that ``row`` (with ``article_id``) is finished in ``source``.
-
-        Raises:
-            MizanError: the record has no usable row number, or the row is there twice.
-        """
-        if row < 1:
-            raise MizanError(f"{source} has a record without a valid 'row'; cannot resume")
-        self._grow(row)
-        previous = self._where[row]
-        if previous == _IN_FINAL_OUTPUT and where == _IN_JOURNAL:
-            # Left by a run killed between the Parquet rename and the journal's deletion.
-            return
-        if previous != _NOT_DONE:
-            raise MizanError(f"{source} holds row {row} twice; cannot resume safely")
-        self._where[row] = where
-        self._id_hashes[row] = _id_hash(article_id)
-        self.count += 1
-
-    def where(self, row: int) -> int:
-        """Return where ``row`` was found (0 when it is not finished)."""
-        return self._where[row] if row < len(self._where) else _NOT_DONE
-
-    def id_matches(self, row: int, article_id: str) -> bool:
-        """Return whether the finished ``row`` was written with ``article_id``."""
-        return self._id_hashes[row] == _id_hash(article_id)
-
-
-def _record_row(record: dict[str, Any], source: Path) -> tuple[int, str]:
-    row, article_id = record.get("row"), record.get("id")
-    if not isinstance(row, int) or not isinstance(article_id, str):
-        raise MizanError(f"{source} has a record without 'row' and 'id'; cannot resume")
-    return row, article_id
-
-
-def load_completed_rows(paths: OutputPaths) -> CompletedRows:
-    """Read the rows an earlier run finished, cutting off torn last lines."""
-    completed = CompletedRows()
-    if paths.output_format == "parquet":
-        paths.parquet_temporary.unlink(missing_ok=True)
-        if paths.output.exists():
-            try:
-                for record in iter_parquet_columns(paths.output, ("row", "id")):
-                    row, article_id = _record_row(record, paths.output)
-                    completed.add(row, article_id, _IN_FINAL_OUTPUT, paths.output)
-            except (OSError, ValueError) as error:
-                raise MizanError(
-                    f"{paths.output} is not a reports Parquet file ({error}); "
-                    "use --overwrite to start again"
-                ) from error
-    for record in scan_jsonl(paths.reports_journal):
-        row, article_id = _record_row(record, paths.reports_journal)
-        completed.add(row, article_id, _IN_JOURNAL, paths.reports_journal)
-    for record in scan_jsonl(paths.errors):
-        row, article_id = _record_row(record, paths.errors)
-        completed.add(row, article_id, _IN_ERRORS, paths.errors)
-    return completed
 
 
 # --- scoring -----------------------------------------------------------------------------
@@ -503,21 +360,6 @@ def _progress_bar(options: BatchOptions, total: int | None) -> Any:
     )
 
 
-def _journal_records(paths: OutputPaths, completed: CompletedRows) -> Iterator[dict[str, Any]]:
-    for record in scan_jsonl(paths.reports_journal, repair=False):
-        if completed.where(int(record["row"])) != _IN_FINAL_OUTPUT:
-            yield record
-
-
-def _finalise_parquet(paths: OutputPaths, completed: CompletedRows) -> None:
-    """Write the journal (after an earlier output's rows) to the Parquet output, then drop it."""
-    journal = paths.reports_journal
-    if journal.exists() or not paths.output.exists():
-        keep_from = paths.output if paths.output.exists() else None
-        write_reports_parquet(paths.output, _journal_records(paths, completed), keep_from)
-    journal.unlink(missing_ok=True)
-
-
 def run_batch(
     options: BatchOptions, engine_factory: EngineFactory = build_default_engine
 ) -> BatchSummary:
@@ -614,7 +456,7 @@ def _run(
             progress.update(summary.scored + summary.errors + summary.skipped - progress.n)
         progress.update(summary.scored + summary.errors + summary.skipped - progress.n)
     if output_format == "parquet":
-        _finalise_parquet(paths, completed)
+        finalise_parquet(paths, completed)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 
@@ -622,103 +464,3 @@ def _run(
 def _input_name(path: Path) -> str:
     """Name the input in messages: ``stdin`` for a spooled copy of it."""
     return "stdin" if path.parent.name.startswith("mizan-stdin-") else str(path)
-
-
-# --- command line ------------------------------------------------------------------------
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``mizan batch`` arguments to ``parser``."""
-    parser.description = (
-        "Score every row of a JSONL, CSV or Parquet archive. Rows are numbered from 1 (JSONL: "
-        "by physical line, blank lines included); rows without an id get the id row-<number>. "
-        "Rows that cannot be scored go to OUT.errors.jsonl (or --errors) and make the exit "
-        "code 2; the counts are printed on stderr."
-    )
-    parser.add_argument(
-        "input",
-        metavar="IN",
-        type=Path,
-        help="JSONL, CSV or Parquet archive, or - for stdin (format: --input-format, else "
-        "sniffed: JSONL when it starts with '{', Parquet with 'PAR1', else CSV)",
-    )
-    parser.add_argument(
-        "output",
-        metavar="OUT",
-        type=Path,
-        help="reports: JSONL or Parquet file, or - for JSONL on stdout (rejected rows then go "
-        "to stderr unless --errors names a file; --resume needs a file)",
-    )
-    parser.add_argument(
-        "--input-format",
-        choices=("jsonl", "csv", "parquet"),
-        help="default: from IN's suffix; for stdin, sniffed from its first bytes",
-    )
-    parser.add_argument(
-        "--errors",
-        metavar="PATH",
-        type=Path,
-        help="write rejected rows to PATH (- for stderr); default: OUT.errors.jsonl, or stderr "
-        "when OUT is -",
-    )
-    parser.add_argument(
-        "--output-format",
-        choices=("jsonl", "parquet"),
-        help="default: parquet when OUT ends in .parquet, else jsonl",
-    )
-    add_column_mapping_arguments(parser)
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--resume", action="store_true", help="continue a killed run: score only missing rows"
-    )
-    mode.add_argument("--overwrite", action="store_true", help="delete an earlier OUT first")
-    parser.add_argument("--workers", type=int, default=1, help="scoring processes (default 1)")
-    parser.add_argument(
-        "--chunk-rows",
-        type=int,
-        default=DEFAULT_CHUNK_ROWS,
-        help=f"rows per task and per flush (default {DEFAULT_CHUNK_ROWS})",
-    )
-    parser.add_argument(
-        "--fsync-every",
-        type=int,
-        default=DEFAULT_FSYNC_EVERY,
-        help=f"fsync the output every N rows (default {DEFAULT_FSYNC_EVERY})",
-    )
-    parser.add_argument(
-        "--no-explain", action="store_true", help="leave evidence and contributions out"
-    )
-    parser.add_argument("--features", action="store_true", help="include every feature value")
-    parser.add_argument(
-        "--no-progress", action="store_true", help="no progress bar even on a terminal"
-    )
-
-
-def options_from_args(args: argparse.Namespace) -> BatchOptions:
-    """Turn parsed ``mizan batch`` arguments into :class:`BatchOptions`."""
-    return BatchOptions(
-        input_path=args.input,
-        output_path=args.output,
-        errors_path=args.errors,
-        input_format=args.input_format,
-        output_format=args.output_format,
-        columns=ColumnMapping.from_options(args.map, args.id_column),
-        resume=args.resume,
-        overwrite=args.overwrite,
-        workers=args.workers,
-        chunk_rows=args.chunk_rows,
-        fsync_every=args.fsync_every,
-        explain=not args.no_explain,
-        include_features=args.features,
-        progress=False if args.no_progress else None,
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run ``mizan batch``; print the summary line on stderr and return the exit code.
-
-    The code is 2 when any row of this run went to the errors file, else 0.
-    """
-    summary = run_batch(options_from_args(args))
-    print(summary.line(), file=sys.stderr)
-    return 2 if summary.errors else 0

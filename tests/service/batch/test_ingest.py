@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from detector.cli import main
 from detector.settings import REPO_ROOT
 from detector.store import ArticleStore
 from detector.store.pipeline import ingest_articles
+from service.cli import main
 
 # Rows shaped like the saudinewsnet corpus: its own column names, mapped with --map.
 ROWS: list[dict[str, Any]] = [
@@ -280,7 +280,7 @@ def test_killed_ingest_loses_no_committed_article(tmp_path: Path) -> None:
     command = [
         sys.executable,
         "-m",
-        "detector.cli",
+        "service.cli",
         "ingest",
         str(source),
         "--store",

@@ -9,18 +9,15 @@ import pyarrow.parquet as pq
 import pytest
 
 from detector.errors import MizanError
-from detector.io import (
+from service.batch.columns import ColumnMapping, stable_row_id
+from service.batch.formats import detect_input_format, detect_output_format
+from service.batch.readers import iter_source_rows, read_header
+from service.batch.reports import (
     REPORT_COLUMNS,
-    ColumnMapping,
     JsonlAppender,
-    detect_input_format,
-    detect_output_format,
     dumps_line,
     iter_parquet_columns,
-    iter_source_rows,
-    read_header,
     scan_jsonl,
-    stable_row_id,
     write_reports_parquet,
 )
 
