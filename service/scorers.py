@@ -37,6 +37,7 @@ from detector.article import ArticleInput
 from detector.budget import time_budget
 from detector.engine import DetectorEngine, Report
 from detector.errors import InvalidArticleError, MizanError, ScoringBudgetError
+from detector.pool import start_pool
 from detector.settings import Settings
 from service.schemas import ReportOut
 
@@ -256,12 +257,7 @@ class ProcessScorer:
         """Start the processes and wait until each has loaded its engine."""
         context = multiprocessing.get_context("spawn")  # no fork of a threaded server
         loaded = context.Value("i", 0)
-        executor = ProcessPoolExecutor(
-            self.processes,
-            mp_context=context,
-            initializer=_load_in_process,
-            initargs=(self.settings, loaded),
-        )
+        executor = start_pool(self.processes, _load_in_process, (self.settings, loaded), context)
         # The pool starts a process for each task submitted while none is idle.
         pings: list[Future[bool]] = [executor.submit(_ping) for _ in range(self.processes)]
         deadline = time.monotonic() + timeout_s

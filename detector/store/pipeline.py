@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from detector.article import MAX_TEXT_CHARS, ArticleInput
 from detector.contract import check_article, default_max_text_chars
 from detector.errors import MizanError
+from detector.pool import ordered_results, worker_pool
 from detector.store.archive import ArticleStore
 from detector.store.records import (
     PreparedArticle,
@@ -186,11 +185,6 @@ def ingest_rows(
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     topics = store.topics if use_topics else None
     limit = default_max_text_chars() if max_text_chars is None else max_text_chars
-    executor = (
-        ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(use_topics, limit))
-        if workers > 1
-        else None
-    )
 
     def reject(problem: IngestProblem) -> None:
         summary.rejected += 1
@@ -209,8 +203,7 @@ def ingest_rows(
         if on_batch is not None:
             on_batch(summary)
 
-    pending: deque[Future[list[PreparedArticle | IngestProblem]]] = deque()
-    try:
+    def batches_to_prepare() -> Iterator[list[tuple[int, str, Mapping[str, Any]]]]:
         for batch in _batches(rows, max(1, batch_rows)):
             summary.rows += len(batch)
             tasks: list[tuple[int, str, Mapping[str, Any]]] = []
@@ -221,20 +214,17 @@ def ingest_rows(
                     tasks.append((row.number, _row_id(row.fields), row.fields))
             existing = store.existing_ids(identifier for _, identifier, _ in tasks)
             summary.already_stored += sum(1 for _, identifier, _ in tasks if identifier in existing)
-            tasks = [task for task in tasks if task[1] not in existing]
-            if executor is None:
-                write(prepare_rows(tasks, topics, limit))
-                continue
-            pending.append(executor.submit(_prepare_in_worker, tasks))
-            while len(pending) > workers:
-                write(pending.popleft().result())
-        while pending:
-            write(pending.popleft().result())
-    finally:
-        if executor is not None:
-            for future in pending:
-                future.cancel()
-            executor.shutdown(wait=True, cancel_futures=True)
+            yield [task for task in tasks if task[1] not in existing]
+
+    if workers <= 1:
+        for tasks in batches_to_prepare():
+            write(prepare_rows(tasks, topics, limit))
+    else:
+        with worker_pool(workers, _init_worker, (use_topics, limit)) as pool:
+            for prepared in ordered_results(
+                pool, _prepare_in_worker, batches_to_prepare(), max_pending=workers
+            ):
+                write(prepared)
     summary.elapsed_s = time.perf_counter() - started
     return summary
 

@@ -34,9 +34,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -46,6 +44,7 @@ from pydantic import ValidationError
 from detector.budget import time_budget
 from detector.contract import BODY_FIELDS, check_article, no_text_message, validation_reason
 from detector.errors import MizanError
+from detector.pool import ordered_results, worker_pool
 from service.batch.columns import ColumnMapping, stable_row_id
 from service.batch.formats import (
     InputFormat,
@@ -333,22 +332,11 @@ def _scored_chunks(
         for chunk in chunks:
             yield score_chunk(engine, chunk, options.explain, options.include_features)
         return
-    in_flight: deque[Future[list[RowResult]]] = deque()
-    limit = options.workers * TASKS_IN_FLIGHT_PER_WORKER
-    pool = ProcessPoolExecutor(
-        max_workers=options.workers,
-        initializer=_init_worker,
-        initargs=(engine_factory, options.explain, options.include_features),
-    )
-    try:
-        for chunk in chunks:
-            in_flight.append(pool.submit(_score_chunk_in_worker, chunk))
-            if len(in_flight) >= limit:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    # Up to TASKS_IN_FLIGHT_PER_WORKER chunks per worker in flight at once.
+    max_pending = options.workers * TASKS_IN_FLIGHT_PER_WORKER - 1
+    initargs = (engine_factory, options.explain, options.include_features)
+    with worker_pool(options.workers, _init_worker, initargs) as pool:
+        yield from ordered_results(pool, _score_chunk_in_worker, chunks, max_pending)
 
 
 def _progress_bar(options: BatchOptions, total: int | None) -> Any:
