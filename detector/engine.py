@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
@@ -41,6 +41,52 @@ def finite(value: float, limit: float = FEATURE_LIMIT) -> float:
     if math.isnan(value):
         return 0.0
     return max(-limit, min(limit, value))
+
+
+CORROBORATING_WEIGHT = 1.0
+"""Evidence of at least this weight is a finding that corroborates another signal's held evidence.
+
+Mild indications carry less (style's connective-led sentences, statistics' round projections).
+"""
+
+
+@runtime_checkable
+class HoldsEvidence(Protocol):
+    """A signal result holding evidence back until another signal's finding corroborates it."""
+
+    def released(self, corroborated: bool) -> SignalResult:
+        """Return the plain result, with the held evidence added when ``corroborated``."""
+        ...
+
+
+def corroborated(results: Sequence[SignalResult], index: int) -> bool:
+    """Whether a signal other than ``results[index]`` reports a finding of full weight."""
+    return any(
+        item.weight >= CORROBORATING_WEIGHT
+        for other, result in enumerate(results)
+        if other != index
+        for item in result.evidence
+    )
+
+
+def settle_held_evidence(
+    results: Sequence[SignalResult], explain: bool = True
+) -> list[SignalResult]:
+    """Release or drop the evidence that results hold back, once every signal has run.
+
+    A signal may hold evidence that is ordinary on its own (templating's headline printed
+    again and restated paragraphs, site chrome on wire pages too): it is shown when another
+    signal reports a finding of full weight on the same page (see
+    :data:`CORROBORATING_WEIGHT`), and dropped otherwise, or unread when not ``explain``.
+    Held evidence never corroborates.
+    """
+    # Most results are plain: their exact type skips the (slower) protocol check.
+    return [
+        result.released(explain and corroborated(results, index))
+        if type(result) is not SignalResult and isinstance(result, HoldsEvidence)
+        else result
+        for index, result in enumerate(results)
+    ]
 
 
 def visible_article(article: ArticleInput) -> tuple[ArticleInput, dict[str, VisibleText]]:
@@ -219,8 +265,14 @@ class DetectorEngine:
         cleaned, fields = visible_article(coerce_article(article))
         return parse_article(cleaned), fields
 
-    def extract(self, doc: Document) -> tuple[list[SignalResult], dict[str, float]]:
-        """Run every signal on ``doc``; return the results and the flat feature vector."""
+    def extract(
+        self, doc: Document, explain: bool = True
+    ) -> tuple[list[SignalResult], dict[str, float]]:
+        """Run every signal on ``doc``; return the results and the flat feature vector.
+
+        Evidence a signal holds back is settled once all signals ran (see
+        :func:`settle_held_evidence`); with ``explain=False`` it is dropped unread.
+        """
         results = []
         features: dict[str, float] = {}
         for signal in self.signals:
@@ -233,7 +285,7 @@ class DetectorEngine:
             results.append(result)
             features[f"{result.name}.score"] = result.score
             features.update(result.features)
-        return results, features
+        return settle_held_evidence(results, explain), features
 
     def score(
         self, article: ArticleInput | Mapping[str, Any] | str, explain: bool = True
@@ -241,7 +293,7 @@ class DetectorEngine:
         """Score one article. With ``explain=False`` evidence and contributions are left out."""
         started = time.perf_counter()
         doc, fields = self._parse(article)
-        results, features = self.extract(doc)
+        results, features = self.extract(doc, explain=explain)
         if fields:
             results = [_sent_offsets(result, fields) for result in results]
         prediction = self.model.predict(features, doc)

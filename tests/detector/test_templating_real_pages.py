@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from detector.article import ArticleInput, parse_article
+from detector.engine import DetectorEngine
 from detector.signals.base import Evidence, SignalContext
 from detector.signals.templating import TemplatingSignal
 
@@ -440,3 +441,158 @@ def test_headline_spelling_the_whole_slug_under_a_ticker_is_not_stuffing() -> No
     url = "https://example.test/news/" + "-".join("الحكومه تقر خطه لدعم صغار المزارعين".split())
     body, evidence = _evidence(_page("آخر الأخبار", ticker, headline, WIRE_LEAD, WIRE_BODY), url)
     assert not _covering(body, evidence, headline + "\n"), _reasons(evidence)
+
+
+# --- layout repetition that another finding corroborates -----------------------------------
+#
+# A headline printed again, the headline repeated in the lead and a paragraph restated later
+# are chrome or wire style on their own. They are evidence where the page shows its template,
+# where one section heading under the text echoes the headline, or, settled by the engine
+# after every signal ran, where another signal reports a finding of full weight (a claim put
+# on unnamed reports, a wrong currency peg). Style's connective-led sentences are a mild
+# indication (half weight) and corroborate nothing.
+
+ENGINE = DetectorEngine()
+UNNAMED_REPORTS = "ووفقا لتقارير صحفية، يتجه التجار إلى رفع الأسعار مجددا خلال الأيام المقبلة."
+WRONG_PEG = "ويرتبط الريال العماني بالدولار الأمريكي بسعر ثابت عند 2.80 دولار منذ سنوات طويلة."
+WIRE_UNNAMED = "وبحسب تقارير إعلامية، ستبدأ الوزارة توزيع البذور على المزارعين الشهر المقبل."
+
+
+def _engine_evidence(body: str) -> tuple[str, list[Evidence], dict[str, list[Evidence]]]:
+    """Score ``body`` with every signal; return templating's evidence and all evidence by signal."""
+    report = ENGINE.score({"body": body})
+    by_signal = {result.name: list(result.evidence) for result in report.signals}
+    return body, by_signal["templating"], by_signal
+
+
+CORROBORATED_FARM_CASES = {
+    "headline printed twice on a page that leans on unnamed reports": (
+        _page(HEADLINE, HEADLINE, LEAD, UNNAMED_REPORTS, BODY_2),
+        HEADLINE,
+        "headline printed again",
+        "experts",
+    ),
+    "two-word headline printed twice over a wrong peg": (
+        _page("الريال العماني", "الريال العماني", WRONG_PEG, BODY_2),
+        "الريال العماني",
+        "printed again",
+        "statistics",
+    ),
+    "headline repeated word for word in the lead of a page with unnamed reports": (
+        _page(
+            HEADLINE,
+            "أعلن " + HEADLINE + " بعد تراجع طفيف سجلته أسواق الجملة صباح اليوم.",
+            UNNAMED_REPORTS,
+            BODY_2,
+        ),
+        "أعلن " + HEADLINE,
+        "headline repeated word for word",
+        "experts",
+    ),
+    "headline printed again further down a page quoting unnamed analysts": (
+        _page(
+            "Gold prices in Dubai this week and what buyers expect",
+            "Gold prices in Dubai slipped on Monday as traders waited for new figures from "
+            "the central bank and shops reported fewer buyers than usual.",
+            "Analysts say the metal could rebound before the wedding season begins.",
+            "Gold prices in Dubai this week and what buyers expect",
+            "Jewellers in the old market said most customers asked about smaller pieces.",
+        ),
+        "Gold prices in Dubai this week and what buyers expect\n\nGold",
+        "printed again",
+        "experts",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORROBORATED_FARM_CASES))
+def test_layout_repetition_is_evidence_where_another_signal_found_something(name: str) -> None:
+    text, quote, reason, other = CORROBORATED_FARM_CASES[name]
+    body, evidence, by_signal = _engine_evidence(text)
+    assert any(item.weight >= 1.0 for item in by_signal[other]), by_signal[other]
+    found = _covering(body, evidence, quote)
+    assert found, f"no evidence on {quote!r}; got: {_reasons(evidence)}"
+    assert any(reason in item.reason for item in found), _reasons(found)
+    assert all("another finding" in item.reason for item in found), _reasons(found)
+    # The signal alone holds it back: the same page without the engine shows none of it.
+    assert not _covering(*_evidence(text), quote)
+
+
+def test_one_section_heading_echoing_the_headline_opens_the_restated_padding() -> None:
+    padded = _page(
+        HEADLINE,
+        LEAD,
+        "توقعات أسعار الأرز الأسبوع المقبل",
+        BODY_1,
+        "وفي سياق متصل، " + LEAD,
+    )
+    body, evidence = _evidence(padded)
+    found = _covering(body, evidence, "المعروض زاد بعد وصول شحنات جديدة")
+    assert any("restated" in item.reason for item in found), _reasons(evidence)
+    # Above the text, the same heading reads as a standfirst or caption: nothing opens.
+    above = _page(
+        HEADLINE, "توقعات أسعار الأرز الأسبوع المقبل", LEAD, BODY_1, "وفي سياق متصل، " + LEAD
+    )
+    body, evidence = _evidence(above)
+    assert not [item for item in evidence if "restated" in item.reason], _reasons(evidence)
+
+
+CORROBORATED_WIRE_CASES = {
+    "masthead printed twice over a report citing media reports": (
+        _page(
+            "رئيس التحرير",
+            "سامي عبد الحداد",
+            "مدير التحرير",
+            "هالة محمود يوسف",
+            "رئيس التحرير",
+            "سامي عبد الحداد",
+            "مدير التحرير",
+            "هالة محمود يوسف",
+            WIRE_HEADLINE,
+            WIRE_LEAD,
+            WIRE_UNNAMED,
+            WIRE_BODY,
+        ),
+        "سامي عبد الحداد",
+        "experts",
+    ),
+    "two-word caption printed twice under the headline of a report citing media reports": (
+        _page(WIRE_HEADLINE, "حقل قمح", "حقل قمح", WIRE_LEAD, WIRE_UNNAMED, WIRE_BODY),
+        "حقل قمح",
+        "experts",
+    ),
+    "headline printed twice over prose full of connectives": (
+        _page(
+            WIRE_HEADLINE,
+            WIRE_HEADLINE,
+            "كما أقر مجلس الوزراء خطة لدعم صغار المزارعين في المحافظات الجنوبية أمس. وفي "
+            "الجلسة نفسها ناقش الوزراء موازنة العام المقبل. كما استمع المجلس إلى عرض عن "
+            "الموسم الزراعي. وفي ختام الاجتماع صدر بيان رسمي. وأكد البيان أن الخطة تبدأ قريبا.",
+            WIRE_BODY,
+        ),
+        WIRE_HEADLINE,
+        "style",
+    ),
+    "headline printed twice on a report with no other finding": (
+        _page(
+            "Ministry opens a new desalination plant on the coast",
+            "Ministry opens a new desalination plant on the coast",
+            "The water ministry opened a desalination plant on Tuesday that it said would "
+            "supply about 200,000 homes, according to a statement from the ministry.",
+            "The plant took three years to build and cost 1.2 billion dirhams, the minister "
+            "told reporters at the opening.",
+        ),
+        "Ministry opens a new desalination plant",
+        "",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORROBORATED_WIRE_CASES))
+def test_chrome_stays_quiet_without_a_corroborating_finding(name: str) -> None:
+    text, quote, other = CORROBORATED_WIRE_CASES[name]
+    body, evidence, by_signal = _engine_evidence(text)
+    if other:
+        assert by_signal[other], f"expected {other} evidence on the page"
+    found = _covering(body, evidence, quote)
+    assert not found, _reasons(found)

@@ -6,6 +6,12 @@ pasted into the prose, a closing call for comments, duplicated word n-grams and 
 (the Gopher repetition filters), markdown left over from a chat answer, tables of round
 projections for 2030, and whole passages shared with earlier articles of the same outlet.
 Every measure is a small named function; the signal combines them into one score.
+
+Layout repetition (the headline printed again, the headline repeated in the lead, a paragraph
+restated later) is site chrome or wire style on its own. It is evidence on a page that shows
+its template, on one with a section heading under the text that echoes the headline, and on
+one where another signal reports a finding: the signal holds it back and the engine settles
+it once every signal ran. Features never depend on it.
 """
 
 from __future__ import annotations

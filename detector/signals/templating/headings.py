@@ -41,7 +41,10 @@ LINE_HEADING_MAX_CHARS = 120
 """... and of at most this many characters."""
 
 TEMPLATED_PAGE_MIN_STUFFED = 2
-"""... or stuffed headings (one heading echoing the headline is often a caption)."""
+"""Stuffed headings from which a page shows its template (one is often a caption).
+
+One under the first paragraph still lets the page's layout repetition count as evidence.
+"""
 
 URL_SLUG_MAX_WORDS = 16
 """Words of a URL slug read as the page's keywords (slugs are short; ids are not words)."""
@@ -64,7 +67,8 @@ _HEADING_END = frozenset("?؟:：")
 _ARABIC_ARTICLE_PREFIXES = ("وبال", "وال", "فال", "بال", "كال", "لل", "ال")
 # Separators of breadcrumbs and share lines ("الرئيسية > اقتصاد > ...", "شارك: ...").
 _CHROME_SEPARATOR = re.compile(r"[>›»|/:：]")
-HEADLINE_COPY_REASON = "headline printed again as its own line on a page with template tells"
+HEADLINE_COPY_REASON = "headline printed again as its own line"
+HEADLINE_IN_TEXT_REASON = "headline repeated word for word in the text"
 
 
 @lru_cache(maxsize=1)
@@ -346,9 +350,13 @@ def find_focus_headings(layout: _Layout, shown: set[int]) -> list[Evidence]:
     return found
 
 
-def find_headline_copies(doc: Document) -> list[Evidence]:
-    """Return the lines that print the headline, when it stands on the page twice or more."""
-    lines = doc.title_lines
+def find_headline_copies(doc: Document, chrome: frozenset[int] = frozenset()) -> list[Evidence]:
+    """Return the lines that print the headline, when it stands on the page twice or more.
+
+    Lines starting at an offset of ``chrome`` (lines printed again as part of a masthead or
+    menu) do not count as copies.
+    """
+    lines = [block for block in doc.title_lines if block.start not in chrome]
     if len(lines) < 2:
         return []
     return [
@@ -459,6 +467,38 @@ def find_stuffed_headings(layout: _Layout) -> tuple[list[Evidence], list[Evidenc
         )
         return stuffed, [headline]
     return stuffed, []
+
+
+def find_headline_in_text(layout: _Layout) -> list[Evidence]:
+    """Return the implied headline of a page sent without a title, repeated in its prose.
+
+    The counterpart of :func:`find_title_repeats` for the headline the parser found at the
+    top of the body: its words again, word for word, inside a paragraph ("أعلن" followed by
+    the whole headline). A line that is the headline alone is a headline copy, not prose
+    repeating it.
+    """
+    doc = layout.doc
+    span = doc.implied_title_span
+    if doc.title or span is None:
+        return []
+    headline = normalize_for_matching(doc.implied_title)
+    words = tokenize(headline).words
+    if len(words) < TITLE_REPEAT_MIN_WORDS:
+        return []
+    repeats: list[Evidence] = []
+    for match in PhraseMatcher({"headline": [headline]}).find(layout.tokens):
+        block = layout.block_of(match.first_token)
+        if (
+            block is None
+            or block.kind not in _PROSE_KINDS
+            or block.start <= span.start < block.end
+            or layout.words_in(block.start, block.end) == words
+        ):
+            continue
+        repeats.append(
+            _evidence(layout.normalized, match.start, match.end, HEADLINE_IN_TEXT_REASON)
+        )
+    return repeats
 
 
 def find_title_repeats(layout: _Layout) -> list[Evidence]:

@@ -32,6 +32,8 @@ class _Layout:
         self._phrase_candidates: list[int] | None = None
         self.section_headings: list[Block] | None = None
         """The section headings once ``headings.section_headings`` has found them."""
+        self.repeated_runs: frozenset[int] | None = None
+        """The lines printed again in a run once ``repetition.repeated_runs`` has found them."""
 
     def normalized_offset(self, original: int) -> int:
         """Return the normalised offset of the first character at or after ``original``."""

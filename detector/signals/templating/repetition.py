@@ -28,8 +28,10 @@ RESTATED_RUN_WORDS = 8
 
 REPEATED_SENTENCE_MIN_WORDS = 4
 """Sentences shorter than this are not compared (datelines, "he said.")."""
-REPEATED_LINE_REASON = "line printed again as its own line on a page with template tells"
-RESTATED_REASON = "passage restated in another paragraph on a page with template tells"
+OPENING_LINE_MIN_WORDS = 2
+"""An opening line (the page's headline) this long counts when printed again, however short."""
+REPEATED_LINE_REASON = "line printed again as its own line"
+RESTATED_REASON = "passage restated in another paragraph"
 
 
 _NGRAM_HASH_BASE = np.uint64(1_000_003)
@@ -230,23 +232,77 @@ def find_restated_passages(layout: _Layout) -> list[Evidence]:
     return found
 
 
+def repeated_runs(layout: _Layout) -> frozenset[int]:
+    """Return the starts of the short lines printed again together with a neighbouring line.
+
+    A masthead, a menu or a ticker printed twice repeats as a run of lines in the same
+    order ("رئيس التحرير" then a name, twice); a headline printed again stands alone
+    between lines that differ. A line (of at most :data:`REPEATED_LINE_MAX_CHARS`
+    characters) whose first copy and later copy share the line before or the line after
+    (copies that do not overlap) is part of such a run. One pass over the blocks, each
+    compared with its first copy's neighbours; computed once per page.
+    """
+    if layout.repeated_runs is not None:
+        return layout.repeated_runs
+    blocks = layout.doc.blocks
+    keys: list[tuple[str, ...] | None] = [
+        tuple(layout.words_in(block.start, block.end)) or None
+        if block.end - block.start <= REPEATED_LINE_MAX_CHARS
+        else None
+        for block in blocks
+    ]
+    first_at: dict[tuple[str, ...], int] = {}
+    in_run: set[int] = set()
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        first = first_at.setdefault(key, index)
+        if first == index:
+            continue
+        after = index + 1 < len(keys) and first + 1 < index and keys[first + 1] is not None
+        before = first > 0 and keys[first - 1] is not None
+        if (after and keys[first + 1] == keys[index + 1]) or (
+            before and keys[first - 1] == keys[index - 1]
+        ):
+            in_run.update((blocks[first].start, blocks[index].start))
+    layout.repeated_runs = frozenset(in_run)
+    return layout.repeated_runs
+
+
 def find_repeated_lines(layout: _Layout) -> list[Evidence]:
-    """Return heading and paragraph lines printed again verbatim as their own lines."""
+    """Return heading and paragraph lines printed again verbatim as their own lines.
+
+    Lines of fewer than :data:`TITLE_REPEAT_MIN_WORDS` words repeat as chrome (a section
+    name, a caption) and are left out, except the page's opening line of
+    :data:`OPENING_LINE_MIN_WORDS` words or more (a short headline printed again) and a
+    long run of glued words. Lines printed again inside a run of lines (see
+    :func:`repeated_runs`) are chrome too.
+    """
     doc = layout.doc
     first_of: dict[tuple[str, ...], Block] = {}
     repeated: list[Evidence] = []
     shown: set[int] = set()
+    opening = next((block for block in doc.blocks if block.kind in _LINE_KINDS), None)
+    opening_words = (
+        tuple(layout.words_in(opening.start, opening.end)) if opening is not None else ()
+    )
     for block in doc.blocks:
         if block.kind not in _LINE_KINDS:
             continue
         if block.end - block.start > REPEATED_LINE_MAX_CHARS:
             continue
         words = tuple(layout.words_in(block.start, block.end))
-        if len(words) < TITLE_REPEAT_MIN_WORDS and sum(map(len, words)) < GLUED_LINE_MIN_LETTERS:
+        if (
+            len(words) < TITLE_REPEAT_MIN_WORDS
+            and sum(map(len, words)) < GLUED_LINE_MIN_LETTERS
+            and not (len(words) >= OPENING_LINE_MIN_WORDS and words == opening_words)
+        ):
             continue  # short lines repeat as chrome; a long run of glued words does not
         first = first_of.setdefault(words, block)
         if first is block:
             continue
+        if block.start in repeated_runs(layout):
+            continue  # a masthead or menu printed again: chrome
         for copy in (first, block):
             if copy.start not in shown:
                 shown.add(copy.start)

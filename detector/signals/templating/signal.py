@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from detector.article import Document
 from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
@@ -13,16 +14,23 @@ from detector.signals.templating.headings import (
     find_focus_headings,
     find_formula_headings,
     find_headline_copies,
+    find_headline_in_text,
     find_stuffed_headings,
     find_title_phrases,
     find_title_repeats,
 )
-from detector.signals.templating.layout import _LIST_KINDS, MAX_EVIDENCE_PER_KIND, _Layout
+from detector.signals.templating.layout import (
+    _LIST_KINDS,
+    _PROSE_KINDS,
+    MAX_EVIDENCE_PER_KIND,
+    _Layout,
+)
 from detector.signals.templating.repetition import (
     _WordSequence,
     find_repeated_lines,
     find_repeated_sentences,
     find_restated_passages,
+    repeated_runs,
 )
 from detector.signals.templating.residue import (
     find_clickbait,
@@ -65,6 +73,101 @@ MARKDOWN_WEIGHT = 0.25
 PROJECTION_TABLE_WEIGHT = 0.2
 ARCHIVE_WEIGHT = 0.6
 TEMPLATED_LIST_REASON = "bullet list or table on a page with template tells"
+
+
+def _no_evidence() -> Sequence[Evidence]:
+    return ()
+
+
+@dataclass(frozen=True)
+class HeldEvidenceResult(SignalResult):
+    """A signal result with evidence held back until another finding corroborates the page.
+
+    ``evidence`` is what the signal shows on its own; ``held`` computes (only when called)
+    the evidence it shows on a page where another signal found something too. The engine
+    settles it after all signals ran (:meth:`released`); a caller of ``extract`` alone sees
+    ``evidence`` only.
+    """
+
+    held: Callable[[], Sequence[Evidence]] = field(default=_no_evidence, compare=False, repr=False)
+
+    def released(self, corroborated: bool) -> SignalResult:
+        """Return the plain result, with the held evidence added when ``corroborated``."""
+        evidence = tuple(self.evidence)
+        if corroborated:
+            evidence = tuple(
+                sorted(
+                    (*evidence, *self.held()),
+                    key=lambda item: (item.field, item.start, item.end),
+                )
+            )
+        return SignalResult(self.name, self.version, self.score, self.features, evidence)
+
+
+TEMPLATE_CONTEXT = "on a page with template tells"
+"""How the reason of layout evidence ends on a page that shows its template."""
+
+CORROBORATED_CONTEXT = "on a page with another finding"
+"""How it ends on a page where a heading echoing the title or another signal corroborates it."""
+
+
+def _in_context(items: Sequence[Evidence], context: str) -> list[Evidence]:
+    return [
+        Evidence(
+            item.start, item.end, item.text, f"{item.reason} {context}", item.field, item.weight
+        )
+        for item in items
+    ]
+
+
+def layout_repetition(layout: _Layout, context: str) -> list[Evidence]:
+    """Return the page's layout repetition, each reason ending in ``context``.
+
+    Lines and the headline printed again (outside a repeated masthead or menu), the implied
+    headline repeated in the text and passages restated in another paragraph. Ordinary page
+    chrome or wire style on their own (sites print the headline two or three times, a lead
+    restates the headline, a caption repeats the lead); part of the template on a page that
+    shows one, or that another finding corroborates.
+    """
+    doc = layout.doc
+    runs = repeated_runs(layout) if len(doc.title_lines) > 1 else frozenset()
+    evidence = find_repeated_lines(layout)[:MAX_EVIDENCE_PER_KIND]
+    evidence += find_headline_copies(doc, runs)[:MAX_EVIDENCE_PER_KIND]
+    evidence += find_headline_in_text(layout)[:MAX_EVIDENCE_PER_KIND]
+    evidence += find_restated_passages(layout)[:MAX_EVIDENCE_PER_KIND]
+    return _in_context(evidence, context)
+
+
+def layout_lists(doc: Document) -> list[Evidence]:
+    """Return the bullet lists, tables and label-and-value runs, as part of a shown template.
+
+    Lists are the form of service pieces and official bulletins: only a page that shows its
+    own template tells gets them as evidence.
+    """
+    evidence = [
+        Evidence(block.start, block.end, doc.block_text(block), TEMPLATED_LIST_REASON)
+        for block in doc.blocks
+        if block.kind in _LIST_KINDS
+    ][:MAX_EVIDENCE_PER_KIND]
+    return evidence + find_labelled_lines(doc)[:MAX_EVIDENCE_PER_KIND]
+
+
+def echoes_title_below_text(doc: Document, stuffed: Sequence[Evidence]) -> bool:
+    """Whether a heading repeating the title's keywords stands below the first paragraph.
+
+    One such heading above the text is often a caption or a standfirst; one under the text
+    is a section heading built from the headline's keywords, a finding of its own.
+    """
+    titles = {block.start for block in doc.title_lines}
+    first_text = next(
+        (
+            block.start
+            for block in doc.blocks
+            if block.kind in _PROSE_KINDS and block.start not in titles
+        ),
+        None,
+    )
+    return first_text is not None and any(item.start > first_text for item in stuffed)
 
 
 def per_thousand_words(count: float, word_count: int) -> float:
@@ -176,7 +279,7 @@ class TemplatingSignal(Signal):
         markdown = find_markdown_markers(doc)
         features["templating.markdown_marker_count"] = len(markdown)
         evidence += markdown[:MAX_EVIDENCE_PER_KIND]
-        if (
+        shows_template = (
             len(stuffed) >= TEMPLATED_PAGE_MIN_STUFFED
             or markdown
             or len(phrases) >= TEMPLATED_PAGE_MIN_PHRASES
@@ -185,19 +288,15 @@ class TemplatingSignal(Signal):
             or engagement_calls
             or formula_headings
             or len(focus_headings) >= TEMPLATED_PAGE_MIN_STUFFED
-        ):
-            # Lists, a headline printed again and restated paragraphs are ordinary page
-            # chrome or wire style on their own; on a page that already shows its template
-            # they are part of it.
-            evidence += find_repeated_lines(layout)[:MAX_EVIDENCE_PER_KIND]
-            evidence += find_headline_copies(doc)[:MAX_EVIDENCE_PER_KIND]
-            evidence += find_restated_passages(layout)[:MAX_EVIDENCE_PER_KIND]
-            evidence += [
-                Evidence(block.start, block.end, doc.block_text(block), TEMPLATED_LIST_REASON)
-                for block in doc.blocks
-                if block.kind in _LIST_KINDS
-            ][:MAX_EVIDENCE_PER_KIND]
-            evidence += find_labelled_lines(doc)[:MAX_EVIDENCE_PER_KIND]
+        )
+        # Layout repetition is chrome or wire style on its own: it is evidence on a page that
+        # shows its template, or with one section heading echoing the title, or (settled by
+        # the engine) where another signal found something.
+        echoed = not shows_template and echoes_title_below_text(doc, stuffed)
+        if shows_template:
+            evidence += layout_repetition(layout, TEMPLATE_CONTEXT) + layout_lists(doc)
+        elif echoed:
+            evidence += layout_repetition(layout, CORROBORATED_CONTEXT)
 
         projections = [
             Evidence(
@@ -219,7 +318,19 @@ class TemplatingSignal(Signal):
             {**features, "templating.max_archive_similarity": 0.0}
         )
 
-        return self.result(self._score(features), features, evidence)
+        result = self.result(self._score(features), features, evidence)
+        if shows_template or echoed:
+            return result
+        # Otherwise the page's layout repetition waits for another signal's finding (the
+        # engine settles it once all signals ran).
+        return HeldEvidenceResult(
+            result.name,
+            result.version,
+            result.score,
+            result.features,
+            result.evidence,
+            held=lambda: layout_repetition(layout, CORROBORATED_CONTEXT),
+        )
 
     @staticmethod
     def _score(features: Mapping[str, float]) -> float:
