@@ -247,11 +247,11 @@ def slug_title_agreement(rows: list[dict[str, str]]) -> tuple[int, int, int]:
     many pages show such a line of at most 20 words among their first 8 lines (what a parser
     could find), and how many pages were compared.
     """
-    from detector.article import _slug_words
+    from detector.article.page_text import slug_words
 
     agree = reachable = total = 0
     for row in rows:
-        slug = _slug_words(row.get("url"))
+        slug = slug_words(row.get("url"))
         if len(slug) < 3:
             continue
         total += 1
