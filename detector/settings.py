@@ -14,6 +14,27 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+MAX_TEXT_CHARS = 200_000
+"""The library's ceiling on an article's text, in characters: the one definition of it.
+
+Two layers hold an article's length, and this constant binds them:
+
+* The library enforces this ceiling. :class:`~detector.article.ArticleInput` rejects a
+  ``body`` longer than it (and an ``html`` over five times it) as a validation error, and
+  :func:`~detector.article.parse_article` rejects the text it parses when longer
+  (:class:`~detector.errors.InvalidArticleError`); nothing is ever truncated. Stores built
+  with :func:`~detector.store.pipeline.ingest_articles` (training's) use it, so they do not
+  depend on a server setting.
+* The applications enforce :attr:`Settings.max_text_chars` (``MIZAN_MAX_TEXT_CHARS``,
+  default :data:`DEFAULT_MAX_TEXT_CHARS`) through :mod:`detector.contract`: the API answers a
+  longer ``body`` (or an ``html`` over five times it) with 413, ``mizan score``, ``mizan
+  batch`` and ``mizan ingest`` reject the article or row. The setting may not exceed this
+  ceiling, so the limit an application announces is the one that applies.
+"""
+
+DEFAULT_MAX_TEXT_CHARS = 100_000
+"""The default of ``MIZAN_MAX_TEXT_CHARS``: half the library's :data:`MAX_TEXT_CHARS`."""
+
 
 class Settings(BaseSettings):
     """Settings of scoring, shared by the library, the command line, training and the service."""
@@ -28,7 +49,13 @@ class Settings(BaseSettings):
         default=REPO_ROOT.parent / "shared" / "corpora", description="Labelled corpora."
     )
     store_url: str = Field(default="sqlite:///mizan.db", description="SQLAlchemy URL of the store.")
-    max_text_chars: int = Field(default=100_000, ge=100)
+    max_text_chars: int = Field(
+        default=DEFAULT_MAX_TEXT_CHARS,
+        ge=100,
+        le=MAX_TEXT_CHARS,
+        description="Longest article body the applications accept, in characters (five "
+        "times that for HTML); at most the library's ceiling, MAX_TEXT_CHARS.",
+    )
     score_timeout_s: float = Field(
         default=10.0,
         gt=0,

@@ -26,11 +26,12 @@ from detector.article.document import (
     word_spans,
 )
 from detector.article.fields import LEADING_RESIDUE_MAX_CHARS, parse_fields
-from detector.article.input import MAX_TEXT_CHARS, ArticleInput
+from detector.article.input import ArticleInput
 from detector.article.lines import HEADLINE_MAX_WORDS, HEADLINE_MIN_WORDS
 from detector.article.markup import MAX_HTML_DEPTH, flatten_deep_html, parse_html
 from detector.article.page_text import LINK_LIST_MAX_LINES, parse_page_text
 from detector.article.parse import parse_article
+from detector.settings import MAX_TEXT_CHARS
 
 __all__ = [
     "CONTENT_KINDS",
