@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from detector.article import ArticleInput
 from detector.errors import InvalidArticleError
+from detector.settings import get_settings
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(ArticleInput.model_fields)
 """Every accepted field name, in order."""
@@ -109,8 +110,6 @@ def no_text_message() -> str:
 
 def default_max_text_chars() -> int:
     """Return the text limit of the settings (``MIZAN_MAX_TEXT_CHARS``)."""
-    from detector.settings import get_settings
-
     return get_settings().max_text_chars
 
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from detector.lexicons import load_lexicon
+from detector.reference import find_capital, find_city, find_country
 from detector.text import normalize_for_matching, words
 
 AuthorKind = Literal["person", "agency", "desk"]
@@ -130,8 +131,6 @@ def is_place(text: str) -> bool:
         return False
     if key in _lexicons().places:
         return True
-    from detector.reference import find_capital, find_city, find_country
-
     return any(find(text) is not None for find in (find_capital, find_city, find_country))
 
 

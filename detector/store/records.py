@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from detector.article import ArticleInput, parse_article
-from detector.errors import InvalidArticleError
+from detector.errors import InvalidArticleError, ModelBundleError
 from detector.store.lsh import (
     fingerprint_of_normalized,
     matching_text,
@@ -25,6 +25,7 @@ from detector.store.lsh import (
     signature_bytes,
 )
 from detector.store.names import AuthorName, parse_byline
+from detector.topics import TOPICS, default_topic_classifier
 
 TopicScorer = Callable[[str, str | None], Mapping[str, float]]
 """Topic probabilities of normalised text: ``scorer(normalized_text, language)``."""
@@ -196,9 +197,6 @@ def prepare_article(
 @lru_cache(maxsize=1)
 def default_topic_scorer() -> TopicScorer | None:
     """Return the shipped topic classifier as a scorer, or ``None`` when no bundle exists."""
-    from detector.errors import ModelBundleError
-    from detector.topics import TOPICS, default_topic_classifier
-
     try:
         classifier = default_topic_classifier()
     except (ModelBundleError, OSError):
