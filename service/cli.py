@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from detector.errors import MizanError
+from detector.errors import InvalidArticleError, MizanError, ModelBundleError
 
 EXIT_OK, EXIT_FLAGGED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_CODES_HELP = (
@@ -134,6 +134,8 @@ def _add_score_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_score(args: argparse.Namespace) -> int:
+    # Imported on use, so that `mizan --help` and the other commands start without loading
+    # the engine (signals, model) or the store (SQLAlchemy).
     from detector.contract import check_article
     from detector.engine import DetectorEngine
     from detector.settings import get_settings
@@ -225,8 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _describe(error: Exception) -> tuple[int, str]:
     """Return the exit code and the one line that describe an error."""
-    from detector.errors import InvalidArticleError, ModelBundleError
-    from detector.store.database import StoreError
+    from detector.store.database import StoreError  # on use: the store loads SQLAlchemy
     from detector.store.migrations import SchemaError
 
     if isinstance(error, StoreError | SchemaError):

@@ -186,7 +186,7 @@ _PROCESS_ENGINE: DetectorEngine | None = None
 def _load_in_process(settings: Settings, loaded: Any) -> None:
     """Pool initializer: load the engine (and the store's index) once per process."""
     global _PROCESS_ENGINE
-    from detector.store import ArticleStore
+    from detector.store import ArticleStore  # on use: only a server with a store needs it
 
     # Ctrl-C reaches the whole process group; the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -66,7 +66,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start uvicorn with the app factory; return 0 when it stops."""
-    import uvicorn
+    import uvicorn  # the service extra
 
     settings = get_settings()
     # Open the store once before the servers start: a bad URL or a missing folder is one

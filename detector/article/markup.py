@@ -73,7 +73,7 @@ def parse_html(html: str) -> tuple[str, dict[str, str | None]]:
     Elements nested deeper than :data:`MAX_HTML_DEPTH` levels lose their tags (not their
     text) first, so wrapper nesting of any depth still yields the article.
     """
-    try:
+    try:  # imported on use: only HTML input needs trafilatura, and it is slow to import
         import trafilatura
     except ImportError as error:  # pragma: no cover - dependency is declared
         raise InvalidArticleError("HTML input needs the 'trafilatura' package") from error

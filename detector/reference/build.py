@@ -75,7 +75,7 @@ def _english_name(name: str) -> str:
 
 def _pick_countryinfo_entries() -> dict[str, dict[str, Any]]:
     """Return one countryinfo record per ISO alpha-2 code, the most complete one."""
-    from countryinfo import all_countries
+    from countryinfo import all_countries  # a tool of this script only (dev extra)
 
     best: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {}
     for entry in all_countries():
@@ -129,7 +129,7 @@ class _NameRegistry:
 
 def build() -> dict[str, Any]:
     """Combine the sources into the JSON document the runtime reads."""
-    import pycountry
+    import pycountry  # a tool of this script only (dev extra)
 
     arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"])
     records = _pick_countryinfo_entries()

@@ -103,7 +103,7 @@ class _Progress:
     def __init__(self, total: int | None, enabled: bool) -> None:
         self._bar: Any = None
         if enabled:
-            from tqdm import tqdm
+            from tqdm import tqdm  # the batch extra
 
             self._bar = tqdm(total=total, unit="article", file=sys.stderr, dynamic_ncols=True)
 

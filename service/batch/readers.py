@@ -74,7 +74,7 @@ def read_header(path: Path, input_format: InputFormat) -> list[str] | None:
             with _open_binary(path) as handle:
                 return next(csv.reader(_decoded_lines(handle)), [])
         if input_format == "parquet":
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # the batch extra
 
             return list(pq.ParquetFile(path).schema_arrow.names)
     except _READ_ERRORS as error:
@@ -85,7 +85,7 @@ def read_header(path: Path, input_format: InputFormat) -> list[str] | None:
 def count_rows(path: Path, input_format: InputFormat) -> int | None:
     """Return the number of rows when it is known without reading the data (Parquet)."""
     if input_format == "parquet":
-        import pyarrow.parquet as pq
+        import pyarrow.parquet as pq  # the batch extra
 
         return int(pq.ParquetFile(path).metadata.num_rows)
     return None
@@ -198,7 +198,7 @@ def _iter_csv(path: Path) -> Iterator[SourceRow]:
 def _iter_parquet(
     path: Path, columns: Sequence[str] | None, batch_rows: int
 ) -> Iterator[SourceRow]:
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # the batch extra
 
     parquet_file = pq.ParquetFile(path)
     present = set(parquet_file.schema_arrow.names)

@@ -170,7 +170,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
 
 def report_schema() -> Any:
     """Return the pyarrow schema of Parquet reports (the full report is in ``report_json``)."""
-    import pyarrow as pa
+    import pyarrow as pa  # the batch extra
 
     return pa.schema(
         [
@@ -207,7 +207,7 @@ def report_row(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def iter_parquet_columns(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
     """Stream ``columns`` of a Parquet file as dicts, one record batch at a time."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # the batch extra
 
     for batch in pq.ParquetFile(path).iter_batches(
         batch_size=PARQUET_BATCH_ROWS, columns=list(columns)
@@ -246,8 +246,8 @@ def write_reports_parquet(
         keep_from: an earlier reports Parquet file whose rows are copied first.
         row_group_rows: rows per row group.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow as pa  # the batch extra
+    import pyarrow.parquet as pq  # the batch extra
 
     schema = report_schema()
     temporary = destination.with_name(destination.name + ".tmp")

@@ -45,6 +45,7 @@ from detector.budget import time_budget
 from detector.contract import BODY_FIELDS, check_article, no_text_message, validation_reason
 from detector.errors import MizanError
 from detector.pool import ordered_results, worker_pool
+from detector.settings import get_settings
 from service.batch.columns import ColumnMapping, stable_row_id
 from service.batch.formats import (
     InputFormat,
@@ -70,6 +71,7 @@ TASKS_IN_FLIGHT_PER_WORKER = 4
 
 def build_default_engine() -> DetectorEngine:
     """Build the engine the settings describe (the same one ``mizan score`` uses)."""
+    # On use: importing the batch package (Dask and Spark workers do) loads no model.
     from detector.engine import DetectorEngine
 
     return DetectorEngine.from_settings()
@@ -111,8 +113,6 @@ def score_chunk(
     scoring time budget of the settings (``MIZAN_SCORE_TIMEOUT_S``); a row that fails either
     is an error line and the run goes on.
     """
-    from detector.settings import get_settings
-
     settings = get_settings()
     budget, max_text_chars = settings.score_timeout_s, settings.max_text_chars
     results: list[RowResult] = []
@@ -340,7 +340,7 @@ def _scored_chunks(
 
 
 def _progress_bar(options: BatchOptions, total: int | None) -> Any:
-    from tqdm import tqdm
+    from tqdm import tqdm  # the batch extra
 
     enabled = sys.stderr.isatty() if options.progress is None else options.progress
     return tqdm(
