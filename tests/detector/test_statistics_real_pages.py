@@ -424,3 +424,122 @@ def test_a_title_less_page_has_its_headline_checked() -> None:
     doc, result = score(body)
     assert any("moved and held stable" in reason for reason in strong_evidence(result))
     assert_evidence_points_into_the_text(doc, result)
+
+
+# The page against itself across sentences, and claims against small dated tables:
+# (page text, a piece of the evidence text, words the reason must contain)
+CROSS_SENTENCE_POSITIVES = [
+    # a monthly amount that twelve months over exceeds a vague yearly one for the same saving
+    (
+        "أعلنت الوزارة قرارا يوفر للطلاب مئات الريالات سنويا من رسوم التسجيل. "
+        "ويقول الطلاب إنهم يوفرون 350 ريالا شهريا بعد القرار.",
+        "350 ريالا",
+        ["4,200 a year", "12 x 350", "under 1,000"],
+    ),
+    # a total said to cross a figure that the page's own parts do not reach
+    (
+        "وقالت الوزارة إن إجمالي قيمة العقود يتجاوز 50 مليار دولار. "
+        "ووقعت الشركات عقودا بقيمة 12 مليار دولار و20 مليار دولار خلال الزيارة.",
+        "إجمالي قيمة العقود يتجاوز 50 مليار دولار",
+        ["add up to 32 billion", "50 billion dollars"],
+    ),
+    # one country said to hold most of the world's oil
+    (
+        "وتعد الدولة شريكا مهما للأسواق لأنها تمتلك معظم احتياطيات النفط في العالم.",
+        "تمتلك معظم احتياطيات النفط في العالم",
+        ["no single country", "Venezuela's 17.5%"],
+    ),
+    # a programme launched under a vision that the page dates before the vision
+    (
+        "أُطلق برنامج التوطين ضمن رؤية 2030 لتوظيف المواطنين السعوديين في الشركات.\n"
+        "وقد بدأ تطبيق برنامج التوطين عام 2011 في القطاع الخاص.",
+        "ضمن رؤية 2030",
+        ["Saudi Vision 2030", "announced in 2016", "2011"],
+    ),
+    # a dinar's first issue put at a fraction of the pound sterling it was issued at par with
+    (
+        "صدر الدينار الكويتي الأول في ذلك العام وكان يساوي نصف جنيه استرليني عند طرحه.",
+        "يساوي نصف جنيه استرليني",
+        ["Kuwaiti dinar", "1961", "1 pound sterling", "not 0.5"],
+    ),
+    (
+        "The new rule saves families hundreds of dollars a year in school fees. "
+        "Parents say the rule saves them $250 a month.",
+        "$250",
+        ["3,000 a year", "12 x 250"],
+    ),
+    (
+        "The total package easily tops $40 billion, officials said. The government signed a "
+        "package worth $12 billion this year and $15 billion next year.",
+        "total package easily tops $40 billion",
+        ["12 billion dollars and 15 billion dollars", "add up to 27 billion", "40 billion"],
+    ),
+    (
+        "Relations stay warm because the kingdom holds most of the world's oil reserves.",
+        "holds most of the world's oil",
+        ["17.5%", "end of 2020"],
+    ),
+    (
+        "Launched under the Vision 2030 programme, the Saudi labour quota scheme sets hiring "
+        "targets for firms.\nThe labour quota scheme was first introduced in 2011 for private "
+        "companies.",
+        "Launched under the Vision 2030",
+        ["announced in 2016", "2011"],
+    ),
+    (
+        "The first Iraqi dinar, issued in 1932, was worth a quarter of a pound sterling.",
+        "worth a quarter of a pound sterling",
+        ["Iraqi dinar", "1932", "not 0.25"],
+    ),
+]
+
+CROSS_SENTENCE_NEGATIVES = [
+    # twelve months of the monthly figure stay in the hundreds
+    "يوفر القرار للأسر مئات الريالات سنويا. وتوفر الأسرة نحو 50 ريالا شهريا من الرسوم.",
+    # a monthly wage is not the yearly fee: no shared word
+    "يدفع الطلاب مئات الريالات سنويا رسوما للتسجيل. ويبلغ راتب الموظف 4000 ريال شهريا.",
+    # the parts do reach the total
+    "إجمالي قيمة العقود يتجاوز 30 مليار دولار. ووقعت الشركات عقودا بقيمة 12 مليار دولار "
+    "و20 مليار دولار.",
+    # a group of countries, not one
+    "وتمتلك دول أوبك معظم احتياطيات النفط في العالم بحسب التقارير السنوية.",
+    "والسعودية تمتلك ثاني أكبر احتياطي من النفط في العالم.",
+    # started after the vision was announced
+    "أُطلق برنامج السياحة ضمن رؤية 2030 لجذب الزوار إلى السعودية.\n"
+    "وقد بدأ تطبيق برنامج السياحة عام 2019 في المدن الكبرى.",
+    # the parity stated right, and today's rate with no first issue
+    "وكان الدينار العراقي الأول عند إصداره يعادل 1 جنيه استرليني.",
+    "ويساوي الدينار العراقي اليوم جزءا صغيرا من الجنيه الاسترليني.",
+    "Members save hundreds of dollars a year on fuel, and members save about $40 a month.",
+    "The total package tops $25 billion. The government signed a package worth $12 billion "
+    "this year and $15 billion next year.",
+    "OPEC members hold most of the world's oil reserves, the group said.",
+    "Launched under Vision 2030, the Saudi tourism programme opened new sites.\n"
+    "The tourism programme was launched in 2019 with a visa scheme.",
+    # one price quoted at two times of the session from the same previous close
+    "Spot gold rose 0.6% to $3,373 per ounce earlier in the session. By 0759 GMT, spot gold "
+    "was up 0.3% at $3,364.43 per ounce.",
+    # Dubai retail prices a little over spot: 24K about 2% above the ounce converted
+    "Spot gold traded at $3,950 an ounce on Monday. In Dubai, 24K gold stood at Dh475.75 per "
+    "gram and 22K at Dh440.5 per gram.",
+]
+
+
+@pytest.mark.parametrize(("text", "evidence", "words"), CROSS_SENTENCE_POSITIVES)
+def test_cross_sentence_and_reference_table_errors_are_found(
+    text: str, evidence: str, words: list[str]
+) -> None:
+    doc, result = score(text)
+    assert_evidence_points_into_the_text(doc, result)
+    matching = [item for item in result.evidence if evidence in item.text]
+    assert matching, [(item.text, item.reason) for item in result.evidence]
+    reasons = " | ".join(item.reason for item in matching)
+    for word in words:
+        assert word in reasons, reasons
+    assert result.features["statistics.checked_claim_count"] >= 1
+
+
+@pytest.mark.parametrize("text", CROSS_SENTENCE_NEGATIVES)
+def test_cross_sentence_look_alikes_stay_silent(text: str) -> None:
+    _doc, result = score(text)
+    assert strong_evidence(result) == []

@@ -40,7 +40,21 @@ reference value named in each reason:
   add up to more than their total (experience sums included), a figure spelled out in
   millions and followed by "مليون", "thousands of years" ending in a recent year, numbered
   phases dated backwards, a main part given as a small share, and a headline whose price
-  both moved and held stable.
+  both moved and held stable;
+* across sentences of the page (``periods.py``): a monthly amount that twelve months over
+  exceeds a vague yearly amount stated for the same thing ("مئات الريالات سنويا"), and a
+  total said to cross a figure that the page's own list of what it is worth does not reach;
+* against small dated tables (``world.py``): one country said to hold the majority of the
+  world's oil (``oil_reserves.csv``), something launched under a national vision that the
+  page dates before the vision was announced (``visions.csv``), and a dinar's first issue
+  put at a fraction of the pound sterling it was issued at par with (``parities.csv``).
+
+Gold pages are compared through the pegs: a gram price in dirhams or riyals against the
+ounce in dollars. Correct Dubai pages price 24K about 2% above the ounce converted at the
+peg and 22K about 3% above 22/24 of it, and the two fixes a page quotes can be hours
+apart, so ``GOLD_TOLERANCE`` stays at 4.5%: a page 2-3% above spot cannot be told from a
+correct one, and two changes quoted for one session ("rose 0.6% to 3,373", later "up 0.3%
+at 3,364.43") that imply the same previous close are not a contradiction.
 
 Every loop is linear in the text: places, hits and figures near a claim are found by
 bisection, and a family of checks first tests the field's word set for one of its words.

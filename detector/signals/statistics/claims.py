@@ -52,6 +52,17 @@ _GATE_WORDS: dict[str, tuple[str, ...]] = {
     "parts": ("منها", "منهم", "بينهم", "بينها", "which", "whom", "including"),
     "wording": ("ميات", "hundreds", "للمره", "لاول", "first"),
     "area_share": ("مساحه", "المساحه", "مساحتها", "area"),
+    "periods": ("عشرات", "ميات", "tens", "hundreds"),
+    "totals": ("total", "اجمالي", "مجموع"),
+    "total_verbs": (
+        *("crosses", "tops", "exceeds", "surpasses", "passes", "over", "more", "يتجاوز", "تتجاوز"),
+        *("يتخطي", "تتخطي", "يفوق", "تفوق", "يزيد", "تزيد"),
+    ),
+    "oil": ("oil", "crude", "نفط"),
+    "oil_share": (*("majority", "bulk", "most", "half", "معظم", "اغلب", "غالبيه", "نصف"),),
+    "world": ("world", "worlds", "عالم"),
+    "vision": ("vision", "رويه"),
+    "vision_year": ("2021", "2030", "2035"),
 }
 _GATE_CLITICS = (
     *("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "لل", "ولل"),

@@ -47,6 +47,7 @@ from detector.signals.statistics.money import (
     _money_context,
     _pegs,
 )
+from detector.signals.statistics.periods import _check_periods, _check_totals
 from detector.signals.statistics.sense import (
     FALSE_PRECISION_WEIGHT,
     UNSOURCED_PROJECTION_WEIGHT,
@@ -54,6 +55,7 @@ from detector.signals.statistics.sense import (
     _check_precision,
     _check_projection,
 )
+from detector.signals.statistics.world import _check_world, _oil_shares, _visions
 
 # How strongly each finding moves the score; combined as 1 - prod(1 - weight).
 CONTRADICTED_WEIGHT = 0.55
@@ -110,6 +112,8 @@ class StatisticsSignal(Signal):
         find_places("")
         _pegs()
         _regions()
+        _oil_shares()
+        _visions()
 
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Score ``doc``: 0 when its figures are plausible, towards 1 as they contradict facts."""
@@ -142,6 +146,9 @@ class StatisticsSignal(Signal):
         _check_gold(body, body.money, findings)
         _check_masses(body, findings)
         _check_phases(body, findings)
+        _check_periods(body, findings)
+        _check_totals(body, findings)
+        _check_world(body, findings)
         _check_internal(findings)
 
         weak = min(findings.unsourced_projections, MAX_WEAK_FINDINGS)
