@@ -456,12 +456,6 @@ CROSS_SENTENCE_POSITIVES = [
         "ضمن رؤية 2030",
         ["Saudi Vision 2030", "announced in 2016", "2011"],
     ),
-    # a dinar's first issue put at a fraction of the pound sterling it was issued at par with
-    (
-        "صدر الدينار الكويتي الأول في ذلك العام وكان يساوي نصف جنيه استرليني عند طرحه.",
-        "يساوي نصف جنيه استرليني",
-        ["Kuwaiti dinar", "1961", "1 pound sterling", "not 0.5"],
-    ),
     (
         "The new rule saves families hundreds of dollars a year in school fees. "
         "Parents say the rule saves them $250 a month.",
@@ -486,11 +480,6 @@ CROSS_SENTENCE_POSITIVES = [
         "Launched under the Vision 2030",
         ["announced in 2016", "2011"],
     ),
-    (
-        "The first Iraqi dinar, issued in 1932, was worth a quarter of a pound sterling.",
-        "worth a quarter of a pound sterling",
-        ["Iraqi dinar", "1932", "not 0.25"],
-    ),
 ]
 
 CROSS_SENTENCE_NEGATIVES = [
@@ -507,9 +496,6 @@ CROSS_SENTENCE_NEGATIVES = [
     # started after the vision was announced
     "أُطلق برنامج السياحة ضمن رؤية 2030 لجذب الزوار إلى السعودية.\n"
     "وقد بدأ تطبيق برنامج السياحة عام 2019 في المدن الكبرى.",
-    # the parity stated right, and today's rate with no first issue
-    "وكان الدينار العراقي الأول عند إصداره يعادل 1 جنيه استرليني.",
-    "ويساوي الدينار العراقي اليوم جزءا صغيرا من الجنيه الاسترليني.",
     "Members save hundreds of dollars a year on fuel, and members save about $40 a month.",
     "The total package tops $25 billion. The government signed a package worth $12 billion "
     "this year and $15 billion next year.",

@@ -45,9 +45,8 @@ reference value named in each reason:
   exceeds a vague yearly amount stated for the same thing ("مئات الريالات سنويا"), and a
   total said to cross a figure that the page's own list of what it is worth does not reach;
 * against small dated tables (``world.py``): one country said to hold the majority of the
-  world's oil (``oil_reserves.csv``), something launched under a national vision that the
-  page dates before the vision was announced (``visions.csv``), and a dinar's first issue
-  put at a fraction of the pound sterling it was issued at par with (``parities.csv``).
+  world's oil (``oil_reserves.csv``), and something launched under a national vision that
+  the page dates before the vision was announced (``visions.csv``).
 
 Gold pages are compared through the pegs: a gram price in dirhams or riyals against the
 ounce in dollars. Correct Dubai pages price 24K about 2% above the ounce converted at the
