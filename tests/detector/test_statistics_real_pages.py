@@ -456,6 +456,19 @@ CROSS_SENTENCE_POSITIVES = [
         "ضمن رؤية 2030",
         ["Saudi Vision 2030", "announced in 2016", "2011"],
     ),
+    # the same claim in other words, with the country named: its own share is given
+    (
+        "ويرى المحللون أن الكويت تملك أغلب نفط العالم ولذلك تتحكم في الأسعار.",
+        "تملك أغلب نفط العالم",
+        ["Kuwait holds 5.9%", "Venezuela's 17.5%"],
+    ),
+    # another country's vision: Qatar National Vision 2030 was announced in 2008
+    (
+        "انطلقت مبادرة الحدائق العامة ضمن رؤية قطر 2030 لتحسين جودة الحياة في الدوحة.\n"
+        "وبدأت مبادرة الحدائق العامة في 2005 بثلاث حدائق صغيرة.",
+        "ضمن رؤية قطر 2030",
+        ["Qatar National Vision 2030", "announced in 2008", "2005"],
+    ),
     (
         "The new rule saves families hundreds of dollars a year in school fees. "
         "Parents say the rule saves them $250 a month.",
@@ -480,6 +493,11 @@ CROSS_SENTENCE_POSITIVES = [
         "Launched under the Vision 2030",
         ["announced in 2016", "2011"],
     ),
+    (
+        "Analysts say Iraq controls the bulk of the world's proven oil, which keeps buyers close.",
+        "controls the bulk of the world's proven oil",
+        ["Iraq holds 8.4%", "largest share"],
+    ),
 ]
 
 CROSS_SENTENCE_NEGATIVES = [
@@ -496,15 +514,23 @@ CROSS_SENTENCE_NEGATIVES = [
     # started after the vision was announced
     "أُطلق برنامج السياحة ضمن رؤية 2030 لجذب الزوار إلى السعودية.\n"
     "وقد بدأ تطبيق برنامج السياحة عام 2019 في المدن الكبرى.",
+    # a region, not one country; and a vision named with no start year before it
+    "ويملك الشرق الأوسط معظم احتياطيات النفط في العالم وفق التقديرات.",
+    "أطلقت الحديقة ضمن رؤية قطر 2030 وافتتحت للزوار في 2012.",
     "Members save hundreds of dollars a year on fuel, and members save about $40 a month.",
     "The total package tops $25 billion. The government signed a package worth $12 billion "
     "this year and $15 billion next year.",
     "OPEC members hold most of the world's oil reserves, the group said.",
     "Launched under Vision 2030, the Saudi tourism programme opened new sites.\n"
     "The tourism programme was launched in 2019 with a visa scheme.",
+    "Launched under Qatar National Vision 2030, the park scheme plants trees in Doha.\n"
+    "The park scheme was introduced in 2012 with ten sites.",
     # one price quoted at two times of the session from the same previous close
     "Spot gold rose 0.6% to $3,373 per ounce earlier in the session. By 0759 GMT, spot gold "
     "was up 0.3% at $3,364.43 per ounce.",
+    # a local 24K price about 2.5% over the ounce converted through the peg: a retail premium
+    # and an earlier fix together stay within the tolerance
+    "Gold stood at $3,480 an ounce on Tuesday. In Dubai, 24K gold was sold at Dh421 per gram.",
     # Dubai retail prices a little over spot: 24K about 2% above the ounce converted
     "Spot gold traded at $3,950 an ounce on Monday. In Dubai, 24K gold stood at Dh475.75 per "
     "gram and 22K at Dh440.5 per gram.",

@@ -50,13 +50,13 @@ _GROUP_BEFORE_RE = re.compile(
 _VISION_RE = re.compile(
     r"\b(?:launched|introduced|created|established|started|begun|born)\s+"
     r"(?:under|as\s+part\s+of|within)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}?vision\s+(?P<year>20\d\d)\b"
-    r"|(?<![\w])(?:اطلق|اطلقت|انطلق|انطلقت|تاسس|تاسست|بدا|بدات)(?:\s+[^\W\d]+){0,3}?\s+"
+    r"|(?<![\w])[وف]?(?:اطلق|اطلقت|انطلق|انطلقت|تاسس|تاسست|بدا|بدات)(?:\s+[^\W\d]+){0,3}?\s+"
     r"(?:ضمن|في\s+اطار)\s+(?:ال)?رويه\s+(?:[^\W\d]+\s+){0,2}?(?P<year_ar>20\d\d)(?![\d])"
 )
 _START_YEAR_RE = re.compile(
     r"\b(?:rolled\s+out|launched|introduced|began|started|implemented|created)"
     r"\s+(?:back\s+)?in\s+(?P<year>(?:19|20)\d\d)\b"
-    r"|(?<![\w])(?:اطلق|اطلقت|طبق|طبقت|بدا|بدات|انطلق|انطلقت)(?:\s+[^\W\d]+){0,3}?\s+"
+    r"|(?<![\w])[وف]?(?:اطلق|اطلقت|طبق|طبقت|بدا|بدات|انطلق|انطلقت)(?:\s+[^\W\d]+){0,3}?\s+"
     r"(?:(?:منذ|في)\s+)?(?:عام\s+)?(?P<year_ar>(?:19|20)\d\d)(?![\d])"
 )
 _CLAIM_STEMS = frozenset(
