@@ -22,6 +22,7 @@ from detector.model import (
     default_bundle_dir,
     load_model,
 )
+from detector.report_shape import report_data
 from detector.settings import Settings, get_settings
 from detector.signals import DEFAULT_SIGNALS, registry
 from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
@@ -136,7 +137,12 @@ def _single_threaded_blas() -> None:
 
 @dataclass(frozen=True)
 class Report:
-    """What Mizan says about one article; :meth:`to_dict` is the JSON the API returns."""
+    """What Mizan says about one article; :meth:`to_dict` is the JSON the API returns.
+
+    Every field of :class:`detector.report_shape.ReportOut` is read from the attribute of the
+    same name (``model`` from ``model_name`` and ``model_version``); ``elapsed_ms`` is not
+    reported.
+    """
 
     id: str | None
     reliability: float
@@ -155,28 +161,18 @@ class Report:
     features: Mapping[str, float] = field(default_factory=dict)
     elapsed_ms: float = 0.0
 
+    @property
+    def model(self) -> dict[str, str]:
+        """The model bundle that produced the report (the ``model`` field of the JSON)."""
+        return {"name": self.model_name, "version": self.model_version}
+
     def to_dict(self, include_features: bool = False) -> dict[str, Any]:
-        """Return the report as plain JSON-ready data (the shape documented in DESIGN.md)."""
-        data: dict[str, Any] = {
-            "id": self.id,
-            "reliability": round(self.reliability, 4),
-            "verdict": self.verdict,
-            "thresholds": self.thresholds.to_dict(),
-            "ai_generated": None if self.ai_generated is None else round(self.ai_generated, 4),
-            "signals": [signal.to_dict() for signal in self.signals],
-            "top_features": [item.to_dict() for item in self.top_features],
-            "language": self.language,
-            "title": self.title,
-            "author": self.author,
-            "model": {"name": self.model_name, "version": self.model_version},
-        }
-        if self.credibility is not None:
-            data["credibility"] = round(self.credibility, 4)
-        if self.extracted_body is not None:
-            data["extracted_body"] = self.extracted_body
-        if include_features:
-            data["features"] = {key: round(value, 6) for key, value in self.features.items()}
-        return data
+        """Return the report as plain JSON-ready data, field by field as :class:`ReportOut`.
+
+        The fields, their order and rounding are :class:`detector.report_shape.ReportOut`'s;
+        ``features`` (every feature value) is written only with ``include_features``.
+        """
+        return report_data(self, include_features=include_features)
 
 
 def validation_message(error: ValidationError) -> str:

@@ -1,7 +1,9 @@
 """Request and response shapes of the HTTP API, with Arabic and English examples for /docs.
 
-The request body of ``/v1/score`` is :class:`detector.article.ArticleInput` itself, so the API
-and the library accept exactly the same fields. Unknown fields are rejected (422), never
+Reports are :class:`detector.report_shape.ReportOut`, the library's one definition of a
+report's shape, re-exported here. The request body of ``/v1/score`` is
+:class:`detector.article.ArticleInput` itself, so the API and the library accept exactly the
+same fields. Unknown fields are rejected (422), never
 silently dropped: a misspelt ``autor`` must not score an article as if it had no author.
 """
 
@@ -14,6 +16,20 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from detector.article import ArticleInput
+from detector.report_shape import (
+    ContributionOut as ContributionOut,
+)
+from detector.report_shape import (
+    EvidenceOut as EvidenceOut,
+)
+from detector.report_shape import (
+    ModelRef,
+    ReportOut,
+    ThresholdsOut,
+)
+from detector.report_shape import (
+    SignalOut as SignalOut,
+)
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -21,82 +37,8 @@ if TYPE_CHECKING:
     from detector.engine import DetectorEngine
 
 # --- responses ---------------------------------------------------------------------------
-
-
-class EvidenceOut(BaseModel):
-    """A span of the submitted text that made a signal fire."""
-
-    model_config = ConfigDict(extra="allow")
-
-    field: Literal["title", "body", "author_bio"] = Field(
-        description="Which submitted field the offsets point into."
-    )
-    start: int = Field(ge=0, description="Start offset (characters) into the field.")
-    end: int = Field(ge=0, description="End offset (characters, exclusive).")
-    text: str = Field(description="The text between the offsets.")
-    reason: str = Field(description="Why this span counts against the article.")
-
-
-class SignalOut(BaseModel):
-    """What one signal family says about the article."""
-
-    model_config = ConfigDict(extra="allow")
-
-    name: str
-    version: str
-    score: float = Field(ge=0, le=1, description="0 = clean, 1 = strongly fired.")
-    features: dict[str, float] = Field(default_factory=dict)
-    evidence: list[EvidenceOut] = Field(default_factory=list)
-
-
-class ThresholdsOut(BaseModel):
-    """Verdict thresholds of the loaded model."""
-
-    unreliable_below: float
-    reliable_above: float
-
-
-class ContributionOut(BaseModel):
-    """A feature's value and its signed contribution to the reliability log-odds."""
-
-    name: str
-    value: float
-    contribution: float
-
-
-class ModelRef(BaseModel):
-    """The model bundle that produced a report."""
-
-    name: str
-    version: str
-
-
-class ReportOut(BaseModel):
-    """A calibrated reliability score, a verdict and the evidence behind it."""
-
-    model_config = ConfigDict(extra="allow")
-
-    id: str | None = Field(description="The caller's article id, echoed back.")
-    reliability: float = Field(ge=0, le=1, description="Calibrated probability of reliability.")
-    verdict: Literal["unreliable", "review", "reliable"]
-    thresholds: ThresholdsOut
-    ai_generated: float | None = Field(
-        default=None, description="Probability the text is machine-generated, when modelled."
-    )
-    signals: list[SignalOut]
-    top_features: list[ContributionOut]
-    language: str
-    title: str = ""
-    author: str | None = None
-    model: ModelRef
-    credibility: float | None = None
-    extracted_body: str | None = Field(
-        default=None,
-        description="For HTML input: the article text that evidence offsets point into.",
-    )
-    features: dict[str, float] | None = Field(
-        default=None, description="Every feature value (only with ?features=true)."
-    )
+# A report's shape (ReportOut and the models it nests) is defined once, in the library
+# (:mod:`detector.report_shape`); ``Report.to_dict`` writes it and the batch columns read it.
 
 
 class BatchResponse(BaseModel):

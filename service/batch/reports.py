@@ -3,7 +3,8 @@
 Reports are written as JSONL lines appended by :class:`JsonlAppender`; :func:`scan_jsonl`
 reads such a file back and cuts off a torn last line left by a killed writer. Parquet
 reports are written in one go from such lines by :func:`write_reports_parquet`, with the
-fixed columns of :data:`REPORT_COLUMNS`.
+fixed columns of :data:`REPORT_COLUMNS`, whose report columns and types come from the
+library's definition of a report (:data:`detector.report_shape.SUMMARY_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from detector.errors import MizanError
+from detector.report_shape import SummaryColumn, summary_columns
 from service.batch.formats import PARQUET_BATCH_ROWS
 
 PARQUET_ROW_GROUP_ROWS = 4096
@@ -154,35 +156,22 @@ class JsonlStream:
 
 # --- Parquet output ----------------------------------------------------------------------
 
-REPORT_COLUMNS: tuple[str, ...] = (
-    "row",
-    "id",
-    "reliability",
-    "verdict",
-    "ai_generated",
-    "credibility",
-    "language",
-    "model_name",
-    "model_version",
-    "report_json",
-)
+SUMMARY: tuple[SummaryColumn, ...] = summary_columns()
+"""The report's own flat columns, typed from :class:`detector.report_shape.ReportOut`."""
+
+REPORT_COLUMNS: tuple[str, ...] = ("row", *(column.name for column in SUMMARY), "report_json")
+"""Parquet columns: the row number, the report's summary columns, the whole report as JSON."""
 
 
 def report_schema() -> Any:
     """Return the pyarrow schema of Parquet reports (the full report is in ``report_json``)."""
     import pyarrow as pa  # the batch extra
 
+    arrow = {"string": pa.string(), "float": pa.float64()}
     return pa.schema(
         [
             ("row", pa.int64()),
-            ("id", pa.string()),
-            ("reliability", pa.float64()),
-            ("verdict", pa.string()),
-            ("ai_generated", pa.float64()),
-            ("credibility", pa.float64()),
-            ("language", pa.string()),
-            ("model_name", pa.string()),
-            ("model_version", pa.string()),
+            *((column.name, arrow[column.kind]) for column in SUMMARY),
             ("report_json", pa.string()),
         ]
     )
@@ -190,19 +179,11 @@ def report_schema() -> Any:
 
 def report_row(record: Mapping[str, Any]) -> dict[str, Any]:
     """Flatten one report record (``report.to_dict()`` plus ``row``) into the Parquet columns."""
-    model = record.get("model") or {}
-    return {
-        "row": record.get("row"),
-        "id": record.get("id"),
-        "reliability": record.get("reliability"),
-        "verdict": record.get("verdict"),
-        "ai_generated": record.get("ai_generated"),
-        "credibility": record.get("credibility"),
-        "language": record.get("language"),
-        "model_name": model.get("name"),
-        "model_version": model.get("version"),
-        "report_json": dumps_line(record)[:-1],
-    }
+    row: dict[str, Any] = {"row": record.get("row")}
+    for column in SUMMARY:
+        row[column.name] = column.read(record)
+    row["report_json"] = dumps_line(record)[:-1]
+    return row
 
 
 def iter_parquet_columns(path: Path, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
