@@ -76,6 +76,21 @@ FAILURE_MODES = (
 )
 
 
+def _idf_heads(config: Mapping[str, Any]) -> list[str]:
+    """Return the heads whose text model is the idf-weighted logistic regression."""
+    return [
+        f"`{head}`"
+        for head, kind in dict(config.get("text_model") or {}).items()
+        if kind == "idf_logistic"
+    ]
+
+
+def _idf_c(config: Mapping[str, Any]) -> str:
+    """Return the C of each idf-weighted logistic text model as ``head value`` pairs."""
+    values = dict(config.get("text_c") or {})
+    return ", ".join(f"{head} {value:g}" for head, value in values.items()) or "n/a"
+
+
 def _memory_lines(metadata: Mapping[str, Any]) -> list[str]:
     """Describe the training memory and the weights held at their prior."""
     memory = metadata.get("training_memory")
@@ -154,8 +169,9 @@ def _web_pages_lines(metadata: Mapping[str, Any]) -> list[str]:
         "full table: `reports/web_pages.md`.",
         "",
         "Settings chosen on these folds (with the validation split for the corpora): the "
-        "`content_farm` text model's regularisation and SaudiNewsNet weight, whether it "
-        "reads the signals, the web pages' weight in each layer, and whether MCE's trusted "
+        "`content_farm` text model (idf-weighted logistic regression, its C, where its idf is "
+        "counted, its SaudiNewsNet weight), whether it reads the signals, the web pages' "
+        "weight in each layer and in the combiner, and whether MCE's trusted "
         "articles join the `ai_generated` head (they lowered AIGT accuracy, so they stay "
         "out of its fit and serve only to set and check its false-alarm rate). Because "
         "those choices were read off the out-of-fold figures, treat the figures as slightly "
@@ -216,6 +232,7 @@ def render_model_card(
     """
     thresholds = metadata["thresholds"]
     text_model = metadata.get("text_model", {})
+    config = metadata.get("config", {})
     lines = [
         f"# Model card: {metadata['name']} {metadata['version']}",
         "",
@@ -240,7 +257,12 @@ def render_model_card(
         f"{text_model.get('char_ngrams')}-grams and word 1-{text_model.get('word_ngrams')}-grams "
         f"(2^{text_model.get('hash_bits')} buckets, sublinear tf, L2 norm) of the normalised "
         "title and article text (diacritics stripped: "
-        f"{text_model.get('strip_diacritics')}).",
+        f"{text_model.get('strip_diacritics')}); for the heads marked `idf_logistic` in the "
+        f"config ({', '.join(_idf_heads(config)) or 'none'}) the same vectors are weighted by "
+        "an idf counted on the head's web pages (n-grams on fewer than "
+        f"{config.get('text_min_df', 2)} pages dropped) and fitted by a logistic regression "
+        f"(C {_idf_c(config)}), the representation of the TF-IDF baseline; the idf is folded "
+        "into the stored weights, so scoring is unchanged.",
         "- `ai_generated` head: a logistic layer over the text score (its own weight per "
         "language) and the signal features, less those read from the store and the `beat` "
         "and `templating` scores that mix them in. Machine-written side: the machine-text "
@@ -249,10 +271,10 @@ def render_model_card(
         "logistic layer over the text score (signal features did not help it on "
         "validation). Both Platt-calibrated on the validation split.",
         "- `content_farm` head: a logistic layer over its own text score (the signal "
-        "features made it worse out of fold), fitted on the web pages (content-farm or "
-        "machine-written = 1, wire = 0) with SaudiNewsNet as down-weighted negatives; the "
-        "pages are all in train folds, so it is Platt-calibrated on its out-of-fold train "
-        "logits.",
+        "features, all of them or only the scores, made it worse out of fold), fitted on the "
+        "web pages (content-farm or machine-written = 1, wire = 0) with SaudiNewsNet as "
+        "down-weighted negatives (they keep it from firing on plain news); the pages are all "
+        "in train folds, so it is Platt-calibrated on its out-of-fold train logits.",
         "- Reliability: a logistic combiner, predicting unreliability, over softplus of the "
         "three heads' logits (a noisy-OR) and the five `<signal>.score` values, with "
         "non-negative weights on the heads and signals (a signal firing can only lower "

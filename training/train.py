@@ -80,7 +80,7 @@ from training.web_pages import (
 logger = logging.getLogger(__name__)
 
 MODEL_NAME = "mizan-default"
-MODEL_VERSION = "2026.12.0"
+MODEL_VERSION = "2026.12.1"
 HUMAN_NEWS_CORPUS = "saudinewsnet"
 HEAD_TASKS: Mapping[str, str] = {
     "ai_generated": "ai_generated",
@@ -179,8 +179,8 @@ class TrainConfig:
     human_news_weight: Mapping[str, float] = field(
         default_factory=lambda: {
             "ai_generated": 0.5,
-            "credibility": 0.05,
-            "content_farm": 0.1,
+            "credibility": 0.01,
+            "content_farm": 0.02,
             "combiner": 0.5,
         }
     )
@@ -192,7 +192,7 @@ class TrainConfig:
             "ai_generated": 1.5,
             "credibility": 0.0,
             "content_farm": 1.0,
-            "combiner": 60.0,
+            "combiner": 600.0,
         }
     )
     """Factor on the web pages' row weights in each head's text model (0: not in that head)
@@ -209,14 +209,36 @@ class TrainConfig:
     head_signals: Mapping[str, bool] = field(
         default_factory=lambda: {"ai_generated": True, "credibility": False, "content_farm": False}
     )
+    head_signal_scores: Mapping[str, bool] = field(
+        default_factory=lambda: {"ai_generated": False, "credibility": False, "content_farm": False}
+    )
+    """A head with signals reads only the signal ``.score`` features, each with a weight that
+    can only raise the head (``False``: every signal feature, unconstrained)."""
     n_bits: int = 20
     char_ngrams: tuple[int, int] = (1, 5)
     word_ngrams: int = 2
     strip_diacritics: bool = True
     text_alpha: Mapping[str, float] = field(
-        default_factory=lambda: {"ai_generated": 1e-6, "credibility": 1e-5, "content_farm": 3e-5}
+        default_factory=lambda: {"ai_generated": 1e-6, "credibility": 3e-5, "content_farm": 3e-5}
     )
     text_epochs: int = 30
+    text_model: Mapping[str, str] = field(
+        default_factory=lambda: {
+            "ai_generated": "sgd",
+            "credibility": "sgd",
+            "content_farm": "idf_logistic",
+        }
+    )
+    """Each head's text learner: ``sgd`` (hashed n-gram vectors, :data:`TrainConfig.text_alpha`)
+    or ``idf_logistic`` (the same vectors weighted by an idf fitted on the head's train rows,
+    n-grams on fewer than :data:`TrainConfig.text_min_df` of them dropped, and a logistic
+    regression with ``C`` :data:`TrainConfig.text_c`; the idf is folded into the weights, so
+    the bundle scores it like any other head)."""
+    text_c: Mapping[str, float] = field(default_factory=lambda: {"content_farm": 4.0})
+    text_min_df: int = 2
+    text_idf_rows: str = "web"
+    """Rows the ``idf_logistic`` idf is counted on: ``all`` the head's train rows, ``web``
+    its web pages only (when it has any)."""
     folds: int = 5
     layer_c: Mapping[str, float] = field(
         default_factory=lambda: {
@@ -249,11 +271,14 @@ class TrainConfig:
         data["char_ngrams"] = list(self.char_ngrams)
         data["human_news_rows"] = dict(self.human_news_rows)
         data["text_alpha"] = dict(self.text_alpha)
+        data["text_model"] = dict(self.text_model)
+        data["text_c"] = dict(self.text_c)
         data["human_news_weight"] = dict(self.human_news_weight)
         data["web_pages_weight"] = dict(self.web_pages_weight)
         data["web_pages_layer_weight"] = dict(self.web_pages_layer_weight)
         data["layer_c"] = dict(self.layer_c)
         data["head_signals"] = dict(self.head_signals)
+        data["head_signal_scores"] = dict(self.head_signal_scores)
         data["signal_prior"] = dict(self.signal_prior)
         return data
 
@@ -682,6 +707,48 @@ def _text_learner(config: TrainConfig, head: str) -> SGDClassifier:
     )
 
 
+def text_idf(matrix: sparse.csr_matrix, min_df: int) -> np.ndarray:
+    """Return the smoothed idf of each bucket over the rows of ``matrix`` (0 below ``min_df``).
+
+    ``idf = ln((1 + n) / (1 + df)) + 1`` as scikit-learn's ``TfidfVectorizer`` computes it;
+    a bucket found in fewer than ``min_df`` rows gets 0, so n-grams of one page are not learnt.
+    """
+    found = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    idf: np.ndarray = np.log((1.0 + matrix.shape[0]) / (1.0 + found)) + 1.0
+    idf[found < min_df] = 0.0
+    return idf
+
+
+def fit_text_model(
+    matrix: sparse.csr_matrix,
+    rows: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray,
+    config: TrainConfig,
+    head: str,
+    idf_rows: np.ndarray | None = None,
+) -> tuple[np.ndarray, float]:
+    """Fit one head's text model on ``rows``; return its bucket weights and bias.
+
+    ``sgd``: a logistic SGD model on the hashed vectors. ``idf_logistic``: a logistic
+    regression on the vectors scaled by :func:`text_idf` (counted on ``idf_rows``, by default
+    ``rows``), the idf then folded into the weights (``matrix @ weights + bias`` is the
+    logit). Row weights are rescaled to mean 1, so ``C`` means what it does unweighted.
+    """
+    if config.text_model.get(head, "sgd") == "sgd":
+        learner = _text_learner(config, head).fit(
+            matrix[rows], labels[rows], sample_weight=weights[rows]
+        )
+        return learner.coef_.ravel().astype(np.float64), float(learner.intercept_[0])
+    counted = rows if idf_rows is None or not len(idf_rows) else idf_rows
+    idf = text_idf(matrix[counted], config.text_min_df)
+    scaled = matrix[rows] @ sparse.diags(idf, format="csr")
+    row_weights = weights[rows] * (len(rows) / float(weights[rows].sum()))
+    learner = LogisticRegression(C=config.text_c[head], max_iter=5000)
+    learner.fit(scaled, labels[rows], sample_weight=row_weights)
+    return learner.coef_.ravel() * idf, float(learner.intercept_[0])
+
+
 def fit_text_stage(data: PreparedData, config: TrainConfig, say: Say = _quiet) -> TextStage:
     """Fit each head's text model; logits are out-of-fold on its train rows (stage 3)."""
     frame = data.frame
@@ -726,11 +793,15 @@ def fit_head_text(
     rows = np.flatnonzero(in_head & is_train)
     if len(rows) == 0 or len(np.unique(labels[rows])) < 2:
         raise MizanError(f"{head}: no train rows of both labels to fit its text model on")
-    learner = _text_learner(config, head).fit(
-        matrix[rows], labels[rows], sample_weight=row_weights[rows]
+    on_pages = config.text_idf_rows == "web"
+
+    def idf_rows(of: np.ndarray) -> np.ndarray | None:
+        return of[page_fold[of] >= 0] if on_pages else None
+
+    full_coef, bias = fit_text_model(
+        matrix, rows, labels, row_weights, config, head, idf_rows(rows)
     )
-    coef = learner.coef_.ravel().astype(np.float32)
-    bias = float(learner.intercept_[0])
+    coef = full_coef.astype(np.float32)
     head_logits = np.asarray(matrix @ coef.astype(np.float64)).ravel() + bias
     fold_of = text_folds(rows, groups, page_fold, config.folds)
     folds = int(fold_of.max()) + 1 if len(fold_of) else 0
@@ -740,13 +811,13 @@ def fit_head_text(
             fit_rows, held_rows = rows[fold_of != current], rows[fold_of == current]
             if len(np.unique(labels[fit_rows])) < 2:
                 continue
-            fold_learner = _text_learner(config, head).fit(
-                matrix[fit_rows], labels[fit_rows], sample_weight=row_weights[fit_rows]
+            fold_coef, fold_bias = fit_text_model(
+                matrix, fit_rows, labels, row_weights, config, head, idf_rows(fit_rows)
             )
             # Every web page of the fold is scored by the model that did not see its
             # sites, including pages outside this head (no web page scores in sample).
             held_rows = np.union1d(held_rows, np.flatnonzero(page_fold == current))
-            head_logits[held_rows] = fold_learner.decision_function(matrix[held_rows])
+            head_logits[held_rows] = np.asarray(matrix[held_rows] @ fold_coef).ravel() + fold_bias
     return (coef, bias), head_logits
 
 
@@ -1014,7 +1085,12 @@ def fit_stack(
         # (the language flag only carried each language's corpus mix); English keeps its own
         # text weight through ``english_input``.
         names = [text_input, english_input]
-        if config.head_signals[head]:
+        raising: list[str] = []
+        if config.head_signals[head] and config.head_signal_scores.get(head, False):
+            raising = [name for name in signal_names if name.endswith(".score")]
+            raising = [name for name in raising if name not in MEMORY_FEATURES]
+            names += raising
+        elif config.head_signals[head]:
             names += [name for name in signal_names if name not in MEMORY_FEATURES]
         web_weight = config.web_pages_layer_weight[head]
         weights = sample_weights(frame, config.human_news_weight[head], web_weight)
@@ -1035,7 +1111,8 @@ def fit_stack(
             labels[fit_rows],
             weights[fit_rows],
             config.layer_c[head],
-            transforms,
+            {**transforms, **dict.fromkeys(raising, "bounded")},
+            raising,
         )
         layer = calibrate_layer(
             layer,
