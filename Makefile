@@ -13,14 +13,29 @@ help:  ## list the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# The editable install is setuptools' strict mode: a tree of links under build/ that mypy reads
+# (the default mode's import hook maps mizan.detector to detector/, which mypy cannot follow).
+# A file added to or removed from a package needs a re-install, so the installs depend on
+# the list of package files, rewritten only when it changes.
+EDITABLE := --config-settings editable_mode=strict
+PACKAGE_FILES := $(VENV)/.package-files
+
+$(PACKAGE_FILES): FORCE | $(BIN)/python
+	@find detector training service -type f ! -path '*/__pycache__/*' ! -name '*.py[co]' \
+		| LC_ALL=C sort > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+.PHONY: FORCE
+FORCE:
+
 # Scoring only: the core dependencies (no scikit-learn, pandas, test or lint tools).
-$(VENV)/.core: pyproject.toml | $(BIN)/python
-	$(PIP) -e .
+$(VENV)/.core: pyproject.toml $(PACKAGE_FILES) | $(BIN)/python
+	$(PIP) -e . $(EDITABLE)
 	touch $@
 
 # Everything: service, batch, training, tests and lint.
-$(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(PIP) -e '.[dev]'
+$(VENV)/.dev: pyproject.toml $(PACKAGE_FILES) | $(BIN)/python
+	$(PIP) -e '.[dev]' $(EDITABLE)
 	touch $(VENV)/.core $@
 
 setup-core: $(VENV)/.core  ## create .venv with what scoring needs

@@ -49,7 +49,7 @@ def main() -> None:
             article["author"] = row.get("author") or None
             article["outlet"] = row.get("source") or None
             handle.write(json.dumps(article, ensure_ascii=False) + "\n")
-    command = [sys.executable, "-m", "service.cli", "batch", str(archive), str(output)]
+    command = [sys.executable, "-m", "mizan.service.cli", "batch", str(archive), str(output)]
     command += ["--workers", str(args.workers), "--no-progress"]
     started = time.perf_counter()
     first = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)

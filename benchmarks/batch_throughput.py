@@ -25,12 +25,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from detector.engine import DetectorEngine
-from detector.settings import get_settings
-from detector.text import words
-from service.batch.columns import ColumnMapping
-from service.batch.reports import dumps_line
-from service.batch.runner import BatchOptions, run_batch
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.settings import get_settings
+from mizan.detector.text import words
+from mizan.service.batch.columns import ColumnMapping
+from mizan.service.batch.reports import dumps_line
+from mizan.service.batch.runner import BatchOptions, run_batch
 
 RESULTS = Path(__file__).resolve().parent / "results" / "batch_throughput.json"
 TARGET_ARTICLES_PER_SECOND = 150.0

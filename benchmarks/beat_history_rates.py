@@ -18,14 +18,14 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from common import write_result  # noqa: E402
 
-from detector.engine import DetectorEngine  # noqa: E402
-from detector.signals.beat import RARE_TOPIC_SHARE  # noqa: E402
-from detector.store import ArticleStore  # noqa: E402
-from training.datasets import load_all  # noqa: E402
-from training.features import DEFAULT_CACHE_DIR, article_fields, row_records  # noqa: E402
-from training.memory import build_training_memory  # noqa: E402
-from training.splits import assign_splits  # noqa: E402
-from training.train import HUMAN_NEWS_CORPUS, TrainConfig  # noqa: E402
+from mizan.detector.engine import DetectorEngine  # noqa: E402
+from mizan.detector.signals.beat import RARE_TOPIC_SHARE  # noqa: E402
+from mizan.detector.store import ArticleStore  # noqa: E402
+from mizan.training.datasets import load_all  # noqa: E402
+from mizan.training.features import DEFAULT_CACHE_DIR, article_fields, row_records  # noqa: E402
+from mizan.training.memory import build_training_memory  # noqa: E402
+from mizan.training.splits import assign_splits  # noqa: E402
+from mizan.training.train import HUMAN_NEWS_CORPUS, TrainConfig  # noqa: E402
 
 
 def main() -> None:

@@ -32,8 +32,8 @@ TIME_LIMIT_S = 60.0
 
 def _store_description() -> str:
     """Say what the server's store held (every request still fingerprints and queries it)."""
-    from detector.settings import get_settings
-    from detector.store import ArticleStore
+    from mizan.detector.settings import get_settings
+    from mizan.detector.store import ArticleStore
 
     url = get_settings().store_url
     with ArticleStore(url, topics=None) as store:
@@ -142,7 +142,7 @@ def main() -> None:
     args = parser.parse_args()
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "mizan.service.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(args.workers)]
     command += ["--scorers", str(args.scorers)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

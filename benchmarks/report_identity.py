@@ -25,8 +25,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from common import EXAMPLES, saudinewsnet_articles  # noqa: E402
 
-from detector.engine import DetectorEngine  # noqa: E402
-from detector.settings import get_settings  # noqa: E402
+from mizan.detector.engine import DetectorEngine  # noqa: E402
+from mizan.detector.settings import get_settings  # noqa: E402
 
 
 def articles(news: int) -> Iterator[tuple[str, dict[str, Any]]]:

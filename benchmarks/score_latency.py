@@ -21,8 +21,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from common import arabic_articles_of_words, write_result  # noqa: E402
 
-from detector.engine import DetectorEngine  # noqa: E402
-from detector.text import normalize_with_offsets, split_sentences  # noqa: E402
+from mizan.detector.engine import DetectorEngine  # noqa: E402
+from mizan.detector.text import normalize_with_offsets, split_sentences  # noqa: E402
 
 
 def _timed(function, items) -> list[float]:  # type: ignore[no-untyped-def]

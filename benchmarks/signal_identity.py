@@ -26,12 +26,12 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from report_identity import articles, compare  # noqa: E402
 
-from detector.article import Document  # noqa: E402
-from detector.engine import DetectorEngine  # noqa: E402
-from detector.errors import MizanError  # noqa: E402
-from detector.memory import ArchiveMatch, AuthorProfile  # noqa: E402
-from detector.signals import DEFAULT_SIGNALS, registry  # noqa: E402
-from detector.signals.base import Signal, SignalContext  # noqa: E402
+from mizan.detector.article import Document  # noqa: E402
+from mizan.detector.engine import DetectorEngine  # noqa: E402
+from mizan.detector.errors import MizanError  # noqa: E402
+from mizan.detector.memory import ArchiveMatch, AuthorProfile  # noqa: E402
+from mizan.detector.signals import DEFAULT_SIGNALS, registry  # noqa: E402
+from mizan.detector.signals.base import Signal, SignalContext  # noqa: E402
 
 
 class FixedMemory:

@@ -43,12 +43,12 @@ BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS.parent))
 
 from benchmarks.common import RESULTS, saudinewsnet_articles, write_result  # noqa: E402
-from detector import minhash  # noqa: E402
-from detector.store import ArticleStore  # noqa: E402
-from detector.store.pipeline import IngestRow, ingest_rows  # noqa: E402
-from detector.store.records import content_id  # noqa: E402
-from service.batch.columns import ColumnMapping  # noqa: E402
-from service.batch.ingest import source_rows  # noqa: E402
+from mizan.detector import minhash  # noqa: E402
+from mizan.detector.store import ArticleStore  # noqa: E402
+from mizan.detector.store.pipeline import IngestRow, ingest_rows  # noqa: E402
+from mizan.detector.store.records import content_id  # noqa: E402
+from mizan.service.batch.columns import ColumnMapping  # noqa: E402
+from mizan.service.batch.ingest import source_rows  # noqa: E402
 
 TARGET_INGEST_PER_SECOND = 1_000.0
 TARGET_P99_MS = 5.0

@@ -43,8 +43,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from common import write_result  # noqa: E402
 
-from detector.engine import DetectorEngine, Report  # noqa: E402
-from detector.settings import get_settings  # noqa: E402
+from mizan.detector.engine import DetectorEngine, Report  # noqa: E402
+from mizan.detector.settings import get_settings  # noqa: E402
 
 TELL_SIGNAL = {
     "E": "experts",

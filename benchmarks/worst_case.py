@@ -108,8 +108,8 @@ def families(chars: int, html_chars: int) -> dict[str, Callable[[], dict[str, st
 
 
 def _score_child(article: dict[str, str], queue: Any) -> None:
-    from detector.engine import DetectorEngine
-    from detector.errors import InvalidArticleError
+    from mizan.detector.engine import DetectorEngine
+    from mizan.detector.errors import InvalidArticleError
 
     engine = DetectorEngine.from_settings()
     engine.score({"body": NORMAL})  # warm caches, as a running service is
@@ -143,7 +143,7 @@ def timed(article: dict[str, str], limit_s: float) -> tuple[str, float]:
 
 def normal_seconds_per_char(repeats: int = 30) -> float:
     """Median time per character of the normal 1,000-word Arabic article."""
-    from detector.engine import DetectorEngine
+    from mizan.detector.engine import DetectorEngine
 
     engine = DetectorEngine.from_settings()
     engine.score({"body": NORMAL})
@@ -168,7 +168,7 @@ def main() -> None:
     parser.add_argument("--family", action="append", help="run only these families")
     args = parser.parse_args()
 
-    from detector.settings import get_settings
+    from mizan.detector.settings import get_settings
 
     settings = get_settings()
     chars = args.chars or settings.max_text_chars

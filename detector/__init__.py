@@ -1,8 +1,13 @@
 """Mizan: news reliability and AI-spam detection with evidence, for Arabic and English."""
 
-from detector.article import ArticleInput, Document, parse_article
-from detector.engine import DetectorEngine, Report
-from detector.errors import InvalidArticleError, MizanError, ModelBundleError, SignalNotFoundError
+from mizan.detector.article import ArticleInput, Document, parse_article
+from mizan.detector.engine import DetectorEngine, Report
+from mizan.detector.errors import (
+    InvalidArticleError,
+    MizanError,
+    ModelBundleError,
+    SignalNotFoundError,
+)
 
 __all__ = [
     "ArticleInput",

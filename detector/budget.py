@@ -3,7 +3,7 @@
 Every pattern and loop of the signals is linear in the input (``benchmarks/worst_case.py``
 holds them to 10x a normal article per character), so a normal article uses a thousandth of
 the default budget. The budget is the second guard: an article that still runs past it is
-stopped by a timer signal, the article gets :class:`~detector.errors.ScoringBudgetError`, and
+stopped by a timer signal, the article gets :class:`~mizan.detector.errors.ScoringBudgetError`, and
 the process goes on with the next one (nothing needs restarting).
 
 Timer signals reach only the main thread of a process; elsewhere (a thread of the server)
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from detector.errors import ScoringBudgetError
+from mizan.detector.errors import ScoringBudgetError
 
 # Once the budget is spent, the timer fires again this often until the block is left.
 REFIRE_S = 0.01

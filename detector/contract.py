@@ -2,7 +2,7 @@
 
 One definition for every way in: the HTTP API, ``mizan score``, ``mizan batch``,
 ``mizan ingest`` and the Dask/Spark functions all check an article with the functions here,
-so they accept the same field names (those of :class:`~detector.article.ArticleInput`),
+so they accept the same field names (those of :class:`~mizan.detector.article.ArticleInput`),
 reject the same unknown fields (never silently drop them: a misspelt ``autor`` must not
 score an article as if it had no author), apply the same text limits (``MIZAN_MAX_TEXT_CHARS``
 for ``body``, :data:`HTML_MARKUP_FACTOR` times that for ``html``) and say what is wrong in
@@ -17,9 +17,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from detector.article import ArticleInput
-from detector.errors import InvalidArticleError
-from detector.settings import get_settings
+from mizan.detector.article import ArticleInput
+from mizan.detector.errors import InvalidArticleError
+from mizan.detector.settings import get_settings
 
 ARTICLE_FIELDS: tuple[str, ...] = tuple(ArticleInput.model_fields)
 """Every accepted field name, in order."""

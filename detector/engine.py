@@ -11,10 +11,10 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import ValidationError
 
-from detector.article import ArticleInput, Document, parse_article
-from detector.errors import InvalidArticleError
-from detector.memory import ArticleMemory
-from detector.model import (
+from mizan.detector.article import ArticleInput, Document, parse_article
+from mizan.detector.errors import InvalidArticleError
+from mizan.detector.memory import ArticleMemory
+from mizan.detector.model import (
     Contribution,
     RulesModel,
     ScoringModel,
@@ -22,11 +22,11 @@ from detector.model import (
     default_bundle_dir,
     load_model,
 )
-from detector.report_shape import report_data
-from detector.settings import Settings, get_settings
-from detector.signals import DEFAULT_SIGNALS, registry
-from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
-from detector.text import VisibleText, strip_format_characters
+from mizan.detector.report_shape import report_data
+from mizan.detector.settings import Settings, get_settings
+from mizan.detector.signals import DEFAULT_SIGNALS, registry
+from mizan.detector.signals.base import Evidence, Signal, SignalContext, SignalResult
+from mizan.detector.text import VisibleText, strip_format_characters
 
 TOP_FEATURES = 8
 # Features are counts, shares and log-ratios; a value past this is an overflow (a 400-digit
@@ -139,7 +139,7 @@ def _single_threaded_blas() -> None:
 class Report:
     """What Mizan says about one article; :meth:`to_dict` is the JSON the API returns.
 
-    Every field of :class:`detector.report_shape.ReportOut` is read from the attribute of the
+    Every field of :class:`mizan.detector.report_shape.ReportOut` is read from the attribute of the
     same name (``model`` from ``model_name`` and ``model_version``); ``elapsed_ms`` is not
     reported.
     """
@@ -169,7 +169,7 @@ class Report:
     def to_dict(self, include_features: bool = False) -> dict[str, Any]:
         """Return the report as plain JSON-ready data, field by field as :class:`ReportOut`.
 
-        The fields, their order and rounding are :class:`detector.report_shape.ReportOut`'s;
+        The fields, their order and rounding are :class:`mizan.detector.report_shape.ReportOut`'s;
         ``features`` (every feature value) is written only with ``include_features``.
         """
         return report_data(self, include_features=include_features)

@@ -2,7 +2,7 @@
 
 :class:`ArticleMemory` is the read-only view signals use (an author's history, an outlet's
 archive); :class:`AuthorProfile` and :class:`ArchiveMatch` are the values it returns. The
-store (:mod:`detector.store`) implements it, tests implement it with a small fake; neither the
+store (:mod:`mizan.detector.store`) implements it, tests implement it with a small fake; neither the
 signals nor the store import each other for it.
 """
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from detector.text import normalize_for_matching, words
+from mizan.detector.text import normalize_for_matching, words
 
 NUM_PERM = 64
 """Number of permutation functions of every signature."""

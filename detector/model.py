@@ -18,13 +18,12 @@ from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import joblib
-
-from detector.errors import ModelBundleError, SignalNotFoundError
-from detector.signals import registry
+from mizan.detector.errors import ModelBundleError, SignalNotFoundError
+from mizan.detector.pickles import load_joblib
+from mizan.detector.signals import registry
 
 if TYPE_CHECKING:
-    from detector.article import Document
+    from mizan.detector.article import Document
 
 
 @dataclass(frozen=True)
@@ -295,7 +294,7 @@ def load_verified_joblib(
     """
     metadata = read_bundle_metadata(bundle_dir, retrain_hint)
     try:
-        obj = joblib.load(bundle_dir / "model.joblib")
+        obj = load_joblib(bundle_dir / "model.joblib")
     except Exception as error:  # noqa: BLE001 - any unpickling failure means a broken bundle
         raise ModelBundleError(f"could not load {bundle_dir / 'model.joblib'}: {error}") from error
     return obj, metadata

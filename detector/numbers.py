@@ -8,7 +8,7 @@ or not (``ثلاثة آلاف وخمسمائة``, ``خمسة وعشرين``, ``t
 Arab currencies with a glued sign such as ``Dh400``, years). Each mention carries how far
 its written precision lets the exact figure lie (``rounding``).
 
-Matching runs on normalised text (:func:`detector.text.normalize_with_offsets`), so
+Matching runs on normalised text (:func:`mizan.detector.text.normalize_with_offsets`), so
 diacritics, letter variants and Arabic-Indic digits do not matter; every mention carries
 offsets into the original text.
 
@@ -27,8 +27,8 @@ from typing import Literal
 
 import numpy as np
 
-from detector.reference.patterns import trie_regex
-from detector.text import (
+from mizan.detector.reference.patterns import trie_regex
+from mizan.detector.text import (
     NormalizedText,
     bmp_codes,
     normalize_for_matching,

@@ -2,10 +2,10 @@
 
 :class:`ReportOut` and the models it nests are the one description of a report's fields:
 
-- :meth:`detector.engine.Report.to_dict` walks :class:`ReportOut`'s fields, in order, and
+- :meth:`mizan.detector.engine.Report.to_dict` walks :class:`ReportOut`'s fields, in order, and
   writes each from the report's attribute of the same name, by the field's :class:`Dump` rule
   (rounding, left out when empty, only on request);
-- the HTTP API uses these models as its response schema (``service.schemas`` re-exports them),
+- the HTTP API uses these models as its response schema (``mizan.service.schemas`` re-exports them),
   so ``/openapi.json`` documents exactly what ``to_dict`` writes;
 - the batch output's flat columns are :data:`SUMMARY_COLUMNS`, paths into these models whose
   types are read from the models (see :func:`summary_columns`); the whole report is in
@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo
 
 @dataclass(frozen=True)
 class Dump:
-    """How :meth:`~detector.engine.Report.to_dict` writes one report field.
+    """How :meth:`~mizan.detector.engine.Report.to_dict` writes one report field.
 
     Carried as ``Annotated`` metadata, which the JSON schema does not show.
 

@@ -1,7 +1,7 @@
 """What scoring needs to know. Every value can be set with a ``MIZAN_`` environment variable.
 
 The server's own settings (address, processes, API keys, request limits) extend this class in
-:mod:`service.settings`.
+:mod:`mizan.service.settings`.
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ MAX_TEXT_CHARS = 200_000
 
 Two layers hold an article's length, and this constant binds them:
 
-* The library enforces this ceiling. :class:`~detector.article.ArticleInput` rejects a
+* The library enforces this ceiling. :class:`~mizan.detector.article.ArticleInput` rejects a
   ``body`` longer than it (and an ``html`` over five times it) as a validation error, and
-  :func:`~detector.article.parse_article` rejects the text it parses when longer
-  (:class:`~detector.errors.InvalidArticleError`); nothing is ever truncated. Stores built
-  with :func:`~detector.store.pipeline.ingest_articles` (training's) use it, so they do not
+  :func:`~mizan.detector.article.parse_article` rejects the text it parses when longer
+  (:class:`~mizan.detector.errors.InvalidArticleError`); nothing is ever truncated. Stores built
+  with :func:`~mizan.detector.store.pipeline.ingest_articles` (training's) use it, so they do not
   depend on a server setting.
 * The applications enforce :attr:`Settings.max_text_chars` (``MIZAN_MAX_TEXT_CHARS``,
-  default :data:`DEFAULT_MAX_TEXT_CHARS`) through :mod:`detector.contract`: the API answers a
+  default :data:`DEFAULT_MAX_TEXT_CHARS`) through :mod:`mizan.detector.contract`: the API answers a
   longer ``body`` (or an ``html`` over five times it) with 413, ``mizan score``, ``mizan
   batch`` and ``mizan ingest`` reject the article or row. The setting may not exceed this
   ceiling, so the limit an application announces is the one that applies.

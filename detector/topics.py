@@ -1,6 +1,6 @@
 """Article topic classifier: six news topics, from a verified model bundle.
 
-Arabic text goes through a linear model trained by ``python -m training.topics`` on
+Arabic text goes through a linear model trained by ``python -m mizan.training.topics`` on
 topic-labelled Arabic news (word unigrams and bigrams of :func:`normalize_for_matching`
 text, sublinear tf-idf over a fixed vocabulary, multinomial logistic regression). No
 English topic corpus is available, so English text gets a keyword prior instead: hand-written
@@ -25,11 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from detector.errors import ModelBundleError
-from detector.lexicons import load_lexicon
-from detector.model import load_verified_joblib, sha256_file
-from detector.settings import get_settings
-from detector.text import (
+from mizan.detector.errors import ModelBundleError
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.model import load_verified_joblib, sha256_file
+from mizan.detector.settings import get_settings
+from mizan.detector.text import (
     bmp_codes,
     detect_language,
     normalize_for_matching,
@@ -181,7 +181,7 @@ class _LinearModel:
     def _word_hash_table(self) -> tuple[np.ndarray, ...] | None:
         """Return the words of :attr:`_token_tables` for look-up by hash.
 
-        The sorted hashes (:func:`~detector.text.run_hashes` of the words' code points) with
+        The sorted hashes (:func:`~mizan.detector.text.run_hashes` of the words' code points) with
         their word ids, and the words' code points (all in one array, with each id's start
         and length) to check a match. ``None`` when two words share a hash. Words beyond the
         BMP are left out: no token of BMP text can equal them.
@@ -295,7 +295,7 @@ def newest_bundle(root: Path) -> Path:
     if not candidates:
         raise ModelBundleError(
             f"no topic model bundle under {root} (a folder with {METADATA_FILE} and "
-            f"{MODEL_FILE}); train one with `python -m training.topics`"
+            f"{MODEL_FILE}); train one with `python -m mizan.training.topics`"
         )
     return max(candidates, key=lambda path: bundle_version_key(path.name))
 
@@ -303,7 +303,7 @@ def newest_bundle(root: Path) -> Path:
 file_sha256 = sha256_file
 """Hex sha256 of a file, as recorded in ``metadata.json``."""
 
-_RETRAIN_HINT = "; retrain with `python -m training.topics`"
+_RETRAIN_HINT = "; retrain with `python -m mizan.training.topics`"
 
 
 def _verified_payload(bundle: Path) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from detector.model import Contribution, Prediction, Thresholds, sigmoid
-from detector.text import normalize_for_matching
+from mizan.detector.model import Contribution, Prediction, Thresholds, sigmoid
+from mizan.detector.text import normalize_for_matching
 
 if TYPE_CHECKING:
-    from detector.article import Document
+    from mizan.detector.article import Document
 
 HEAD_NAMES: tuple[str, ...] = ("ai_generated", "credibility", "content_farm")
 """The heads, in the order the combiner reads their logits (``content_farm``: the page reads
@@ -81,7 +81,7 @@ class TextHasher:
 
     Vectorised with numpy (a polynomial rolling hash over code points), so one 1,000-word
     article takes about 2 ms. With ``strip_diacritics`` the text is first normalised like
-    :func:`detector.text.normalize_for_matching` (diacritics and tatweel removed, letter
+    :func:`mizan.detector.text.normalize_for_matching` (diacritics and tatweel removed, letter
     forms unified); without it only NFKC and lower-casing are applied.
     """
 

@@ -1,6 +1,6 @@
 """The FastAPI app factory: ``create_app(settings, engine) -> FastAPI``.
 
-``uvicorn.run("service.app:create_app", factory=True)`` calls it with no arguments; tests
+``uvicorn.run("mizan.service.app:create_app", factory=True)`` calls it with no arguments; tests
 pass their own settings and an already loaded engine.
 """
 
@@ -16,24 +16,24 @@ from fastapi.middleware import Middleware
 from fastapi.security import APIKeyHeader
 from fastapi_offline import FastAPIOffline
 
-from detector.engine import DetectorEngine
-from detector.store import ArticleStore
-from detector.store.database import is_process_local
-from service.errors import install_error_handlers
-from service.logs import configure_logging
-from service.metrics import ServiceMetrics
-from service.middleware import (
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.store import ArticleStore
+from mizan.detector.store.database import is_process_local
+from mizan.service.errors import install_error_handlers
+from mizan.service.logs import configure_logging
+from mizan.service.metrics import ServiceMetrics
+from mizan.service.middleware import (
     API_KEY_HEADER,
     PUBLIC_PATHS,
     ApiKeyMiddleware,
     BodyLimitMiddleware,
     RequestContextMiddleware,
 )
-from service.routers import articles, feedback, health, model, review, scoring
-from service.runtime import EngineSlot
-from service.schemas import install_report_examples
-from service.scorers import ProcessScorer, Scorer, ThreadScorer
-from service.settings import ServiceSettings, get_settings
+from mizan.service.routers import articles, feedback, health, model, review, scoring
+from mizan.service.runtime import EngineSlot
+from mizan.service.schemas import install_report_examples
+from mizan.service.scorers import ProcessScorer, Scorer, ThreadScorer
+from mizan.service.settings import ServiceSettings, get_settings
 
 logger = logging.getLogger("mizan.service")
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from detector.errors import InvalidArticleError, MizanError, ModelBundleError
+from mizan.detector.errors import InvalidArticleError, MizanError, ModelBundleError
 
 EXIT_OK, EXIT_FLAGGED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_CODES_HELP = (
@@ -32,11 +32,14 @@ EXIT_CODES_HELP = (
 # ``add_arguments(parser)`` and ``run(args) -> int``; it is imported only when used, so
 # ``mizan score`` needs neither the web framework, the batch extras nor the training stack.
 _PLUGGED_COMMANDS: dict[str, tuple[str, str]] = {
-    "batch": ("service.batch.command", "score a JSONL, CSV or Parquet archive, resumably"),
-    "serve": ("service.serve", "run the HTTP API"),
-    "train": ("training.cli", "train the default model bundle from the corpora"),
-    "evaluate": ("training.evaluate_cli", "evaluate the bundle and write reports/"),
-    "ingest": ("service.batch.ingest", "store published articles for author and outlet memory"),
+    "batch": ("mizan.service.batch.command", "score a JSONL, CSV or Parquet archive, resumably"),
+    "serve": ("mizan.service.serve", "run the HTTP API"),
+    "train": ("mizan.training.cli", "train the default model bundle from the corpora"),
+    "evaluate": ("mizan.training.evaluate_cli", "evaluate the bundle and write reports/"),
+    "ingest": (
+        "mizan.service.batch.ingest",
+        "store published articles for author and outlet memory",
+    ),
 }
 
 
@@ -136,9 +139,9 @@ def _add_score_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_score(args: argparse.Namespace) -> int:
     # Imported on use, so that `mizan --help` and the other commands start without loading
     # the engine (signals, model) or the store (SQLAlchemy).
-    from detector.contract import check_article
-    from detector.engine import DetectorEngine
-    from detector.settings import get_settings
+    from mizan.detector.contract import check_article
+    from mizan.detector.engine import DetectorEngine
+    from mizan.detector.settings import get_settings
 
     fields = _read_article(args.path)
     for name in ("title", "author", "author_bio", "outlet", "language"):
@@ -153,7 +156,7 @@ def _run_score(args: argparse.Namespace) -> int:
     )
     memory = None
     if store_url:
-        from detector.store import ArticleStore
+        from mizan.detector.store import ArticleStore
 
         memory = ArticleStore(store_url)
         memory.build_index()
@@ -204,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except ValidationError as error:
-        from detector.contract import validation_reason
+        from mizan.detector.contract import validation_reason
 
         print(f"mizan: invalid input: {validation_reason(error)}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -227,8 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _describe(error: Exception) -> tuple[int, str]:
     """Return the exit code and the one line that describe an error."""
-    from detector.store.database import StoreError  # on use: the store loads SQLAlchemy
-    from detector.store.migrations import SchemaError
+    from mizan.detector.store.database import StoreError  # on use: the store loads SQLAlchemy
+    from mizan.detector.store.migrations import SchemaError
 
     if isinstance(error, StoreError | SchemaError):
         return EXIT_INTERNAL, f"store error: {error}"

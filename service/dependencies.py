@@ -10,11 +10,11 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from detector.engine import DetectorEngine
-from service.metrics import ServiceMetrics
-from service.runtime import EngineSlot
-from service.scorers import Scorer
-from service.settings import ServiceSettings
+from mizan.detector.engine import DetectorEngine
+from mizan.service.metrics import ServiceMetrics
+from mizan.service.runtime import EngineSlot
+from mizan.service.scorers import Scorer
+from mizan.service.settings import ServiceSettings
 
 RETRY_AFTER_SECONDS = "5"
 

@@ -19,16 +19,16 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from detector.contract import BODY_FIELDS, error_message, text_limits, unknown_field_message
-from detector.errors import (
+from mizan.detector.contract import BODY_FIELDS, error_message, text_limits, unknown_field_message
+from mizan.detector.errors import (
     InvalidArticleError,
     MizanError,
     ModelBundleError,
     ScoringBudgetError,
 )
-from detector.store.database import StoreError
-from detector.store.migrations import SchemaError
-from service.dependencies import RETRY_AFTER_SECONDS
+from mizan.detector.store.database import StoreError
+from mizan.detector.store.migrations import SchemaError
+from mizan.service.dependencies import RETRY_AFTER_SECONDS
 
 logger = logging.getLogger("mizan.service")
 
@@ -241,7 +241,7 @@ async def http_exception_handler(request: Request, exc: Exception) -> JSONRespon
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that turn bad input into 4xx answers.
 
-    Anything else is a fault of ours; :class:`service.middleware.RequestContextMiddleware`
+    Anything else is a fault of ours; :class:`mizan.service.middleware.RequestContextMiddleware`
     logs it with the request id and answers 500.
     """
     app.add_exception_handler(RequestValidationError, request_validation_handler)

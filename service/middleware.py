@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.types import Message as AsgiMessage
 
-from service.errors import error_body, error_response, set_error_kind
-from service.logs import request_id_var
-from service.metrics import ServiceMetrics
+from mizan.service.errors import error_body, error_response, set_error_kind
+from mizan.service.logs import request_id_var
+from mizan.service.metrics import ServiceMetrics
 
 logger = logging.getLogger("mizan.service")
 access_logger = logging.getLogger("mizan.access")

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from detector.engine import DetectorEngine
+from mizan.detector.engine import DetectorEngine
 
 logger = logging.getLogger("mizan.service")
 

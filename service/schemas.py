@@ -1,8 +1,8 @@
 """Request and response shapes of the HTTP API, with Arabic and English examples for /docs.
 
-Reports are :class:`detector.report_shape.ReportOut`, the library's one definition of a
+Reports are :class:`mizan.detector.report_shape.ReportOut`, the library's one definition of a
 report's shape, re-exported here. The request body of ``/v1/score`` is
-:class:`detector.article.ArticleInput` itself, so the API and the library accept exactly the
+:class:`mizan.detector.article.ArticleInput` itself, so the API and the library accept exactly the
 same fields. Unknown fields are rejected (422), never
 silently dropped: a misspelt ``autor`` must not score an article as if it had no author.
 """
@@ -15,30 +15,30 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from detector.article import ArticleInput
-from detector.report_shape import (
+from mizan.detector.article import ArticleInput
+from mizan.detector.report_shape import (
     ContributionOut as ContributionOut,
 )
-from detector.report_shape import (
+from mizan.detector.report_shape import (
     EvidenceOut as EvidenceOut,
 )
-from detector.report_shape import (
+from mizan.detector.report_shape import (
     ModelRef,
     ReportOut,
     ThresholdsOut,
 )
-from detector.report_shape import (
+from mizan.detector.report_shape import (
     SignalOut as SignalOut,
 )
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from detector.engine import DetectorEngine
+    from mizan.detector.engine import DetectorEngine
 
 # --- responses ---------------------------------------------------------------------------
 # A report's shape (ReportOut and the models it nests) is defined once, in the library
-# (:mod:`detector.report_shape`); ``Report.to_dict`` writes it and the batch columns read it.
+# (:mod:`mizan.detector.report_shape`); ``Report.to_dict`` writes it and the batch columns read it.
 
 
 class BatchResponse(BaseModel):

@@ -33,13 +33,13 @@ from typing import Any, Protocol, TypeVar
 
 import anyio
 
-from detector.article import ArticleInput
-from detector.budget import time_budget
-from detector.engine import DetectorEngine, Report
-from detector.errors import InvalidArticleError, MizanError, ScoringBudgetError
-from detector.pool import start_pool
-from detector.settings import Settings
-from service.schemas import ReportOut
+from mizan.detector.article import ArticleInput
+from mizan.detector.budget import time_budget
+from mizan.detector.engine import DetectorEngine, Report
+from mizan.detector.errors import InvalidArticleError, MizanError, ScoringBudgetError
+from mizan.detector.pool import start_pool
+from mizan.detector.settings import Settings
+from mizan.service.schemas import ReportOut
 
 logger = logging.getLogger("mizan.service")
 
@@ -97,7 +97,7 @@ def score_articles(
 
     With ``first_index`` set (a batch), an article the engine refuses is named
     ``articles[i]`` in the error, ``i`` counted from ``first_index``. The budget is enforced
-    in a scoring process's main thread (see :mod:`detector.budget`).
+    in a scoring process's main thread (see :mod:`mizan.detector.budget`).
     """
     scored = []
     for position, article in enumerate(articles):
@@ -186,7 +186,7 @@ _PROCESS_ENGINE: DetectorEngine | None = None
 def _load_in_process(settings: Settings, loaded: Any) -> None:
     """Pool initializer: load the engine (and the store's index) once per process."""
     global _PROCESS_ENGINE
-    from detector.store import ArticleStore  # on use: only a server with a store needs it
+    from mizan.detector.store import ArticleStore  # on use: only a server with a store needs it
 
     # Ctrl-C reaches the whole process group; the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

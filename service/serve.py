@@ -3,7 +3,7 @@
 Every uvicorn worker process builds its own app with ``create_app()`` (uvicorn's factory
 mode) and loads the engine once; settings come from the ``MIZAN_`` environment, host, port,
 worker and scorer counts may be given on the command line. By default one server process
-feeds one scoring process per CPU from a single queue (see :mod:`service.scorers`).
+feeds one scoring process per CPU from a single queue (see :mod:`mizan.service.scorers`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import argparse
 import os
 from collections.abc import Callable
 
-from detector import settings as scoring_settings
-from detector.store.database import create_store_engine
-from service import settings as service_settings
-from service.logs import uvicorn_log_config
-from service.settings import get_settings
+from mizan.detector import settings as scoring_settings
+from mizan.detector.store.database import create_store_engine
+from mizan.service import settings as service_settings
+from mizan.service.logs import uvicorn_log_config
+from mizan.service.settings import get_settings
 
-APP_FACTORY = "service.app:create_app"
+APP_FACTORY = "mizan.service.app:create_app"
 SCORERS_ENV = "MIZAN_SCORERS"
 
 

@@ -1,7 +1,7 @@
 """The server's settings: the scoring settings plus address, processes, API keys and limits.
 
 Every value can be set with a ``MIZAN_`` environment variable, as the scoring settings of
-:mod:`detector.settings` that this class extends.
+:mod:`mizan.detector.settings` that this class extends.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from pydantic import Field
 
-from detector.settings import Settings
+from mizan.detector.settings import Settings
 
 
 class ServiceSettings(Settings):

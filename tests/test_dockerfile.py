@@ -178,7 +178,7 @@ def image_command_here(port: int) -> list[str]:
     argv[argv.index("--host") + 1] = "127.0.0.1"
     argv[argv.index("--port") + 1] = str(port)
     script = Path(sys.executable).parent / "mizan"
-    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "mizan.service.cli"]
     return launcher + argv[1:]
 
 

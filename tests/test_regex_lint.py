@@ -248,8 +248,8 @@ def _modules() -> list[str]:
     for package in PACKAGES:
         if not (ROOT / package / "__init__.py").exists():
             continue
-        names.append(package)
-        for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"{package}."):
+        names.append(f"mizan.{package}")
+        for info in pkgutil.walk_packages([str(ROOT / package)], prefix=f"mizan.{package}."):
             names.append(info.name)
     return names
 
@@ -336,11 +336,11 @@ def test_alphabet_covers_arabic_and_spaces() -> None:
 def test_lint_reads_every_module_of_the_packages() -> None:
     # Subpackages (a signal split into modules) are walked too, so their patterns are linted.
     files = {
-        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        ".".join(("mizan", *path.relative_to(ROOT).with_suffix("").parts)).removesuffix(".__init__")
         for package in PACKAGES
         for path in (ROOT / package).rglob("*.py")
         if (path.parent / "__init__.py").exists()
     }
     missing = files - set(_modules())
     assert not missing, f"modules the lint does not import: {sorted(missing)}"
-    assert any(name.startswith("detector.signals.experts.") for name in _modules())
+    assert any(name.startswith("mizan.detector.signals.experts.") for name in _modules())

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 import signal_identity  # noqa: E402
 
-from detector.signals.style import StyleSignal  # noqa: E402
+from mizan.detector.signals.style import StyleSignal  # noqa: E402
 
 ARGS = ["--signals", "style", "--news", "0"]
 

@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from detector.errors import MizanError
-from training.train import MODEL_VERSION, TrainConfig, repo_relative, train
+from mizan.detector.errors import MizanError
+from mizan.training.train import MODEL_VERSION, TrainConfig, repo_relative, train
 
 
 class StageLog:

@@ -13,7 +13,7 @@ DataFrame with the columns of :data:`COLUMNS`:
   ``"human_news"`` always 0 (mainstream human news with no task label).
 - ``task``, ``source_corpus`` (the folder name under the corpora directory).
 - ``split``: the corpus's own split (``"train"``, ``"val"``, ``"test"``) or ``None``
-  (assigned later by :func:`training.splits.assign_splits`).
+  (assigned later by :func:`mizan.training.splits.assign_splits`).
 - ``group``: rows that are versions of one article (an original and its machine rewrites)
   share a group id, so they can be kept in one split; ``None`` otherwise.
 - ``variant``: the sub-collection a row comes from: for ``arabic-aigt-diacritics``
@@ -44,7 +44,7 @@ from typing import Any
 
 import pandas as pd
 
-from detector.settings import get_settings
+from mizan.detector.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Evaluation: metrics per corpus and language, baseline, false positives, ablation, plots.
 
 Every figure is computed on the test split (or held-out human news) of the data that
-:func:`training.train.prepare_data` builds with the bundle's own seed and sampling, so the
+:func:`mizan.training.train.prepare_data` builds with the bundle's own seed and sampling, so the
 report describes exactly the bundle that ships.
 """
 
@@ -21,9 +21,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score, roc_curve
 
-from detector.settings import REPO_ROOT
-from detector.text import strip_diacritics
-from training.datasets import BASE_COLUMNS
+from mizan.detector.settings import REPO_ROOT
+from mizan.detector.text import strip_diacritics
+from mizan.training.datasets import BASE_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def metrics_by_corpus(
 BASELINE_C_GRID: tuple[float, ...] = (1.0, 10.0)
 BASELINE_HEADS: tuple[str, ...] = ("ai_generated", "credibility")
 """Heads whose corpus tasks have test splits (the web pages have their own baseline,
-:mod:`training.web_pages`, on the same site-grouped folds)."""
+:mod:`mizan.training.web_pages`, on the same site-grouped folds)."""
 
 
 @dataclass
@@ -130,8 +130,8 @@ class Baseline:
 
 def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
     """Fit the baseline per head task on train (C chosen on val) and score every row."""
-    from training.features import TEXT_COLUMN
-    from training.train import HEAD_TASKS, head_mask
+    from mizan.training.features import TEXT_COLUMN
+    from mizan.training.train import HEAD_TASKS, head_mask
 
     texts = frame[TEXT_COLUMN].tolist()
     labels = frame["label"].to_numpy()
@@ -182,9 +182,9 @@ def verdict_rates(
 
 
 def score_frame(model: Any, frame: pd.DataFrame, workers: int) -> pd.DataFrame:
-    """Score rows that carry extracted features (``training.features`` columns)."""
-    from training.features import LANGUAGE_COLUMN, TEXT_COLUMN, feature_matrix
-    from training.train import probabilities_frame, vectorize_texts
+    """Score rows that carry extracted features (``mizan.training.features`` columns)."""
+    from mizan.training.features import LANGUAGE_COLUMN, TEXT_COLUMN, feature_matrix
+    from mizan.training.train import probabilities_frame, vectorize_texts
 
     features = feature_matrix(frame, model.feature_names)
     matrix = vectorize_texts(model.vectorizer, frame[TEXT_COLUMN].tolist(), workers)
@@ -231,16 +231,16 @@ def evaluate(
 
     Args:
         bundle_dir: The bundle folder (checked: sha256 and feature names).
-        config_overrides: :class:`training.train.TrainConfig` fields to change (corpora
+        config_overrides: :class:`mizan.training.train.TrainConfig` fields to change (corpora
             path, workers, cache); the data-defining fields come from the bundle.
         ablation: Also refit the stacking layers without each signal family.
         say: Progress messages.
         progress: Progress-bar factory for feature extraction.
     """
-    from detector.engine import DetectorEngine
-    from detector.model import load_model, read_bundle_metadata
-    from training.features import extract_features
-    from training.train import (
+    from mizan.detector.engine import DetectorEngine
+    from mizan.detector.model import load_model, read_bundle_metadata
+    from mizan.training.features import extract_features
+    from mizan.training.train import (
         HEAD_TASKS,
         HUMAN_NEWS_CORPUS,
         MAINSTREAM_NEWS_CORPORA,
@@ -388,9 +388,9 @@ def evaluate(
 
 def web_pages_figures(metadata: Mapping[str, Any], config: Any) -> dict[str, Any] | None:
     """Return the bundle's out-of-fold web-pages figures beside the baseline's (same folds)."""
-    from detector.settings import get_settings
-    from training.web_pages import WEB_PAGES_CORPUS
-    from training.web_pages import evaluate as evaluate_web_pages
+    from mizan.detector.settings import get_settings
+    from mizan.training.web_pages import WEB_PAGES_CORPUS
+    from mizan.training.web_pages import evaluate as evaluate_web_pages
 
     cv = metadata.get("web_pages_cv")
     if not cv:
@@ -619,7 +619,7 @@ def render_markdown(report: Mapping[str, Any], plots: Sequence[str]) -> str:
             )
     web = report.get("web_pages")
     if web:
-        from training.web_pages import markdown as web_pages_markdown
+        from mizan.training.web_pages import markdown as web_pages_markdown
 
         table = web_pages_markdown(web, 5).splitlines()
         lines += ["", "## Web pages (site-grouped cross-validation)", "", *table[2:]]

@@ -7,13 +7,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from detector.errors import ModelBundleError
-from detector.model import default_bundle_dir, read_bundle_metadata
-from detector.settings import get_settings
-from training.cli import StageLog, add_common_arguments, progress_bar
-from training.evaluate import DEFAULT_REPORTS_DIR, check_targets, evaluate, write_reports
-from training.model_card import render_model_card
-from training.train import repo_relative
+from mizan.detector.errors import ModelBundleError
+from mizan.detector.model import default_bundle_dir, read_bundle_metadata
+from mizan.detector.settings import get_settings
+from mizan.training.cli import StageLog, add_common_arguments, progress_bar
+from mizan.training.evaluate import DEFAULT_REPORTS_DIR, check_targets, evaluate, write_reports
+from mizan.training.model_card import render_model_card
+from mizan.training.train import repo_relative
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from detector.article import ArticleInput
-from detector.engine import DetectorEngine
-from detector.errors import MizanError
-from detector.settings import REPO_ROOT
-from detector.trained import model_text
+from mizan.detector.article import ArticleInput
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.errors import MizanError
+from mizan.detector.settings import REPO_ROOT
+from mizan.detector.trained import model_text
 
 if TYPE_CHECKING:
-    from training.memory import TrainingMemory
+    from mizan.training.memory import TrainingMemory
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def _memory_engine(signal_names: tuple[str, ...], memory_url: str | None) -> Det
     """Return an engine with ``signal_names``, reading the store at ``memory_url`` if given."""
     if memory_url is None:
         return DetectorEngine(signals=signal_names)
-    from detector.store import ArticleStore
+    from mizan.detector.store import ArticleStore
 
     store = ArticleStore(memory_url, refresh_interval_s=float("inf"))
     store.build_index()
@@ -197,7 +197,7 @@ def extract_features(
     """Return the features of every row of ``frame``, in its order, using the cache.
 
     Args:
-        frame: Loaded corpus rows (``training.datasets`` shape).
+        frame: Loaded corpus rows (``mizan.training.datasets`` shape).
         engine: The engine whose signals extract the features.
         cache_dir: Folder of cached tables (one parquet file per corpus and key); ``None``
             turns caching off.

@@ -1,6 +1,6 @@
 """The training memory: a store of train-split articles that the memory features read.
 
-At scoring time the beat and templating signals read an :class:`~detector.store.ArticleStore`
+At scoring time the beat and templating signals read an :class:`~mizan.detector.store.ArticleStore`
 (the author's earlier articles, the outlet's archive). Training gives them the same kind of
 store, built from the **train split only**: every train row that names an author or an
 outlet (before any down-sampling, so author histories are as long as the corpus allows).
@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from training.features import article_fields, corpus_fingerprint, row_records
+from mizan.training.features import article_fields, corpus_fingerprint, row_records
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +84,8 @@ def build_training_memory(
     Returns:
         The memory's URL, fingerprint and article count.
     """
-    from detector.store import ArticleStore
-    from detector.store.pipeline import ingest_articles
+    from mizan.detector.store import ArticleStore
+    from mizan.detector.store.pipeline import ingest_articles
 
     rows = memory_rows(frame)
     key = _fingerprint(rows)

@@ -227,7 +227,7 @@ def render_model_card(
 
     Args:
         metadata: The bundle's ``metadata.json`` content.
-        evaluation: The report of :func:`training.evaluate.evaluate`, when available; adds
+        evaluation: The report of :func:`mizan.training.evaluate.evaluate`, when available; adds
             the baseline, the false-positive figures and the ablation.
     """
     thresholds = metadata["thresholds"]
@@ -346,7 +346,7 @@ def render_model_card(
             lines += ["", "Arabic AIGT test: " + "; ".join(parts) + "."]
         targets = evaluation.get("targets")
         if targets is None:
-            from training.evaluate import check_targets
+            from mizan.training.evaluate import check_targets
 
             targets = check_targets(evaluation)
         lines += ["", "Targets:", ""]

@@ -8,7 +8,7 @@ are then assigned to splits. Rows are joined when they:
 3. have the same normalised opening (first :data:`SIGNATURE_CHARS` characters): exact
    duplicates, across corpora too;
 4. are near duplicates: MinHash LSH over word 5-gram shingles of the normalised first
-   :data:`SIGNATURE_CHARS` characters (:mod:`detector.minhash`), candidate pairs kept when
+   :data:`SIGNATURE_CHARS` characters (:mod:`mizan.detector.minhash`), candidate pairs kept when
    the Jaccard similarity of their shingle sets is at least :data:`NEAR_DUPLICATE_THRESHOLD`;
 5. come from the same outlet of one corpus, where the outlet rule applies (below).
 
@@ -40,13 +40,13 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHashLSH
 
-from detector.minhash import (
+from mizan.detector.minhash import (
     NUM_PERM,
     shingles,
     signature_from_hashvalues,
     signature_of_shingles,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 logger = logging.getLogger(__name__)
 
@@ -299,7 +299,7 @@ def assign_splits(
 
     Args:
         df: Rows with at least ``id, text, outlet, label, source_corpus, split``
-            (and optionally ``group``), as :mod:`training.datasets` loads them.
+            (and optionally ``group``), as :mod:`mizan.training.datasets` loads them.
         seed: Fixes the order in which equally large components are placed.
         val_fraction: Share of each (corpus, label) cell to put in ``val``.
         test_fraction: Share of each (corpus, label) cell to put in ``test``.

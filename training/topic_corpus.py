@@ -1,7 +1,7 @@
 """The topic classifier's corpora: loading, the fixed held-out split, provenance.
 
-What each corpus holds and how its labels map to :data:`~detector.topics.TOPICS` is described
-in :mod:`training.topics`, which trains on them.
+What each corpus holds and how its labels map to :data:`~mizan.detector.topics.TOPICS` is described
+in :mod:`mizan.training.topics`, which trains on them.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from detector.settings import get_settings
-from detector.text import normalize_for_matching
-from detector.topics import MAX_CLASSIFIED_CHARS, file_sha256
+from mizan.detector.settings import get_settings
+from mizan.detector.text import normalize_for_matching
+from mizan.detector.topics import MAX_CLASSIFIED_CHARS, file_sha256
 
 logger = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
-from detector.topics import BUNDLE_FORMAT, TOPICS, TopicClassifier, topic_ngrams
-from training.topic_corpus import ANT, SEED, load_english_evaluation, load_sanad, model_text
+from mizan.detector.topics import BUNDLE_FORMAT, TOPICS, TopicClassifier, topic_ngrams
+from mizan.training.topic_corpus import ANT, SEED, load_english_evaluation, load_sanad, model_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Train the article topic classifier and write its bundle (``python -m training.topics``).
+"""Train the article topic classifier and write its bundle (``python -m mizan.training.topics``).
 
 Training data (Arabic; read in place from ``get_settings().corpora_dir``):
 
@@ -39,9 +39,9 @@ from typing import Any
 import joblib
 import pandas as pd
 
-from detector.lexicons import load_lexicon
-from detector.settings import get_settings
-from detector.topics import (
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.settings import get_settings
+from mizan.detector.topics import (
     BUNDLE_FORMAT,
     ENGLISH_KEYWORDS_LEXICON,
     KEYWORD_SMOOTHING,
@@ -52,7 +52,7 @@ from detector.topics import (
     TopicClassifier,
     file_sha256,
 )
-from training.topic_corpus import (
+from mizan.training.topic_corpus import (
     ANT_TOPICS,
     CORPUS_PROVENANCE,
     SANAD_TOPICS,
@@ -62,7 +62,7 @@ from training.topic_corpus import (
     corpus_fingerprint,
     load_topic_corpus,
 )
-from training.topic_fit import (
+from mizan.training.topic_fit import (
     EXTRA_CLASS_WEIGHT,
     INVERSE_REGULARISATION,
     MIN_DOCUMENT_FREQUENCY,
@@ -73,7 +73,7 @@ from training.topic_fit import (
     predict_topics,
     sanad_label_audit,
 )
-from training.train import library_versions
+from mizan.training.train import library_versions
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def _model_card(metadata: dict[str, Any]) -> str:
         "## Model",
         f"- Arabic: {metadata['features']['arabic']}",
         f"- English: {metadata['features']['english']}",
-        f"- Trained with `python -m training.topics` (seed {metadata['training']['seed']}).",
+        f"- Trained with `python -m mizan.training.topics` (seed {metadata['training']['seed']}).",
         "",
         "## Training data",
     ]

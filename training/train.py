@@ -2,10 +2,10 @@
 
 Stages (each reproducible from the corpora with a fixed seed):
 
-1. Load every corpus (:mod:`training.datasets`), assign leak-free splits
-   (:mod:`training.splits`), sample the human-news corpus (SaudiNewsNet) per split.
+1. Load every corpus (:mod:`mizan.training.datasets`), assign leak-free splits
+   (:mod:`mizan.training.splits`), sample the human-news corpus (SaudiNewsNet) per split.
 2. Extract the signal features and the model text of every row through the engine
-   (:mod:`training.features`, cached).
+   (:mod:`mizan.training.features`, cached).
 3. Text stage, per head: a logistic model (SGD) on hashed character 1-5-grams and word
    1-2-grams of the normalised text; out-of-fold logits on train (grouped folds), the full
    model's logits elsewhere.
@@ -39,13 +39,13 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold
 
-from detector.article import ArticleInput, parse_article
-from detector.engine import DetectorEngine
-from detector.errors import MizanError
-from detector.model import RulesModel, Thresholds, sha256_file
-from detector.settings import REPO_ROOT, get_settings
-from detector.text import detect_language
-from detector.trained import (
+from mizan.detector.article import ArticleInput, parse_article
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.errors import MizanError
+from mizan.detector.model import RulesModel, Thresholds, sha256_file
+from mizan.detector.settings import REPO_ROOT, get_settings
+from mizan.detector.text import detect_language
+from mizan.detector.trained import (
     HEAD_NAMES,
     LANGUAGE_INPUT,
     LogisticLayer,
@@ -55,8 +55,8 @@ from detector.trained import (
     TrainedModel,
     transform_inputs,
 )
-from training.datasets import COLUMNS, load_all
-from training.features import (
+from mizan.training.datasets import COLUMNS, load_all
+from mizan.training.features import (
     DEFAULT_CACHE_DIR,
     LANGUAGE_COLUMN,
     PARSED_COLUMN,
@@ -66,9 +66,9 @@ from training.features import (
     extract_features,
     feature_matrix,
 )
-from training.memory import TrainingMemory, build_training_memory
-from training.splits import SPLIT_GROUP_COLUMN, UnionFind, assign_splits, near_duplicate_pairs
-from training.web_pages import (
+from mizan.training.memory import TrainingMemory, build_training_memory
+from mizan.training.splits import SPLIT_GROUP_COLUMN, UnionFind, assign_splits, near_duplicate_pairs
+from mizan.training.web_pages import (
     MACHINE_KINDS,
     WEB_FOLD_COLUMN,
     WEB_PAGES_CORPUS,
@@ -256,7 +256,7 @@ class TrainConfig:
     """Store that holds the feedback (default: ``MIZAN_STORE_URL``)."""
     training_memory: bool = True
     """Compute the memory features (author history, outlet archive) against a store of the
-    train split's articles (:mod:`training.memory`), kept in ``cache_dir/memory``;
+    train split's articles (:mod:`mizan.training.memory`), kept in ``cache_dir/memory``;
     ``False``: with no memory."""
 
     def to_dict(self) -> dict[str, Any]:
@@ -398,7 +398,7 @@ def feedback_rows(store: Any) -> FeedbackRows:
     corpora's own held-out rows.
 
     Args:
-        store: An open :class:`~detector.store.archive.ArticleStore`.
+        store: An open :class:`~mizan.detector.store.archive.ArticleStore`.
     """
     latest = store.latest_verdicts(tuple(FEEDBACK_LABELS))
     records: list[dict[str, Any]] = []
@@ -441,7 +441,7 @@ def load_feedback(store_url: str | None = None) -> FeedbackRows:
     Raises:
         MizanError: the URL names a SQLite file that does not exist.
     """
-    from detector.store.archive import ArticleStore
+    from mizan.detector.store.archive import ArticleStore
 
     url = store_url or get_settings().store_url
     if url.startswith("sqlite:///"):
@@ -609,7 +609,7 @@ def add_web_pages(
         return base
     pages = web_pages_frame(folder, config.folds)
     if config.max_rows_per_corpus is not None:
-        from training.datasets import _take_limit
+        from mizan.training.datasets import _take_limit
 
         pages = _take_limit(pages, config.max_rows_per_corpus).reset_index(drop=True)
     start = int(base[SPLIT_GROUP_COLUMN].max()) + 1 if len(base) else 0
@@ -1345,8 +1345,8 @@ def train(
     progress: ProgressFactory | None = None,
 ) -> TrainResult:
     """Run every stage and write the bundle; return the model, metadata and data."""
-    from training.evaluate import metrics_by_corpus
-    from training.model_card import render_model_card
+    from mizan.training.evaluate import metrics_by_corpus
+    from mizan.training.model_card import render_model_card
 
     started = time.perf_counter()
     np.random.seed(config.seed)

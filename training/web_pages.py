@@ -9,7 +9,7 @@ This module reads them and fits the TF-IDF + logistic regression baseline on the
 With a bundle that holds no such scores (trained without web pages) the bundle itself
 scores every page, which is then out-of-sample on every fold.
 
-Run: ``python -m training.web_pages [--corpus DIR] [--folds 5] [--out reports/web_pages.md]``.
+Run: ``python -m mizan.training.web_pages [--corpus DIR] [--folds 5] [--out reports/web_pages.md]``.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from detector.errors import MizanError
-from detector.minhash import shingles
-from detector.settings import get_settings
-from detector.text import normalize_for_matching
+from mizan.detector.errors import MizanError
+from mizan.detector.minhash import shingles
+from mizan.detector.settings import get_settings
+from mizan.detector.text import normalize_for_matching
 
 WEB_PAGES_CORPUS = "web-pages-dev"
 """Folder (and ``source_corpus``) of the web-pages corpus under the corpora root."""
@@ -125,7 +125,7 @@ def site_folds(pages: Sequence[Page], folds: int) -> np.ndarray:
     Pages are joined by site and by :func:`story_pairs`; each joined group goes to the fold
     given by a stable hash of its first site (sorted), so the folds do not depend on order.
     """
-    from training.splits import UnionFind
+    from mizan.training.splits import UnionFind
 
     if folds < 2:
         raise MizanError("folds must be at least 2")
@@ -147,14 +147,14 @@ def site_folds(pages: Sequence[Page], folds: int) -> np.ndarray:
 
 
 def web_pages_frame(folder: Path, folds: int) -> pd.DataFrame:
-    """Return the pages as training rows (:data:`training.datasets.COLUMNS` shape).
+    """Return the pages as training rows (:data:`mizan.training.datasets.COLUMNS` shape).
 
     ``task`` is :data:`WEB_PAGES_TASK`, ``variant`` the page kind (``wire`` for wire pages),
     ``split`` ``train`` (the bundle fits on every page; figures come from the folds), and
     :data:`WEB_FOLD_COLUMN` the site-grouped fold. Only the body is given, as the pages
     are scored (no title, author or outlet).
     """
-    from training.datasets import COLUMNS
+    from mizan.training.datasets import COLUMNS
 
     pages = load_web_pages(folder)
     fold = site_folds(pages, folds)
@@ -206,8 +206,8 @@ def baseline_scores(pages: Sequence[Page], fold: np.ndarray) -> np.ndarray:
 
 def model_scores(pages: Sequence[Page]) -> list[dict[str, object]]:
     """Score every page with the shipped bundle (unreliability = 1 - reliability)."""
-    from detector.engine import DetectorEngine
-    from detector.settings import Settings
+    from mizan.detector.engine import DetectorEngine
+    from mizan.detector.settings import Settings
 
     engine = DetectorEngine.from_settings(Settings())
     rows: list[dict[str, object]] = []
@@ -259,7 +259,7 @@ def _auroc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 def _bundle_metadata() -> dict[str, Any] | None:
-    from detector.model import default_bundle_dir, read_bundle_metadata
+    from mizan.detector.model import default_bundle_dir, read_bundle_metadata
 
     settings = get_settings()
     bundle = settings.model_dir or default_bundle_dir(settings.models_root)

@@ -15,7 +15,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Literal
 
-from detector.text import (
+from mizan.detector.text import (
     NormalizedText,
     Span,
     count_words,

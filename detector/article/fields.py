@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from detector.article.document import Block, BlockKind, Document, Lines, keep_normalized
-from detector.article.lines import (
+from mizan.detector.article.document import Block, BlockKind, Document, Lines, keep_normalized
+from mizan.detector.article.lines import (
     BULLET,
     BYLINE_PATTERNS,
     HEADLINE_MIN_WORDS,
@@ -15,7 +15,7 @@ from detector.article.lines import (
     is_title_residue,
     title_line_key,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 
 def parse_fields(body: str, title: str | None, lines: Lines | None = None) -> Document:

@@ -1,8 +1,8 @@
 """What a caller sends: :class:`ArticleInput`, one article's fields.
 
-Its field limits are the library's ceiling (:data:`detector.settings.MAX_TEXT_CHARS` for
+Its field limits are the library's ceiling (:data:`mizan.detector.settings.MAX_TEXT_CHARS` for
 ``body``, five times that for ``html``); the applications apply their own, lower limit
-(``MIZAN_MAX_TEXT_CHARS``) through :mod:`detector.contract`.
+(``MIZAN_MAX_TEXT_CHARS``) through :mod:`mizan.detector.contract`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from detector.settings import MAX_TEXT_CHARS
+from mizan.detector.settings import MAX_TEXT_CHARS
 
 
 class ArticleInput(BaseModel):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from detector.lexicons import load_lexicon
-from detector.text import normalize_for_matching
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.text import normalize_for_matching
 
 BYLINE_PATTERNS = [
     re.compile(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from detector.errors import InvalidArticleError
+from mizan.detector.errors import InvalidArticleError
 
 # The HTML parser under trafilatura (libxml2) gives up on elements nested deeper than about
 # 255 levels, so a page wrapped in hundreds of <div> would yield no text at all.

@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from urllib.parse import unquote, urlsplit
 
-from detector.article.document import Block, BlockKind, Document, Lines, keep_normalized
-from detector.article.lines import (
+from mizan.detector.article.document import Block, BlockKind, Document, Lines, keep_normalized
+from mizan.detector.article.lines import (
     BULLET,
     BYLINE_PATTERNS,
     HEADLINE_MIN_WORDS,
@@ -22,7 +22,7 @@ from detector.article.lines import (
     is_title_residue,
     title_line_key,
 )
-from detector.text import Span, normalize_for_matching
+from mizan.detector.text import Span, normalize_for_matching
 
 _BIO_START = re.compile(
     r"^\s*+(?:عن الكاتب|نبذة عن الكاتب|عن المؤلف|About the author|About the writer)"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from detector.article.document import Document, Lines
-from detector.article.fields import leading_headline, parse_fields
-from detector.article.input import ArticleInput
-from detector.article.markup import parse_html
-from detector.article.page_text import looks_like_page_text, parse_page_text
-from detector.errors import InvalidArticleError
-from detector.settings import MAX_TEXT_CHARS
-from detector.text import Span, detect_language
+from mizan.detector.article.document import Document, Lines
+from mizan.detector.article.fields import leading_headline, parse_fields
+from mizan.detector.article.input import ArticleInput
+from mizan.detector.article.markup import parse_html
+from mizan.detector.article.page_text import looks_like_page_text, parse_page_text
+from mizan.detector.errors import InvalidArticleError
+from mizan.detector.settings import MAX_TEXT_CHARS
+from mizan.detector.text import Span, detect_language
 
 
 def parse_article(article: ArticleInput) -> Document:

@@ -6,8 +6,8 @@ one phrase matcher (Aho-Corasick) over the lexicons. Signals read words through 
 word variant handled here is handled everywhere; see ``words`` and ``matcher``.
 """
 
-from detector.language.matcher import PhraseMatch, PhraseMatcher
-from detector.language.words import (
+from mizan.detector.language.matcher import PhraseMatch, PhraseMatcher
+from mizan.detector.language.words import (
     ARTICLE,
     BARRIER,
     CONJUNCTIONS,

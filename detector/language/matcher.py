@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from detector.language.words import (
+from mizan.detector.language.words import (
     ARTICLE,
     Tokens,
     inflections,

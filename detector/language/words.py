@@ -1,7 +1,7 @@
 """Words: normalisation with offsets, the tokenizer, Arabic clitics and inflected forms.
 
 Every signal reads words through this module, so a word variant handled here is handled
-everywhere. Words are matched on their normalised form (:func:`detector.text.normalize_char`:
+everywhere. Words are matched on their normalised form (:func:`mizan.detector.text.normalize_char`:
 NFKC, diacritics and tatweel dropped, alef and yeh forms unified, teh marbuta as heh, Latin
 lower-cased) after invisible format characters are removed; every offset maps back to the
 text the caller sent.
@@ -30,7 +30,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from detector.text import (
+from mizan.detector.text import (
     FORMAT_RANGES,
     NormalizedText,
     VisibleText,
@@ -78,7 +78,7 @@ NOT_ARTICLE = frozenset(
 )
 
 FEMININE = "ه"
-"""Teh marbuta as :func:`~detector.text.normalize_for_matching` writes it."""
+"""Teh marbuta as :func:`~mizan.detector.text.normalize_for_matching` writes it."""
 PLURAL_SUFFIXES = ("ات", "ون", "ين")
 """Sound plural (and oblique dual/plural) endings of a base."""
 ACCUSATIVE = "ا"
@@ -118,7 +118,7 @@ def normalize(text: str) -> NormalizedText:
     """Normalise ``text`` for matching and keep a map from each character to ``text``.
 
     Invisible format characters are removed first (so "خب\u200dير" is "خبير"), then the
-    text is folded like :func:`detector.text.normalize_for_matching` (diacritics and tatweel
+    text is folded like :func:`mizan.detector.text.normalize_for_matching` (diacritics and tatweel
     dropped, letter forms unified). ``NormalizedText.span`` maps spans back to ``text``.
     """
     visible = strip_format_characters(text)

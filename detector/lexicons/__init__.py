@@ -12,7 +12,7 @@ from importlib import resources
 @cache
 def load_lexicon(name: str) -> tuple[str, ...]:
     """Return the entries of ``detector/lexicons/<name>.txt`` (e.g. ``"ar/boilerplate"``)."""
-    path = resources.files("detector.lexicons").joinpath(f"{name}.txt")
+    path = resources.files("mizan.detector.lexicons").joinpath(f"{name}.txt")
     if not path.is_file():
         raise FileNotFoundError(f"no lexicon named {name!r} (looked for {name}.txt)")
     entries = []

@@ -18,8 +18,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from detector.reference.patterns import trie_regex
-from detector.text import NormalizedText, normalize_for_matching
+from mizan.detector.reference.patterns import trie_regex
+from mizan.detector.text import NormalizedText, normalize_for_matching
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -189,7 +189,7 @@ def _key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _reference() -> _Reference:
-    path = resources.files("detector.reference").joinpath("countries.json")
+    path = resources.files("mizan.detector.reference").joinpath("countries.json")
     return _Reference(json.loads(path.read_text(encoding="utf-8")))
 
 

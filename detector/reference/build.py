@@ -2,7 +2,7 @@
 
 The runtime reads only the JSON; this script is run by hand when a source changes::
 
-    python -m detector.reference.build
+    python -m mizan.detector.reference.build
 
 Sources, in order of precedence (later wins):
 
@@ -28,7 +28,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from detector.text import normalize_for_matching, strip_diacritics
+from mizan.detector.text import normalize_for_matching, strip_diacritics
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "countries.json"

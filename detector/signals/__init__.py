@@ -6,36 +6,36 @@ cheap and a broken signal module fails loudly when it is used.
 
 from __future__ import annotations
 
-from detector.signals import registry
-from detector.signals.base import Signal
+from mizan.detector.signals import registry
+from mizan.detector.signals.base import Signal
 
 
 def _experts() -> Signal:
-    from detector.signals.experts import ExpertsSignal
+    from mizan.detector.signals.experts import ExpertsSignal
 
     return ExpertsSignal()
 
 
 def _statistics() -> Signal:
-    from detector.signals.statistics import StatisticsSignal
+    from mizan.detector.signals.statistics import StatisticsSignal
 
     return StatisticsSignal()
 
 
 def _beat() -> Signal:
-    from detector.signals.beat import BeatSignal
+    from mizan.detector.signals.beat import BeatSignal
 
     return BeatSignal()
 
 
 def _templating() -> Signal:
-    from detector.signals.templating import TemplatingSignal
+    from mizan.detector.signals.templating import TemplatingSignal
 
     return TemplatingSignal()
 
 
 def _style() -> Signal:
-    from detector.signals.style import StyleSignal
+    from mizan.detector.signals.style import StyleSignal
 
     return StyleSignal()
 

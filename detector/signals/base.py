@@ -7,10 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from detector.memory import ArticleMemory
+from mizan.detector.memory import ArticleMemory
 
 if TYPE_CHECKING:
-    from detector.article import Document
+    from mizan.detector.article import Document
 
 EvidenceField = Literal["title", "body", "author_bio"]
 

@@ -5,7 +5,7 @@ articles are nearly all about one topic suddenly writing about another, suggests
 that was borrowed or made up. The author's beat is read from the bio ("محرر رياضي",
 "صحفي متخصص في الشؤون الاقتصادية", "tech editor", "covers health") with the lexicons
 ``{ar,en}/beat_roles`` (job titles and verbs) and ``{ar,en}/beat_topics`` (beat words); the
-article's topic comes from :mod:`detector.topics`; the author's history from
+article's topic comes from :mod:`mizan.detector.topics`; the author's history from
 ``context.memory`` when a store is attached.
 
 Feature values when something is unknown are neutral, never suspicious:
@@ -23,21 +23,26 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detector.language import PhraseMatcher, Tokens, WordLexicon, tokenize
-from detector.lexicons import load_lexicon
-from detector.memory import AuthorProfile
-from detector.signals.base import (
+from mizan.detector.language import PhraseMatcher, Tokens, WordLexicon, tokenize
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.memory import AuthorProfile
+from mizan.detector.signals.base import (
     Evidence,
     EvidenceField,
     Signal,
     SignalContext,
     SignalResult,
 )
-from detector.text import Span, normalize_for_matching
-from detector.topics import MAX_CLASSIFIED_CHARS, TOPICS, TopicClassifier, default_topic_classifier
+from mizan.detector.text import Span, normalize_for_matching
+from mizan.detector.topics import (
+    MAX_CLASSIFIED_CHARS,
+    TOPICS,
+    TopicClassifier,
+    default_topic_classifier,
+)
 
 if TYPE_CHECKING:
-    from detector.article import Document
+    from mizan.detector.article import Document
 
 MIN_HISTORY_ARTICLES = 5
 """Earlier articles with a topic the store must hold before the author's history counts."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from detector.errors import SignalNotFoundError
-from detector.signals.base import Signal
+from mizan.detector.errors import SignalNotFoundError
+from mizan.detector.signals.base import Signal
 
 _FACTORIES: dict[str, Callable[[], Signal]] = {}
 

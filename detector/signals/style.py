@@ -17,11 +17,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from detector.article import Block, Document, normalized_pieces
-from detector.language import word_spans
-from detector.lexicons import load_lexicon
-from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
-from detector.text import Span, bmp_codes, letter_or_digit_table, normalize_for_matching
+from mizan.detector.article import Block, Document, normalized_pieces
+from mizan.detector.language import word_spans
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.signals.base import Evidence, Signal, SignalContext, SignalResult
+from mizan.detector.text import Span, bmp_codes, letter_or_digit_table, normalize_for_matching
 
 MATTR_WINDOW = 50
 """Window (in words) of the moving-average type-token ratio."""

@@ -1,6 +1,6 @@
 """The article store: published articles, author profiles, the outlet archive and feedback.
 
-:class:`ArticleStore` implements :class:`~detector.memory.ArticleMemory`, so it can be
+:class:`ArticleStore` implements :class:`~mizan.detector.memory.ArticleMemory`, so it can be
 handed to ``DetectorEngine(memory=store)``. One interface, any SQLAlchemy database: a SQLite
 file by default, PostgreSQL by URL.
 
@@ -10,42 +10,42 @@ batch in flight and leaves every count consistent with the stored articles. Inge
 idempotent by article id: an id already stored is skipped (``INSERT ... ON CONFLICT DO
 NOTHING``), also when two processes ingest the same rows at once.
 
-The near-duplicate index (:class:`~detector.store.lsh.ArchiveIndex`) lives in memory. It is
+The near-duplicate index (:class:`~mizan.detector.store.lsh.ArchiveIndex`) lives in memory. It is
 built from the database on first use (or by :meth:`ArticleStore.build_index`), updated at
 once by this process's own writes, and picks up rows that other processes wrote at most
 ``refresh_interval_s`` seconds later.
 
 :class:`ArticleStore` is one facade over one part per responsibility, each in its module:
 
-- :mod:`~detector.store.articles`: writing and reading articles;
-- :mod:`~detector.store.authors`: author counters and profiles;
-- :mod:`~detector.store.duplicates`: the near-duplicate index;
-- :mod:`~detector.store.topic_backfill`: topics classified again, author topics rebuilt;
-- :mod:`~detector.store.feedback`: editors' verdicts;
-- :mod:`~detector.store.checks`: counts and the consistency check.
+- :mod:`~mizan.detector.store.articles`: writing and reading articles;
+- :mod:`~mizan.detector.store.authors`: author counters and profiles;
+- :mod:`~mizan.detector.store.duplicates`: the near-duplicate index;
+- :mod:`~mizan.detector.store.topic_backfill`: topics classified again, author topics rebuilt;
+- :mod:`~mizan.detector.store.feedback`: editors' verdicts;
+- :mod:`~mizan.detector.store.checks`: counts and the consistency check.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from detector.settings import Settings, get_settings
-from detector.store.articles import ArticleRecords, StoredArticle, StoreResult
-from detector.store.authors import AuthorRecords
-from detector.store.checks import StoreChecks
-from detector.store.database import StoreError, create_store_engine
-from detector.store.duplicates import NearDuplicateIndex
-from detector.store.feedback import (
+from mizan.detector.settings import Settings, get_settings
+from mizan.detector.store.articles import ArticleRecords, StoredArticle, StoreResult
+from mizan.detector.store.authors import AuthorRecords
+from mizan.detector.store.checks import StoreChecks
+from mizan.detector.store.database import StoreError, create_store_engine
+from mizan.detector.store.duplicates import NearDuplicateIndex
+from mizan.detector.store.feedback import (
     MAX_NOTE_CHARS,
     VERDICTS,
     FeedbackEntry,
     FeedbackLog,
     FeedbackRecord,
 )
-from detector.store.lsh import LshBackend
-from detector.store.migrations import LATEST_VERSION, WRITE_OPTION, upgrade
-from detector.store.records import TopicScorer, default_topic_scorer
-from detector.store.topic_backfill import TopicBackfill
+from mizan.detector.store.lsh import LshBackend
+from mizan.detector.store.migrations import LATEST_VERSION, WRITE_OPTION, upgrade
+from mizan.detector.store.records import TopicScorer, default_topic_scorer
+from mizan.detector.store.topic_backfill import TopicBackfill
 
 __all__ = [
     "MAX_NOTE_CHARS",

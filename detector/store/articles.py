@@ -1,7 +1,7 @@
 """Stored articles: writing them (idempotent by id, one transaction a batch) and reading them.
 
 Writing is transactional: a batch of articles, their author links and the author counters
-(:class:`~detector.store.authors.AuthorRecords`) are committed together or not at all. An id
+(:class:`~mizan.detector.store.authors.AuthorRecords`) are committed together or not at all. An id
 already stored is skipped (``INSERT ... ON CONFLICT DO NOTHING``), also when two processes
 ingest the same rows at once.
 """
@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from detector.article import ArticleInput
-from detector.store import schema
-from detector.store.base import StoreBase, chunks, insert_statement, iso
-from detector.store.records import PreparedArticle, prepare_article
+from mizan.detector.article import ArticleInput
+from mizan.detector.store import schema
+from mizan.detector.store.base import StoreBase, chunks, insert_statement, iso
+from mizan.detector.store.records import PreparedArticle, prepare_article
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class StoreResult:
 
 
 class ArticleRecords(StoreBase):
-    """Write articles and read them back (a part of :class:`~detector.store.ArticleStore`)."""
+    """Write articles and read them back (a part of :class:`~mizan.detector.store.ArticleStore`)."""
 
     def prepare(self, article: ArticleInput, article_id: str | None = None) -> PreparedArticle:
         """Parse ``article`` and compute what the store keeps (no database access)."""

@@ -1,7 +1,7 @@
 """Authors: the counters kept per author as articles are stored, and the profiles read from them.
 
 An author's row counts the articles filed under the author key (see
-:mod:`detector.store.names`), their first and last times, the sole-author bio and, per
+:mod:`mizan.detector.store.names`), their first and last times, the sole-author bio and, per
 topic, the articles and their summed topic probability. They are updated in the same
 transaction as the articles, so they always agree with the stored articles.
 """
@@ -18,11 +18,11 @@ from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, selec
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
-from detector.memory import AuthorProfile
-from detector.store import schema
-from detector.store.base import StoreBase, insert_statement, iso
-from detector.store.names import parse_byline, primary_author
-from detector.store.records import PreparedArticle
+from mizan.detector.memory import AuthorProfile
+from mizan.detector.store import schema
+from mizan.detector.store.base import StoreBase, insert_statement, iso
+from mizan.detector.store.names import parse_byline, primary_author
+from mizan.detector.store.records import PreparedArticle
 
 
 @dataclass
@@ -116,7 +116,7 @@ def _later(current: ColumnElement[Any], new: ColumnElement[Any]) -> ColumnElemen
 
 
 class AuthorRecords(StoreBase):
-    """Author counters and profiles (a part of :class:`~detector.store.ArticleStore`)."""
+    """Author counters and profiles (a part of :class:`~mizan.detector.store.ArticleStore`)."""
 
     def _insert_authors(self, connection: Connection, records: Sequence[PreparedArticle]) -> None:
         links: list[dict[str, Any]] = []

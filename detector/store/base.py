@@ -1,4 +1,4 @@
-"""What every part of :class:`~detector.store.archive.ArticleStore` shares.
+"""What every part of :class:`~mizan.detector.store.archive.ArticleStore` shares.
 
 :class:`StoreBase` holds the database engines (one for reading, one marked for writing), and
 names the few methods one part of the store calls on another, so each part type-checks on
@@ -15,11 +15,11 @@ from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from detector.store.database import StoreError
-from detector.store.migrations import current_version
+from mizan.detector.store.database import StoreError
+from mizan.detector.store.migrations import current_version
 
 if TYPE_CHECKING:
-    from detector.store.records import PreparedArticle, TopicScorer
+    from mizan.detector.store.records import PreparedArticle, TopicScorer
 
 PARAMETER_CHUNK = 500
 """Most values bound to one ``IN (...)`` list."""

@@ -11,13 +11,13 @@ from typing import Any
 
 from sqlalchemy import Table, func, select
 
-from detector.store import schema
-from detector.store.base import StoreBase
-from detector.store.migrations import current_version
+from mizan.detector.store import schema
+from mizan.detector.store.base import StoreBase
+from mizan.detector.store.migrations import current_version
 
 
 class StoreChecks(StoreBase):
-    """Counts and consistency checks (a part of :class:`~detector.store.ArticleStore`)."""
+    """Counts and consistency checks (a part of :class:`~mizan.detector.store.ArticleStore`)."""
 
     def stats(self) -> dict[str, Any]:
         """Return counts for inspection: articles, authors, outlets, feedback, schema."""

@@ -19,8 +19,8 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import QueuePool
 
-from detector.errors import MizanError
-from detector.store.migrations import WRITE_OPTION
+from mizan.detector.errors import MizanError
+from mizan.detector.store.migrations import WRITE_OPTION
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another writer's lock before failing."""

@@ -1,6 +1,6 @@
 """The near-duplicate index: stored articles whose text nearly equals a new one.
 
-The index (:class:`~detector.store.lsh.ArchiveIndex`) lives in memory. It is built from the
+The index (:class:`~mizan.detector.store.lsh.ArchiveIndex`) lives in memory. It is built from the
 database on first use (or by :meth:`NearDuplicateIndex.build_index`), updated at once by this
 process's own writes, and picks up rows that other processes wrote at most
 ``refresh_interval_s`` seconds later.
@@ -18,10 +18,10 @@ import numpy as np
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.sql import Select
 
-from detector.memory import ArchiveMatch
-from detector.store import schema
-from detector.store.base import StoreBase, epoch, iso_from_epoch
-from detector.store.lsh import (
+from mizan.detector.memory import ArchiveMatch
+from mizan.detector.store import schema
+from mizan.detector.store.base import StoreBase, epoch, iso_from_epoch
+from mizan.detector.store.lsh import (
     MATCH_SIMILARITY,
     ArchiveIndex,
     LshBackend,
@@ -30,7 +30,7 @@ from detector.store.lsh import (
     shared_passage,
     signature_from_bytes,
 )
-from detector.store.records import PreparedArticle
+from mizan.detector.store.records import PreparedArticle
 
 INDEX_LOAD_ROWS = 10_000
 """Rows read per query while (re)building the index."""
@@ -53,7 +53,7 @@ def _bodies_query() -> Select[Any]:
 
 
 class NearDuplicateIndex(StoreBase):
-    """The in-memory near-duplicate index (a part of :class:`~detector.store.ArticleStore`)."""
+    """The in-memory near-duplicate index (part of :class:`~mizan.detector.store.ArticleStore`)."""
 
     refresh_interval_s: float
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from detector.article import ArticleInput
-from detector.errors import InvalidArticleError
-from detector.store import schema
-from detector.store.base import StoreBase, iso
-from detector.store.database import StoreError
-from detector.store.records import utc_now
+from mizan.detector.article import ArticleInput
+from mizan.detector.errors import InvalidArticleError
+from mizan.detector.store import schema
+from mizan.detector.store.base import StoreBase, iso
+from mizan.detector.store.database import StoreError
+from mizan.detector.store.records import utc_now
 
 VERDICTS: tuple[str, ...] = ("unreliable", "review", "reliable")
 """Verdicts an editor can give (the same words as a report's verdict)."""
@@ -109,7 +109,7 @@ class FeedbackRecord:
 
 
 class FeedbackLog(StoreBase):
-    """Store and read editors' verdicts (a part of :class:`~detector.store.ArticleStore`)."""
+    """Store and read editors' verdicts (a part of :class:`~mizan.detector.store.ArticleStore`)."""
 
     def add_feedback(self, entry: FeedbackEntry) -> FeedbackRecord:
         """Store an editor's verdict and return the stored record.

@@ -1,7 +1,7 @@
 """Text fingerprints and the MinHash LSH index of the outlet archive.
 
-Signatures are those of :mod:`detector.minhash` (word 5-shingles of normalised text,
-:data:`~detector.minhash.NUM_PERM` permutations, datasketch's ``affine32`` scheme), so a
+Signatures are those of :mod:`mizan.detector.minhash` (word 5-shingles of normalised text,
+:data:`~mizan.detector.minhash.NUM_PERM` permutations, datasketch's ``affine32`` scheme), so a
 signature stored here equals ``minhash.signature(text).hashvalues``; this module computes
 them with whole-array operations because ingest and every query need one.
 
@@ -33,8 +33,8 @@ import numpy as np
 from datasketch import MinHashLSH
 from datasketch.minhash import _fmix
 
-from detector import minhash
-from detector.text import folded_text, letter_digit_words, normalize_for_matching
+from mizan.detector import minhash
+from mizan.detector.text import folded_text, letter_digit_words, normalize_for_matching
 
 BANDS = 32
 """Bands of the LSH index."""
@@ -71,7 +71,7 @@ def matching_text(text: str) -> str:
     """Return ``normalize_for_matching(text)``, computed through the code-point table path.
 
     NFKC first (a no-op for most text), then the code-point table of
-    :func:`~detector.text.normalize_with_offsets`, which unifies letter forms, drops
+    :func:`~mizan.detector.text.normalize_with_offsets`, which unifies letter forms, drops
     diacritics and lower-cases in one pass.
     """
     if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
@@ -80,13 +80,13 @@ def matching_text(text: str) -> str:
 
 
 def matching_words(text: str) -> list[str]:
-    """Return the words of ``text`` as :func:`detector.minhash.normalized_words` does."""
+    """Return the words of ``text`` as :func:`mizan.detector.minhash.normalized_words` does."""
     # Normalised text has no diacritics left, so letters and digits are the whole word class.
     return letter_digit_words(matching_text(text))
 
 
 def shingle_set(tokens: Sequence[str], k: int = minhash.SHINGLE_WORDS) -> set[str]:
-    """Return the ``k``-word shingles of ``tokens`` (as :func:`detector.minhash.shingles`)."""
+    """Return the ``k``-word shingles of ``tokens`` (as :func:`mizan.detector.minhash.shingles`)."""
     if not tokens:
         return set()
     if len(tokens) < k:

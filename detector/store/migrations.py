@@ -2,14 +2,14 @@
 
 Every migration is a numbered step with a description and an ``upgrade(connection)``
 function; each step keeps its own table definitions (it describes the schema as it was then,
-so later changes to :mod:`detector.store.schema` never change what an old step does).
+so later changes to :mod:`mizan.detector.store.schema` never change what an old step does).
 :func:`upgrade` runs the missing steps in one transaction, under a lock (``BEGIN IMMEDIATE``
 on SQLite, an advisory lock on PostgreSQL) so two processes starting at once upgrade once,
 and records each step in ``mizan_schema_version``. A database newer than this code is
 refused rather than guessed at.
 
 To change the schema: add a step at the end of :data:`MIGRATIONS` and update the models in
-:mod:`detector.store.schema`; ``tests/detector/test_store.py`` checks that the migrated
+:mod:`mizan.detector.store.schema`; ``tests/detector/test_store.py`` checks that the migrated
 database and the models agree.
 """
 
@@ -39,9 +39,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from detector.errors import MizanError
-from detector.store.names import author_kind
-from detector.store.records import utc_now
+from mizan.detector.errors import MizanError
+from mizan.detector.store.names import author_kind
+from mizan.detector.store.records import utc_now
 
 VERSION_TABLE = "mizan_schema_version"
 WRITE_OPTION = "mizan_write"

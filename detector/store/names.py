@@ -5,7 +5,7 @@ A byline as newspapers print it mixes names with datelines, desks and agencies:
 ``"كتب: محمد"``, ``"واس - الرياض"``, ``"By Jane Doe and John Roe in London"``.
 :func:`parse_byline` returns the authors in it, each with a matching key that is the same for
 every spelling of one name (Arabic letter forms and diacritics unified by
-:func:`~detector.text.normalize_for_matching`, titles such as "د." dropped, "عبد الله" and
+:func:`~mizan.detector.text.normalize_for_matching`, titles such as "د." dropped, "عبد الله" and
 "عبدالله" joined) and a kind: a person, a news agency or a newsroom desk.
 
 The word lists are data files: ``detector/lexicons/{ar,en}/byline_*.txt``.
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from detector.lexicons import load_lexicon
-from detector.reference import find_capital, find_city, find_country
-from detector.text import normalize_for_matching, words
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.reference import find_capital, find_city, find_country
+from mizan.detector.text import normalize_for_matching, words
 
 AuthorKind = Literal["person", "agency", "desk"]
 

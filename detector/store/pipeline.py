@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from detector.article import MAX_TEXT_CHARS, ArticleInput
-from detector.contract import check_article, default_max_text_chars
-from detector.errors import MizanError
-from detector.pool import ordered_results, worker_pool
-from detector.store.archive import ArticleStore
-from detector.store.records import (
+from mizan.detector.article import MAX_TEXT_CHARS, ArticleInput
+from mizan.detector.contract import check_article, default_max_text_chars
+from mizan.detector.errors import MizanError
+from mizan.detector.pool import ordered_results, worker_pool
+from mizan.detector.store.archive import ArticleStore
+from mizan.detector.store.records import (
     PreparedArticle,
     TopicScorer,
     content_id,
@@ -122,7 +122,7 @@ def prepare_rows(
 ) -> list[PreparedArticle | IngestProblem]:
     """Prepare ``(row number, id, fields)`` rows; a failing row gives an :class:`IngestProblem`.
 
-    Each row is checked against the input contract (:func:`detector.contract.check_article`:
+    Each row is checked against the input contract (:func:`mizan.detector.contract.check_article`:
     field names, unknown fields rejected, types, text limits) as the API checks it;
     ``max_text_chars`` defaults to the settings' ``MIZAN_MAX_TEXT_CHARS``.
     """
@@ -238,7 +238,7 @@ def ingest_articles(
 
     Training builds a store from its training rows this way, so features computed on the
     test split only see training articles. The text limit is the library's own
-    (:data:`~detector.article.MAX_TEXT_CHARS`) unless ``max_text_chars`` is given, so the
+    (:data:`~mizan.detector.article.MAX_TEXT_CHARS`) unless ``max_text_chars`` is given, so the
     store training builds does not depend on a server setting.
     """
     options.setdefault("max_text_chars", MAX_TEXT_CHARS)

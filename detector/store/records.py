@@ -16,16 +16,16 @@ from functools import lru_cache
 
 import numpy as np
 
-from detector.article import ArticleInput, parse_article
-from detector.errors import InvalidArticleError, ModelBundleError
-from detector.store.lsh import (
+from mizan.detector.article import ArticleInput, parse_article
+from mizan.detector.errors import InvalidArticleError, ModelBundleError
+from mizan.detector.store.lsh import (
     fingerprint_of_normalized,
     matching_text,
     normalized_outlet,
     signature_bytes,
 )
-from detector.store.names import AuthorName, parse_byline
-from detector.topics import TOPICS, default_topic_classifier
+from mizan.detector.store.names import AuthorName, parse_byline
+from mizan.detector.topics import TOPICS, default_topic_classifier
 
 TopicScorer = Callable[[str, str | None], Mapping[str, float]]
 """Topic probabilities of normalised text: ``scorer(normalized_text, language)``."""

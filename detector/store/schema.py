@@ -1,6 +1,6 @@
 """The store's tables, as SQLAlchemy 2.0 declarative models (the current schema version).
 
-The models describe the newest schema; :mod:`detector.store.migrations` brings an older
+The models describe the newest schema; :mod:`mizan.detector.store.migrations` brings an older
 database to it. Times are naive UTC datetimes so SQLite and PostgreSQL store the same
 values.
 """

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, bindparam, delete, insert, select
 
-from detector.article import ArticleInput
-from detector.store import schema
-from detector.store.base import StoreBase
-from detector.store.database import StoreError
-from detector.store.records import prepare_article
+from mizan.detector.article import ArticleInput
+from mizan.detector.store import schema
+from mizan.detector.store.base import StoreBase
+from mizan.detector.store.database import StoreError
+from mizan.detector.store.records import prepare_article
 
 
 class TopicBackfill(StoreBase):
-    """Classify stored articles again (a part of :class:`~detector.store.ArticleStore`)."""
+    """Classify stored articles again (a part of :class:`~mizan.detector.store.ArticleStore`)."""
 
     def recompute_topics(self, only_missing: bool = True, batch_rows: int = 1_000) -> int:
         """Classify stored articles with :attr:`topics` and rebuild the author topic counts.
@@ -28,7 +28,9 @@ class TopicBackfill(StoreBase):
             StoreError: the store has no topic scorer.
         """
         if self.topics is None:
-            raise StoreError("no topic model is loaded; train one with `python -m training.topics`")
+            raise StoreError(
+                "no topic model is loaded; train one with `python -m mizan.training.topics`"
+            )
         articles = schema.articles
         classified = 0
         cursor = 0

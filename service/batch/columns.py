@@ -1,4 +1,4 @@
-"""Which input column holds which :class:`~detector.article.ArticleInput` field.
+"""Which input column holds which :class:`~mizan.detector.article.ArticleInput` field.
 
 A :class:`ColumnMapping` is built from ``--map FIELD=COLUMN`` and ``--id-column``; a field that
 is not mapped is read from the column of the same name. A row without an id gets the stable id
@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from detector.contract import ARTICLE_FIELDS, BODY_FIELDS, unknown_fields_reason
-from detector.errors import MizanError
-from service.batch.formats import InputFormat
+from mizan.detector.contract import ARTICLE_FIELDS, BODY_FIELDS, unknown_fields_reason
+from mizan.detector.errors import MizanError
+from mizan.service.batch.formats import InputFormat
 
 
 def stable_row_id(row_number: int) -> str:

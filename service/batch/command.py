@@ -1,4 +1,4 @@
-"""``mizan batch IN OUT``: the command line of :func:`service.batch.runner.run_batch`."""
+"""``mizan batch IN OUT``: the command line of :func:`mizan.service.batch.runner.run_batch`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from service.batch.columns import ColumnMapping, add_column_mapping_arguments
-from service.batch.runner import (
+from mizan.service.batch.columns import ColumnMapping, add_column_mapping_arguments
+from mizan.service.batch.runner import (
     DEFAULT_CHUNK_ROWS,
     DEFAULT_FSYNC_EVERY,
     BatchOptions,

@@ -6,7 +6,7 @@ partition costs no model loading after the first.
 Dask (``dask[dataframe]``)::
 
     import dask.dataframe as dd
-    from service.batch.distributed import score_partition, score_meta
+    from mizan.service.batch.distributed import score_partition, score_meta
 
     articles = dd.read_parquet("archive/*.parquet")
     reports = articles.map_partitions(
@@ -16,7 +16,7 @@ Dask (``dask[dataframe]``)::
 
 Spark (``mapInPandas``; pyspark is not a dependency of this package)::
 
-    from service.batch.distributed import SPARK_SCHEMA, score_batches
+    from mizan.service.batch.distributed import SPARK_SCHEMA, score_batches
 
     articles = spark.read.parquet("archive/")
     reports = articles.mapInPandas(
@@ -38,13 +38,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from detector.contract import BODY_FIELDS, check_article, default_max_text_chars
-from detector.errors import MizanError
-from service.batch.columns import ColumnMapping
-from service.batch.runner import EngineFactory, build_default_engine
+from mizan.detector.contract import BODY_FIELDS, check_article, default_max_text_chars
+from mizan.detector.errors import MizanError
+from mizan.service.batch.columns import ColumnMapping
+from mizan.service.batch.runner import EngineFactory, build_default_engine
 
 if TYPE_CHECKING:
-    from detector.engine import DetectorEngine
+    from mizan.detector.engine import DetectorEngine
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "id",
@@ -104,7 +104,7 @@ def score_partition(
 
     Returns:
         A frame with :data:`OUTPUT_COLUMNS`, one row per input row, indexed like ``df``.
-        Rows that cannot be scored (checked against :mod:`detector.contract`, as in the
+        Rows that cannot be scored (checked against :mod:`mizan.detector.contract`, as in the
         API) have ``error`` set and no scores; nothing is raised.
     """
     mapping = ColumnMapping.from_options(

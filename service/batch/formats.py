@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from detector.errors import MizanError
+from mizan.detector.errors import MizanError
 
 InputFormat = Literal["jsonl", "csv", "parquet"]
 OutputFormat = Literal["jsonl", "parquet"]

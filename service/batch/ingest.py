@@ -6,7 +6,7 @@ FIELD=COLUMN``, ``--id-column``) and stores every article in the store that
 after it was killed, stores only the articles that are missing. A row without an id gets a
 content id (``sha256-...`` of outlet, title and text), so the same article is never stored
 twice. Rows are checked against the same input contract as the API, ``mizan score`` and
-``mizan batch`` (:mod:`detector.contract`: a JSONL key that is no article field, a value of
+``mizan batch`` (:mod:`mizan.detector.contract`: a JSONL key that is no article field, a value of
 the wrong type or a text over ``MIZAN_MAX_TEXT_CHARS`` rejects the row). Rows that cannot be
 stored are counted, listed on stderr and, with ``--errors``, written to a JSONL file; the
 others are stored, and the exit code is 2 when any row was rejected.
@@ -21,14 +21,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from detector.errors import MizanError
-from detector.settings import get_settings
-from detector.store.archive import ArticleStore
-from detector.store.pipeline import DEFAULT_BATCH_ROWS, IngestRow, IngestSummary, ingest_rows
-from service.batch.columns import ColumnMapping, add_column_mapping_arguments
-from service.batch.formats import InputFormat, detect_input_format
-from service.batch.readers import count_rows, iter_source_rows, read_header
-from service.batch.reports import dumps_line
+from mizan.detector.errors import MizanError
+from mizan.detector.settings import get_settings
+from mizan.detector.store.archive import ArticleStore
+from mizan.detector.store.pipeline import DEFAULT_BATCH_ROWS, IngestRow, IngestSummary, ingest_rows
+from mizan.service.batch.columns import ColumnMapping, add_column_mapping_arguments
+from mizan.service.batch.formats import InputFormat, detect_input_format
+from mizan.service.batch.readers import count_rows, iter_source_rows, read_header
+from mizan.service.batch.reports import dumps_line
 
 SHOWN_PROBLEMS = 20
 """Rejected rows printed on stderr (all go to ``--errors``)."""

@@ -1,6 +1,6 @@
 """The files of one batch run, and what an earlier, killed run already finished.
 
-See :mod:`service.batch.runner` for how a run journals its reports and how ``--resume`` reads
+See :mod:`mizan.service.batch.runner` for how a run journals its reports and how ``--resume`` reads
 them back.
 """
 
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from detector.errors import MizanError
-from service.batch.formats import OutputFormat, is_stdio
-from service.batch.reports import iter_parquet_columns, scan_jsonl, write_reports_parquet
+from mizan.detector.errors import MizanError
+from mizan.service.batch.formats import OutputFormat, is_stdio
+from mizan.service.batch.reports import iter_parquet_columns, scan_jsonl, write_reports_parquet
 
 # --- output paths and resume state ---------------------------------------------------------
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-from detector.errors import MizanError
-from service.batch.formats import PARQUET_BATCH_ROWS, InputFormat, is_stdio
+from mizan.detector.errors import MizanError
+from mizan.service.batch.formats import PARQUET_BATCH_ROWS, InputFormat, is_stdio
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Reports are written as JSONL lines appended by :class:`JsonlAppender`; :func:`sc
 reads such a file back and cuts off a torn last line left by a killed writer. Parquet
 reports are written in one go from such lines by :func:`write_reports_parquet`, with the
 fixed columns of :data:`REPORT_COLUMNS`, whose report columns and types come from the
-library's definition of a report (:data:`detector.report_shape.SUMMARY_COLUMNS`).
+library's definition of a report (:data:`mizan.detector.report_shape.SUMMARY_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from detector.errors import MizanError
-from detector.report_shape import SummaryColumn, summary_columns
-from service.batch.formats import PARQUET_BATCH_ROWS
+from mizan.detector.errors import MizanError
+from mizan.detector.report_shape import SummaryColumn, summary_columns
+from mizan.service.batch.formats import PARQUET_BATCH_ROWS
 
 PARQUET_ROW_GROUP_ROWS = 4096
 
@@ -157,7 +157,7 @@ class JsonlStream:
 # --- Parquet output ----------------------------------------------------------------------
 
 SUMMARY: tuple[SummaryColumn, ...] = summary_columns()
-"""The report's own flat columns, typed from :class:`detector.report_shape.ReportOut`."""
+"""The report's own flat columns, typed from :class:`mizan.detector.report_shape.ReportOut`."""
 
 REPORT_COLUMNS: tuple[str, ...] = ("row", *(column.name for column in SUMMARY), "report_json")
 """Parquet columns: the row number, the report's summary columns, the whole report as JSON."""

@@ -18,7 +18,7 @@ Crash safety and resuming:
   group by row group, fsynced and renamed over ``OUT``; then the journal is deleted. A kill at
   any point leaves a readable journal or a complete ``OUT``; a kill between the rename and
   the deletion is recognised on resume (journal rows already in ``OUT`` are not copied twice).
-  Parquet columns: see :data:`service.batch.reports.REPORT_COLUMNS`; ``report_json`` holds
+  Parquet columns: see :data:`mizan.service.batch.reports.REPORT_COLUMNS`; ``report_json`` holds
   the report.
 
 Rows that cannot be scored (no body, a field too long or of the wrong type, a line that is
@@ -41,13 +41,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
-from detector.budget import time_budget
-from detector.contract import BODY_FIELDS, check_article, no_text_message, validation_reason
-from detector.errors import MizanError
-from detector.pool import ordered_results, worker_pool
-from detector.settings import get_settings
-from service.batch.columns import ColumnMapping, stable_row_id
-from service.batch.formats import (
+from mizan.detector.budget import time_budget
+from mizan.detector.contract import BODY_FIELDS, check_article, no_text_message, validation_reason
+from mizan.detector.errors import MizanError
+from mizan.detector.pool import ordered_results, worker_pool
+from mizan.detector.settings import get_settings
+from mizan.service.batch.columns import ColumnMapping, stable_row_id
+from mizan.service.batch.formats import (
     InputFormat,
     OutputFormat,
     detect_input_format,
@@ -56,12 +56,17 @@ from service.batch.formats import (
     sniff_stdin_format,
     stdin_as_file,
 )
-from service.batch.output import CompletedRows, OutputPaths, finalise_parquet, load_completed_rows
-from service.batch.readers import count_rows, iter_source_rows, read_header
-from service.batch.reports import JsonlAppender, JsonlStream, dumps_line
+from mizan.service.batch.output import (
+    CompletedRows,
+    OutputPaths,
+    finalise_parquet,
+    load_completed_rows,
+)
+from mizan.service.batch.readers import count_rows, iter_source_rows, read_header
+from mizan.service.batch.reports import JsonlAppender, JsonlStream, dumps_line
 
 if TYPE_CHECKING:
-    from detector.engine import DetectorEngine
+    from mizan.detector.engine import DetectorEngine
 
 EngineFactory = Callable[[], "DetectorEngine"]
 DEFAULT_CHUNK_ROWS = 64
@@ -72,7 +77,7 @@ TASKS_IN_FLIGHT_PER_WORKER = 4
 def build_default_engine() -> DetectorEngine:
     """Build the engine the settings describe (the same one ``mizan score`` uses)."""
     # On use: importing the batch package (Dask and Spark workers do) loads no model.
-    from detector.engine import DetectorEngine
+    from mizan.detector.engine import DetectorEngine
 
     return DetectorEngine.from_settings()
 
@@ -108,7 +113,7 @@ def score_chunk(
 ) -> list[RowResult]:
     """Score a chunk of rows; rows that cannot be scored become error lines, never raise.
 
-    Each row is checked against the input contract (:func:`detector.contract.check_article`:
+    Each row is checked against the input contract (:func:`mizan.detector.contract.check_article`:
     field names, types and the ``MIZAN_MAX_TEXT_CHARS`` limits, as in the API) and has the
     scoring time budget of the settings (``MIZAN_SCORE_TIMEOUT_S``); a row that fails either
     is an error line and the run goes on.

@@ -18,11 +18,11 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Res
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from detector.article import ArticleInput
-from detector.store import ArticleStore, StoreResult, parse_byline
-from service.dependencies import SettingsDep
-from service.routers.scoring import check_text_limits
-from service.schemas import ErrorOut, error_responses
+from mizan.detector.article import ArticleInput
+from mizan.detector.store import ArticleStore, StoreResult, parse_byline
+from mizan.service.dependencies import SettingsDep
+from mizan.service.routers.scoring import check_text_limits
+from mizan.service.schemas import ErrorOut, error_responses
 
 router = APIRouter(prefix="/v1", tags=["articles"])
 

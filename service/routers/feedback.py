@@ -16,12 +16,12 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from detector.article import ArticleInput
-from detector.store import FeedbackEntry, FeedbackRecord
-from detector.store.archive import MAX_NOTE_CHARS
-from detector.store.schema import ID_LENGTH, REVIEWER_LENGTH
-from service.routers.articles import StoreDep
-from service.schemas import error_responses
+from mizan.detector.article import ArticleInput
+from mizan.detector.store import FeedbackEntry, FeedbackRecord
+from mizan.detector.store.archive import MAX_NOTE_CHARS
+from mizan.detector.store.schema import ID_LENGTH, REVIEWER_LENGTH
+from mizan.service.routers.articles import StoreDep
+from mizan.service.schemas import error_responses
 
 router = APIRouter(prefix="/v1", tags=["feedback"])
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from service.dependencies import (
+from mizan.service.dependencies import (
     RETRY_AFTER_SECONDS,
     EngineSlotDep,
     MetricsDep,
     not_ready_detail,
 )
-from service.errors import error_response
-from service.metrics import CONTENT_TYPE_LATEST
-from service.schemas import Health, ModelRef, Readiness, error_responses
+from mizan.service.errors import error_response
+from mizan.service.metrics import CONTENT_TYPE_LATEST
+from mizan.service.schemas import Health, ModelRef, Readiness, error_responses
 
 router = APIRouter(tags=["operations"])
 

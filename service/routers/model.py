@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from service.dependencies import EngineDep
-from service.schemas import ModelInfo, error_responses
+from mizan.service.dependencies import EngineDep
+from mizan.service.schemas import ModelInfo, error_responses
 
 router = APIRouter(prefix="/v1", tags=["model"])
 

@@ -25,12 +25,12 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.routing import Match
 
-from detector.article import CONTENT_KINDS, ArticleInput, Block, BlockKind, parse_article
-from detector.engine import visible_article
-from detector.text import VisibleText
-from service.dependencies import SettingsDep
-from service.middleware import API_KEY_HEADER
-from service.routers.scoring import check_text_limits
+from mizan.detector.article import CONTENT_KINDS, ArticleInput, Block, BlockKind, parse_article
+from mizan.detector.engine import visible_article
+from mizan.detector.text import VisibleText
+from mizan.service.dependencies import SettingsDep
+from mizan.service.middleware import API_KEY_HEADER
+from mizan.service.routers.scoring import check_text_limits
 
 SERVICE_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = SERVICE_DIR / "templates"

@@ -1,7 +1,7 @@
 """``POST /v1/score`` and ``POST /v1/score/batch``.
 
 Scoring is CPU-bound, so it never runs on the event loop: the app's scorer
-(:mod:`service.scorers`) runs it in a scoring thread or in the scoring processes.
+(:mod:`mizan.service.scorers`) runs it in a scoring thread or in the scoring processes.
 """
 
 # No ``from __future__ import annotations`` here: the batch body model is built per app
@@ -12,16 +12,16 @@ from typing import Annotated, cast
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response
 
-from detector.article import ArticleInput
-from detector.contract import text_limit_problem
-from service.dependencies import (
+from mizan.detector.article import ArticleInput
+from mizan.detector.contract import text_limit_problem
+from mizan.service.dependencies import (
     RETRY_AFTER_SECONDS,
     EngineDep,
     MetricsDep,
     ScorerDep,
     SettingsDep,
 )
-from service.schemas import (
+from mizan.service.schemas import (
     BATCH_REQUEST_EXAMPLES,
     SCORE_REQUEST_EXAMPLES,
     BatchRequest,
@@ -30,7 +30,7 @@ from service.schemas import (
     batch_request_model,
     error_responses,
 )
-from service.scorers import Scored, Scorer, ScorerUnavailable
+from mizan.service.scorers import Scored, Scorer, ScorerUnavailable
 
 POLICY = (
     "Send `Content-Type: application/json` (UTF-8). Unknown fields are rejected with 422 "

@@ -28,12 +28,12 @@ from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from starlette.routing import Match
 
-from detector.engine import DetectorEngine
-from detector.store.records import content_id
-from service import middleware
-from service.app import create_app
-from service.routers import articles, feedback, review
-from service.settings import ServiceSettings
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.store.records import content_id
+from mizan.service import middleware
+from mizan.service.app import create_app
+from mizan.service.routers import articles, feedback, review
+from mizan.service.settings import ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

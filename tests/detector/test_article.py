@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from detector.article import ArticleInput, flatten_deep_html, parse_article, parse_page_text
-from detector.errors import InvalidArticleError
+from mizan.detector.article import ArticleInput, flatten_deep_html, parse_article, parse_page_text
+from mizan.detector.errors import InvalidArticleError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from detector.article import ArticleInput, parse_article
-from detector.engine import DetectorEngine
-from detector.memory import ArchiveMatch, AuthorProfile
-from detector.settings import get_settings
-from detector.signals.base import SignalContext
-from detector.signals.beat import BeatSignal, beat_from_bio
-from detector.store import ArticleStore
-from detector.store.pipeline import ingest_articles
-from detector.topics import TOPICS
+from mizan.detector.article import ArticleInput, parse_article
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.memory import ArchiveMatch, AuthorProfile
+from mizan.detector.settings import get_settings
+from mizan.detector.signals.base import SignalContext
+from mizan.detector.signals.beat import BeatSignal, beat_from_bio
+from mizan.detector.store import ArticleStore
+from mizan.detector.store.pipeline import ingest_articles
+from mizan.detector.topics import TOPICS
 
 SPORT_AR = (
     "فاز فريق الهلال على ضيفه النصر بهدفين مقابل هدف في مباراة مثيرة ضمن الجولة العاشرة من "

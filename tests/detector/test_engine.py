@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from detector import DetectorEngine
-from detector.errors import InvalidArticleError, SignalNotFoundError
-from detector.signals import DEFAULT_SIGNALS, registry
+from mizan.detector import DetectorEngine
+from mizan.detector.errors import InvalidArticleError, SignalNotFoundError
+from mizan.detector.signals import DEFAULT_SIGNALS, registry
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -6,9 +6,9 @@ import pickle
 
 import pytest
 
-from detector.engine import DetectorEngine, HoldsEvidence, settle_held_evidence
-from detector.signals.base import Evidence, SignalResult
-from detector.signals.templating.signal import HeldEvidenceResult
+from mizan.detector.engine import DetectorEngine, HoldsEvidence, settle_held_evidence
+from mizan.detector.signals.base import Evidence, SignalResult
+from mizan.detector.signals.templating.signal import HeldEvidenceResult
 
 HELD = Evidence(0, 5, "عنوان", "line printed again as its own line on a page with another finding")
 

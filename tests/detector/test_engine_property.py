@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detector import DetectorEngine
-from detector.errors import InvalidArticleError
+from mizan.detector import DetectorEngine
+from mizan.detector.errors import InvalidArticleError
 
 EXAMPLES = int(os.environ.get("MIZAN_PROPERTY_EXAMPLES", "300"))
 

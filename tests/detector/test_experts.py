@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from detector.article import ArticleInput, Document, parse_article
-from detector.signals.base import SignalContext, SignalResult
-from detector.signals.experts import ExpertsSignal, find_attributions
+from mizan.detector.article import ArticleInput, Document, parse_article
+from mizan.detector.signals.base import SignalContext, SignalResult
+from mizan.detector.signals.experts import ExpertsSignal, find_attributions
 
 
 def _doc(body: str, title: str | None = None) -> Document:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from detector import DetectorEngine
-from detector.article import ArticleInput, parse_article
-from detector.signals.base import SignalContext, SignalResult
-from detector.signals.experts import (
+from mizan.detector import DetectorEngine
+from mizan.detector.article import ArticleInput, parse_article
+from mizan.detector.signals.base import SignalContext, SignalResult
+from mizan.detector.signals.experts import (
     REASON_CREDENTIAL,
     REASON_CREDIT,
     REASON_PERSONA,

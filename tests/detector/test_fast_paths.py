@@ -17,14 +17,14 @@ from itertools import accumulate
 import numpy as np
 import pytest
 
-from detector.article import ArticleInput, parse_article, word_spans
-from detector.model import Thresholds
-from detector.numbers import _TOKEN_RE, _token_matches, extract_numbers
-from detector.signals.style import _DASHES, _word_counts, count_dashes
-from detector.signals.templating import locate_passage
-from detector.signals.templating.repetition import _WordSequence
-from detector.store.lsh import shared_passage, shingle_set
-from detector.text import (
+from mizan.detector.article import ArticleInput, parse_article, word_spans
+from mizan.detector.model import Thresholds
+from mizan.detector.numbers import _TOKEN_RE, _token_matches, extract_numbers
+from mizan.detector.signals.style import _DASHES, _word_counts, count_dashes
+from mizan.detector.signals.templating import locate_passage
+from mizan.detector.signals.templating.repetition import _WordSequence
+from mizan.detector.store.lsh import shared_passage, shingle_set
+from mizan.detector.text import (
     _SENTENCE_END,
     WORD_RE,
     _sentence_breaks,
@@ -38,8 +38,8 @@ from detector.text import (
     split_sentences,
     word_character_table,
 )
-from detector.topics import _TOKEN, KeywordPrior, _LinearModel, topic_ngrams
-from detector.trained import (
+from mizan.detector.topics import _TOKEN, KeywordPrior, _LinearModel, topic_ngrams
+from mizan.detector.trained import (
     _PACKED,
     LogisticLayer,
     TextHasher,

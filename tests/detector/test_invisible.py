@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from detector import DetectorEngine
-from detector.signals.base import SignalResult
-from detector.text import strip_format_characters
+from mizan.detector import DetectorEngine
+from mizan.detector.signals.base import SignalResult
+from mizan.detector.text import strip_format_characters
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from detector.language import (
+from mizan.detector.language import (
     PhraseMatcher,
     WordLexicon,
     inflections,

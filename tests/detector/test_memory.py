@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from detector import memory
-from detector.signals import base
-from detector.store import ArticleStore
+from mizan.detector import memory
+from mizan.detector.signals import base
+from mizan.detector.store import ArticleStore
 
 DETECTOR = Path(__file__).resolve().parents[2] / "detector"
 
@@ -26,12 +26,12 @@ def _imports(path: Path) -> set[str]:
 def test_memory_imports_nothing_of_the_library() -> None:
     imported = _imports(DETECTOR / "memory.py")
     assert imported, "the parse found no imports at all"
-    assert not sorted(name for name in imported if name.split(".")[0] == "detector")
+    assert not sorted(name for name in imported if name.split(".")[:2] == ["mizan", "detector"])
 
 
 @pytest.mark.parametrize("path", sorted((DETECTOR / "store").glob("*.py")), ids=lambda p: p.name)
 def test_store_takes_its_values_from_memory_not_the_signals(path: Path) -> None:
-    assert not sorted(name for name in _imports(path) if name.startswith("detector.signals"))
+    assert not sorted(name for name in _imports(path) if name.startswith("mizan.detector.signals"))
 
 
 def test_signals_and_store_share_one_memory_type() -> None:

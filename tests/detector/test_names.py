@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from detector.store.names import AuthorName, author_key, author_kind, parse_byline, primary_author
+from mizan.detector.store.names import (
+    AuthorName,
+    author_key,
+    author_kind,
+    parse_byline,
+    primary_author,
+)
 
 # (byline as printed, expected (key, kind) of every author in order)
 BYLINES: list[tuple[str, list[tuple[str, str]]]] = [

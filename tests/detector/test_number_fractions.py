@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from detector.engine import DetectorEngine
-from detector.numbers import extract_numbers
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.numbers import extract_numbers
 
 # (phrase, value): each value worked out by hand.
 PHRASES = [

@@ -1,7 +1,7 @@
 import pytest
 
-from detector.numbers import NumberMention, extract_numbers, extract_numbers_normalized
-from detector.text import normalize_with_offsets
+from mizan.detector.numbers import NumberMention, extract_numbers, extract_numbers_normalized
+from mizan.detector.text import normalize_with_offsets
 
 
 def only(text: str) -> NumberMention:

@@ -13,9 +13,9 @@ from urllib.parse import quote
 
 import pytest
 
-from detector.article import ArticleInput, Document, parse_article, parse_page_text
-from detector.settings import get_settings
-from detector.text import normalize_for_matching
+from mizan.detector.article import ArticleInput, Document, parse_article, parse_page_text
+from mizan.detector.settings import get_settings
+from mizan.detector.text import normalize_for_matching
 
 AR_TITLE = "ارتفاع أسعار الذهب في الأسواق المحلية مع بداية الأسبوع"
 AR_PROSE = (
@@ -247,7 +247,7 @@ def slug_title_agreement(rows: list[dict[str, str]]) -> tuple[int, int, int]:
     many pages show such a line of at most 20 words among their first 8 lines (what a parser
     could find), and how many pages were compared.
     """
-    from detector.article.page_text import slug_words
+    from mizan.detector.article.page_text import slug_words
 
     agree = reachable = total = 0
     for row in rows:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from detector.pool import ordered_results, worker_pool
+from mizan.detector.pool import ordered_results, worker_pool
 
 _state: dict[str, int] = {}
 

@@ -4,7 +4,7 @@ from importlib import resources
 
 import pytest
 
-from detector.reference import (
+from mizan.detector.reference import (
     City,
     Country,
     all_countries,
@@ -20,8 +20,8 @@ from detector.reference import (
     great_circle_km,
     region_groups,
 )
-from detector.reference.patterns import trie_regex
-from detector.text import normalize_for_matching, normalize_with_offsets
+from mizan.detector.reference.patterns import trie_regex
+from mizan.detector.text import normalize_for_matching, normalize_with_offsets
 
 
 @pytest.mark.parametrize(
@@ -263,7 +263,7 @@ def test_great_circle_km_accepts_countries_and_pairs() -> None:
 
 def test_shipped_json_is_complete() -> None:
     document = json.loads(
-        resources.files("detector.reference").joinpath("countries.json").read_text("utf-8")
+        resources.files("mizan.detector.reference").joinpath("countries.json").read_text("utf-8")
     )
     assert set(document["sources"]) >= {"countryinfo", "pycountry"}
     countries = all_countries()
@@ -274,7 +274,7 @@ def test_shipped_json_is_complete() -> None:
 
 
 def test_aliases_csv_names_real_countries() -> None:
-    path = resources.files("detector.reference").joinpath("aliases.csv")
+    path = resources.files("mizan.detector.reference").joinpath("aliases.csv")
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {row["field"] for row in rows} <= {

@@ -1,8 +1,8 @@
 import pytest
 
-from detector.article import ArticleInput, Document, parse_article
-from detector.signals.base import SignalContext, SignalResult
-from detector.signals.statistics import StatisticsSignal
+from mizan.detector.article import ArticleInput, Document, parse_article
+from mizan.detector.signals.base import SignalContext, SignalResult
+from mizan.detector.signals.statistics import StatisticsSignal
 
 SIGNAL = StatisticsSignal()
 CONTEXT = SignalContext()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from detector.engine import DetectorEngine
+from mizan.detector.engine import DetectorEngine
 
 HUGE = "9" * 400
 

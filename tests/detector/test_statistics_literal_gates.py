@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from detector.article import word_spans
-from detector.signals.statistics import arithmetic, claims, money, signal
-from detector.signals.statistics.claims import _Field
-from detector.text import normalize_for_matching, normalize_with_offsets
+from mizan.detector.article import word_spans
+from mizan.detector.signals.statistics import arithmetic, claims, money, signal
+from mizan.detector.signals.statistics.claims import _Field
+from mizan.detector.text import normalize_for_matching, normalize_with_offsets
 
 # Each pattern with its literals and sentences (normalised like the text) it matches.
 CASES: list[tuple[re.Pattern[str], tuple[str, ...], list[str]]] = [

@@ -6,10 +6,10 @@ Every sentence here is written for these tests; they follow the shapes seen on r
 
 import pytest
 
-from detector.article import ArticleInput, Document, parse_article
-from detector.numbers import extract_numbers
-from detector.signals.base import SignalContext, SignalResult
-from detector.signals.statistics import StatisticsSignal
+from mizan.detector.article import ArticleInput, Document, parse_article
+from mizan.detector.numbers import extract_numbers
+from mizan.detector.signals.base import SignalContext, SignalResult
+from mizan.detector.signals.statistics import StatisticsSignal
 
 SIGNAL = StatisticsSignal()
 CONTEXT = SignalContext()

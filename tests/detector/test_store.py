@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from detector import minhash
-from detector.article import ArticleInput
-from detector.errors import InvalidArticleError
-from detector.settings import get_settings
-from detector.store import ArticleStore, FeedbackEntry, SchemaError
-from detector.store.lsh import (
+from mizan.detector import minhash
+from mizan.detector.article import ArticleInput
+from mizan.detector.errors import InvalidArticleError
+from mizan.detector.settings import get_settings
+from mizan.detector.store import ArticleStore, FeedbackEntry, SchemaError
+from mizan.detector.store.lsh import (
     MATCH_SIMILARITY,
     ArchiveIndex,
     BandedIndex,
@@ -28,11 +28,11 @@ from detector.store.lsh import (
     matching_text,
     shared_passage,
 )
-from detector.store.migrations import LATEST_VERSION, MIGRATIONS, upgrade
-from detector.store.records import parse_published_at
-from detector.store.schema import Base
-from detector.text import normalize_for_matching
-from detector.topics import TOPICS
+from mizan.detector.store.migrations import LATEST_VERSION, MIGRATIONS, upgrade
+from mizan.detector.store.records import parse_published_at
+from mizan.detector.store.schema import Base
+from mizan.detector.text import normalize_for_matching
+from mizan.detector.topics import TOPICS
 
 # --- fixtures -----------------------------------------------------------------------------
 
@@ -391,7 +391,7 @@ def test_index_sees_articles_stored_by_another_process(file_url: str) -> None:
 
 
 def test_engine_templating_signal_uses_the_archive(file_url: str) -> None:
-    from detector.engine import DetectorEngine
+    from mizan.detector.engine import DetectorEngine
 
     store = ArticleStore(file_url, topics=None)
     store.add(article("wx-1", TEMPLATE_AR, outlet="okaz"))

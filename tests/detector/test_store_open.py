@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from detector.article import ArticleInput
-from detector.store import ArticleStore
-from detector.store.database import StoreError
+from mizan.detector.article import ArticleInput
+from mizan.detector.store import ArticleStore
+from mizan.detector.store.database import StoreError
 
 
 def test_a_store_in_a_missing_folder_is_an_error_not_a_new_folder(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@ import math
 
 import pytest
 
-from detector.article import ArticleInput, Document, parse_article
-from detector.signals.base import SignalContext
-from detector.signals.style import (
+from mizan.detector.article import ArticleInput, Document, parse_article
+from mizan.detector.signals.base import SignalContext
+from mizan.detector.signals.style import (
     StyleSignal,
     boilerplate_ratio,
     coefficient_of_variation,
@@ -17,7 +17,7 @@ from detector.signals.style import (
     opening_connective,
     word_tokens,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 SIGNAL = StyleSignal()
 CONTEXT = SignalContext()

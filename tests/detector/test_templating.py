@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from detector.article import ArticleInput, Document, parse_article
-from detector.memory import ArchiveMatch, AuthorProfile
-from detector.minhash import jaccard_estimate, shingles, signature, signature_from_hashvalues
-from detector.signals.base import Evidence, SignalContext, SignalResult
-from detector.signals.templating import (
+from mizan.detector.article import ArticleInput, Document, parse_article
+from mizan.detector.memory import ArchiveMatch, AuthorProfile
+from mizan.detector.minhash import jaccard_estimate, shingles, signature, signature_from_hashvalues
+from mizan.detector.signals.base import Evidence, SignalContext, SignalResult
+from mizan.detector.signals.templating import (
     TemplatingSignal,
     duplicate_ngram_char_fraction,
     is_projection_row,
@@ -21,7 +21,7 @@ from detector.signals.templating import (
     title_stopwords,
     top_ngram_char_fraction,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SIGNAL = TemplatingSignal()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from detector.signals.templating import residue
+from mizan.detector.signals.templating import residue
 
 PIECES = (
     "[2]",

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import pytest
 
-from detector.article import ArticleInput, parse_article
-from detector.engine import DetectorEngine
-from detector.signals.base import Evidence, SignalContext
-from detector.signals.templating import TemplatingSignal
+from mizan.detector.article import ArticleInput, parse_article
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.signals.base import Evidence, SignalContext
+from mizan.detector.signals.templating import TemplatingSignal
 
 SIGNAL = TemplatingSignal()
 

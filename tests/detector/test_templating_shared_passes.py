@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from detector.article import ArticleInput, parse_article
-from detector.signals.templating.layout import _Layout
-from detector.signals.templating.phrases import (
+from mizan.detector.article import ArticleInput, parse_article
+from mizan.detector.signals.templating.layout import _Layout
+from mizan.detector.signals.templating.phrases import (
     clickbait_matcher,
     lexicon_matcher,
     residue_matcher,
 )
-from detector.signals.templating.repetition import _repeated_gram_positions, find_restated_passages
+from mizan.detector.signals.templating.repetition import (
+    _repeated_gram_positions,
+    find_restated_passages,
+)
 
 BODY = (
     "في الختام، من المهم أن نذكر أن الأسعار ارتفعت في السوق.\n"

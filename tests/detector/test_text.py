@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from detector.text import (
+from mizan.detector.text import (
     FORMAT_RANGES,
     FORMAT_RE,
     detect_language,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-import detector.article
-from detector import settings
-from detector.article import ArticleInput, parse_article
-from detector.contract import HTML_MARKUP_FACTOR, check_article, text_limits
-from detector.errors import InvalidArticleError
-from detector.settings import DEFAULT_MAX_TEXT_CHARS, MAX_TEXT_CHARS, Settings
+import mizan.detector.article
+from mizan.detector import settings
+from mizan.detector.article import ArticleInput, parse_article
+from mizan.detector.contract import HTML_MARKUP_FACTOR, check_article, text_limits
+from mizan.detector.errors import InvalidArticleError
+from mizan.detector.settings import DEFAULT_MAX_TEXT_CHARS, MAX_TEXT_CHARS, Settings
 
 
 def _max_length(field: str) -> int:
@@ -23,7 +23,7 @@ def _max_length(field: str) -> int:
 
 
 def test_the_article_package_reads_the_ceiling_from_the_settings_module() -> None:
-    assert detector.article.MAX_TEXT_CHARS is settings.MAX_TEXT_CHARS
+    assert mizan.detector.article.MAX_TEXT_CHARS is settings.MAX_TEXT_CHARS
 
 
 def test_the_input_fields_hold_the_ceiling_and_the_contract_factor() -> None:

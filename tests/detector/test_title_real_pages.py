@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from detector.article import ArticleInput, Document, parse_article
+from mizan.detector.article import ArticleInput, Document, parse_article
 
 TITLE = "هبوط مفاجئ في سعر الدينار أمام الدولار خلال تعاملات المساء"
 QUESTION = "هل تنخفض أسعار الأرز في الأسواق الشعبية قبل نهاية الشهر؟"

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from detector.errors import ModelBundleError
-from detector.settings import get_settings
-from detector.text import normalize_for_matching
-from detector.topics import (
+from mizan.detector.errors import ModelBundleError
+from mizan.detector.settings import get_settings
+from mizan.detector.text import normalize_for_matching
+from mizan.detector.topics import (
     METADATA_FILE,
     MODEL_FILE,
     TOPICS,
@@ -242,7 +242,7 @@ def held_out_articles() -> pd.DataFrame:
     missing = [name for name in needed if not (corpora_dir / name).is_dir()]
     if missing:
         pytest.skip(f"corpora not available under {corpora_dir}: missing {', '.join(missing)}")
-    from training.topics import load_topic_corpus
+    from mizan.training.topics import load_topic_corpus
 
     frame = load_topic_corpus(corpora_dir)
     test = frame[frame["split"] == "test"].sort_values("id")

@@ -9,9 +9,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from detector.engine import DetectorEngine
-from service.app import create_app
-from service.settings import ServiceSettings
+from mizan.detector.engine import DetectorEngine
+from mizan.service.app import create_app
+from mizan.service.settings import ServiceSettings
 
 # The limits the tests rely on, set explicitly so MIZAN_ variables in the shell do not matter.
 TEST_LIMITS: dict[str, Any] = {

@@ -16,21 +16,21 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
-from detector.engine import DetectorEngine
-from detector.errors import ModelBundleError
-from service import app as app_module
-from service.app import create_app
-from service.logs import JsonFormatter
-from service.metrics import ServiceMetrics
-from service.middleware import ApiKeyMiddleware, BodyLimitMiddleware
-from service.schemas import (
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.errors import ModelBundleError
+from mizan.service import app as app_module
+from mizan.service.app import create_app
+from mizan.service.logs import JsonFormatter
+from mizan.service.metrics import ServiceMetrics
+from mizan.service.middleware import ApiKeyMiddleware, BodyLimitMiddleware
+from mizan.service.schemas import (
     ARABIC_ARTICLE,
     ENGLISH_ARTICLE,
     RESPONSE_EXAMPLE_ARTICLES,
     SCORE_REQUEST_EXAMPLES,
     ReportOut,
 )
-from service.settings import ServiceSettings
+from mizan.service.settings import ServiceSettings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 JSON = {"content-type": "application/json"}

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from detector.engine import DetectorEngine
-from detector.store import ArticleStore
-from service.app import create_app
-from service.settings import ServiceSettings
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.store import ArticleStore
+from mizan.service.app import create_app
+from mizan.service.settings import ServiceSettings
 
 ARTICLE_AR: dict[str, Any] = {
     "id": "ar-2211",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from service.cli import EXIT_BAD_INPUT, EXIT_OK
+from mizan.service.cli import EXIT_BAD_INPUT, EXIT_OK
 
 
 def _good(index: int) -> dict[str, str]:
@@ -26,7 +26,7 @@ def _mizan(
     cwd: Path, *args: str, stdin: bytes = b"", timeout: float = 120
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "service.cli", *args],
+        [sys.executable, "-m", "mizan.service.cli", *args],
         input=stdin,
         capture_output=True,
         cwd=cwd,

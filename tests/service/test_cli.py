@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from service.cli import main
+from mizan.service.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -73,7 +73,7 @@ def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_stdin_through_console_entry_point() -> None:
     text = (EXAMPLES / "wire_ar.txt").read_text(encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "service.cli", "score", "-"],
+        [sys.executable, "-m", "mizan.service.cli", "score", "-"],
         input=text,
         capture_output=True,
         text=True,

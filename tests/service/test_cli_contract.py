@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from detector.engine import DetectorEngine
-from service.cli import EXIT_BAD_INPUT, EXIT_FLAGGED, EXIT_INTERNAL, EXIT_OK, main
+from mizan.detector.engine import DetectorEngine
+from mizan.service.cli import EXIT_BAD_INPUT, EXIT_FLAGGED, EXIT_INTERNAL, EXIT_OK, main
 
 ROOT = Path(__file__).resolve().parents[2]
 FARM = ROOT / "examples" / "farm_ar.txt"
@@ -114,7 +114,7 @@ def test_batch_over_every_malformed_shape_loses_no_row(
 def test_batch_a_row_past_the_time_budget_goes_to_the_errors_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from detector.settings import get_settings
+    from mizan.detector.settings import get_settings
 
     monkeypatch.setenv("MIZAN_SCORE_TIMEOUT_S", "0.05")
     get_settings.cache_clear()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from detector.engine import DetectorEngine
-from service.cli import main
+from mizan.detector.engine import DetectorEngine
+from mizan.service.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from detector.errors import ModelBundleError
-from detector.store import ArticleStore
-from detector.store.database import StoreError
+from mizan.detector.errors import ModelBundleError
+from mizan.detector.store import ArticleStore
+from mizan.detector.store.database import StoreError
 
 
 def _failing(error: Exception) -> Callable[..., object]:

@@ -22,10 +22,10 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from detector.engine import DetectorEngine
-from service.app import create_app
-from service.runtime import EngineSlot
-from service.settings import ServiceSettings
+from mizan.detector.engine import DetectorEngine
+from mizan.service.app import create_app
+from mizan.service.runtime import EngineSlot
+from mizan.service.settings import ServiceSettings
 
 FUZZ_EXAMPLES = int(os.environ.get("MIZAN_FUZZ_EXAMPLES", "100"))
 STATUSES: Counter[str] = Counter()

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from detector.settings import get_settings
-from service.cli import EXIT_BAD_INPUT, main
+from mizan.detector.settings import get_settings
+from mizan.service.cli import EXIT_BAD_INPUT, main
 
 LIMIT = 500
 BODY = (

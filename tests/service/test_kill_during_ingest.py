@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from detector.store import ArticleStore
+from mizan.detector.store import ArticleStore
 
 
 def _free_port() -> int:
@@ -41,7 +41,16 @@ def test_sigkill_during_ingest_keeps_every_acknowledged_article(tmp_path: Path) 
     port = _free_port()
     environment = {**os.environ, "MIZAN_STORE_URL": f"sqlite:///{database}"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "mizan.service.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from detector.engine import DetectorEngine, Report
-from detector.report_shape import (
+from mizan.detector.engine import DetectorEngine, Report
+from mizan.detector.report_shape import (
     SUMMARY_COLUMNS,
     ContributionOut,
     EvidenceOut,
@@ -20,8 +20,8 @@ from detector.report_shape import (
     dump_rule,
     summary_columns,
 )
-from service import schemas
-from service.batch.reports import REPORT_COLUMNS, report_row, report_schema
+from mizan.service import schemas
+from mizan.service.batch.reports import REPORT_COLUMNS, report_row, report_schema
 
 pa = pytest.importorskip("pyarrow")
 

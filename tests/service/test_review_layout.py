@@ -15,8 +15,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from detector.article import CONTENT_KINDS, ArticleInput, parse_article
-from service.routers import review
+from mizan.detector.article import CONTENT_KINDS, ArticleInput, parse_article
+from mizan.service.routers import review
 
 STATIC = Path(review.__file__).resolve().parent.parent / "static"
 

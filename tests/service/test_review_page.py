@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import Match
 
-from service.routers import articles, feedback, review
+from mizan.service.routers import articles, feedback, review
 
 STATIC_DIR = Path(review.__file__).resolve().parent.parent / "static"
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from detector.engine import DetectorEngine
-from service.app import create_app
-from service.scorers import ProcessScorer, render_report, validated_body
-from service.settings import ServiceSettings
+from mizan.detector.engine import DetectorEngine
+from mizan.service.app import create_app
+from mizan.service.scorers import ProcessScorer, render_report, validated_body
+from mizan.service.settings import ServiceSettings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

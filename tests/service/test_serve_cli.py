@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import uvicorn
 
-from service import serve as serve_cli
-from service import settings as service_settings
-from service.cli import build_parser, main
-from service.settings import ServiceSettings
+from mizan.service import serve as serve_cli
+from mizan.service import settings as service_settings
+from mizan.service.cli import build_parser, main
+from mizan.service.settings import ServiceSettings
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_serve_starts_uvicorn_with_the_app_factory(
 ) -> None:
     assert main(["serve", "--host", "0.0.0.0", "--port", "9001", "--workers", "2"]) == 0
     ((args, kwargs),) = uvicorn_calls
-    assert args == ("service.app:create_app",)
+    assert args == ("mizan.service.app:create_app",)
     assert kwargs["factory"] is True
     assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("0.0.0.0", 9001, 2)
     assert kwargs["reload"] is False

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from detector.budget import time_budget
-from detector.engine import DetectorEngine
-from detector.errors import ScoringBudgetError
+from mizan.detector.budget import time_budget
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.errors import ScoringBudgetError
 
 ROOT = Path(__file__).resolve().parents[2]
 # About 100k characters of chained attributions: seconds of work, linear but long.
@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "MIZAN_STORE_URL": f"sqlite:///{tmp_path_factory.mktemp('budget') / 'mizan.db'}",
         "MIZAN_LOG_LEVEL": "WARNING",
     }
-    command = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "mizan.service.cli", "serve", "--host", "127.0.0.1"]
     process = subprocess.Popen(
         [*command, "--port", str(port)],
         env=env,

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from detector.settings import get_settings
-from service.cli import main
+from mizan.detector.settings import get_settings
+from mizan.service.cli import main
 
 CORPORA_DIR = get_settings().corpora_dir
 TINY_TRAIN_ARGS = ("--max-rows", "80", "--human-news-rows", "60", "30", "30", "--workers", "1")

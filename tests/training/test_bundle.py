@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector.engine import DetectorEngine
-from detector.errors import ModelBundleError
-from detector.model import default_bundle_dir, load_model, read_bundle_metadata, sha256_file
-from detector.settings import REPO_ROOT, Settings
-from detector.trained import TrainedModel, model_text
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.errors import ModelBundleError
+from mizan.detector.model import default_bundle_dir, load_model, read_bundle_metadata, sha256_file
+from mizan.detector.settings import REPO_ROOT, Settings
+from mizan.detector.trained import TrainedModel, model_text
 
 EXAMPLES = REPO_ROOT / "examples"
 BUNDLE = default_bundle_dir(REPO_ROOT / "models")

@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from detector import model as model_module
-from detector.engine import DetectorEngine
-from detector.errors import ModelBundleError
-from detector.model import BundleVersionWarning, default_bundle_dir, load_model
-from detector.settings import REPO_ROOT
-from detector.signals import registry
-from detector.topics import TopicClassifier, newest_bundle
+from mizan.detector import model as model_module
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.errors import ModelBundleError
+from mizan.detector.model import BundleVersionWarning, default_bundle_dir, load_model
+from mizan.detector.settings import REPO_ROOT
+from mizan.detector.signals import registry
+from mizan.detector.topics import TopicClassifier, newest_bundle
 
 MAIN_BUNDLE = default_bundle_dir(REPO_ROOT / "models")
 TOPIC_BUNDLE = newest_bundle(REPO_ROOT / "models" / "topics")
@@ -102,7 +102,7 @@ def test_topic_bundle_from_another_numpy_major_is_refused(tmp_path: Path) -> Non
         metadata["libraries"]["numpy"] = _other_major(np.__version__)
 
     bundle = _edited_copy(TOPIC_BUNDLE, tmp_path, change)
-    with pytest.raises(ModelBundleError, match=r"numpy .*python -m training\.topics"):
+    with pytest.raises(ModelBundleError, match=r"numpy .*python -m mizan\.training\.topics"):
         TopicClassifier.load(bundle)
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detector.settings import get_settings
-from training import datasets
-from training.datasets import (
+from mizan.detector.settings import get_settings
+from mizan.training import datasets
+from mizan.training.datasets import (
     COLUMNS,
     LOADERS,
     SPLITS,
@@ -330,7 +330,7 @@ def test_empty_and_duplicate_texts_are_dropped(
         }
     )
     rows.to_csv(folder / "FA-KES.csv", index=False, encoding="cp1252")
-    with caplog.at_level(logging.INFO, logger="training.datasets"):
+    with caplog.at_level(logging.INFO, logger="mizan.training.datasets"):
         frame = load_en_fakes_syria(corpora_dir=tmp_path)
     assert frame["id"].tolist() == ["en-fakes-syria:1", "en-fakes-syria:5", "en-fakes-syria:7"]
     assert frame["label"].tolist() == [0, 1, 1]

@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector.engine import DetectorEngine
-from detector.model import default_bundle_dir, load_model
-from detector.settings import REPO_ROOT, get_settings
-from detector.trained import TrainedModel
-from training.datasets import load_arabic_aigt_diacritics
-from training.evaluate import (
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.model import default_bundle_dir, load_model
+from mizan.detector.settings import REPO_ROOT, get_settings
+from mizan.detector.trained import TrainedModel
+from mizan.training.datasets import load_arabic_aigt_diacritics
+from mizan.training.evaluate import (
     binary_metrics,
     check_targets,
     evaluate,
@@ -19,8 +19,8 @@ from training.evaluate import (
     tpr_at_fpr,
     write_reports,
 )
-from training.features import extract_features
-from training.train import vectorize_texts
+from mizan.training.features import extract_features
+from mizan.training.train import vectorize_texts
 
 
 def test_expected_calibration_error_of_a_perfect_and_a_biased_score() -> None:

@@ -8,15 +8,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detector.article import ArticleInput
-from detector.errors import MizanError
-from detector.settings import get_settings
-from detector.store.archive import ArticleStore, FeedbackEntry
-from service.cli import main
-from training.cli import add_arguments, config_from_args
-from training.datasets import COLUMNS
-from training.splits import SPLIT_GROUP_COLUMN
-from training.train import (
+from mizan.detector.article import ArticleInput
+from mizan.detector.errors import MizanError
+from mizan.detector.settings import get_settings
+from mizan.detector.store.archive import ArticleStore, FeedbackEntry
+from mizan.service.cli import main
+from mizan.training.cli import add_arguments, config_from_args
+from mizan.training.datasets import COLUMNS
+from mizan.training.splits import SPLIT_GROUP_COLUMN
+from mizan.training.train import (
     FEEDBACK_CORPUS,
     TrainConfig,
     add_feedback_rows,

@@ -5,11 +5,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from detector.engine import DetectorEngine
-from detector.store import ArticleStore
-from training.datasets import COLUMNS
-from training.features import extract_features
-from training.memory import build_training_memory, memory_rows
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.store import ArticleStore
+from mizan.training.datasets import COLUMNS
+from mizan.training.features import extract_features
+from mizan.training.memory import build_training_memory, memory_rows
 
 SPORT = (
     "فاز فريق الهلال على النصر بثلاثة أهداف مقابل هدف في مباراة الدوري السعودي للمحترفين "

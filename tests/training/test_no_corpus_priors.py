@@ -2,9 +2,9 @@
 
 import pytest
 
-from detector.engine import DetectorEngine
-from detector.model import default_bundle_dir, read_bundle_metadata
-from detector.settings import REPO_ROOT, Settings
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.model import default_bundle_dir, read_bundle_metadata
+from mizan.detector.settings import REPO_ROOT, Settings
 
 BUNDLE = default_bundle_dir(REPO_ROOT / "models")
 

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detector.settings import get_settings
-from training.datasets import COLUMNS, load_all
-from training.splits import (
+from mizan.detector.settings import get_settings
+from mizan.training.datasets import COLUMNS, load_all
+from mizan.training.splits import (
     OUTLET_DISJOINT_ATTR,
     SPLIT_GROUP_COLUMN,
     SPLITS,
@@ -150,7 +150,7 @@ def test_outlet_rule_is_dropped_when_copies_join_all_outlets(
     wire_story = _random_text(np.random.default_rng(99), VOCABULARY)
     for outlet_index in range(6):
         frame.loc[outlet_index, "text"] = wire_story
-    with caplog.at_level(logging.INFO, logger="training.splits"):
+    with caplog.at_level(logging.INFO, logger="mizan.training.splits"):
         result = assign_splits(frame)
     assert result.attrs[OUTLET_DISJOINT_ATTR] == []
     assert "wire-copies: not split by outlet" in caplog.text

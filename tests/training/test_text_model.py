@@ -5,8 +5,8 @@ import pytest
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
-from detector.trained import TextHasher, TextVectorizer
-from training.train import TrainConfig, fit_text_model, text_idf
+from mizan.detector.trained import TextHasher, TextVectorizer
+from mizan.training.train import TrainConfig, fit_text_model, text_idf
 
 FARM = [
     "Breaking: you will not believe what experts say about the riyal today, read also",

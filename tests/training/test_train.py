@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from detector.engine import DetectorEngine
-from detector.model import load_model, read_bundle_metadata
-from detector.trained import LogisticLayer, TextHasher, TextVectorizer, TrainedModel
-from service.cli import main
-from training.train import (
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.model import load_model, read_bundle_metadata
+from mizan.detector.trained import LogisticLayer, TextHasher, TextVectorizer, TrainedModel
+from mizan.service.cli import main
+from mizan.training.train import (
     calibrate_layer,
     choose_thresholds,
     fit_layer,

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector.errors import MizanError
-from training.web_pages import baseline_scores, load_web_pages, site_folds
+from mizan.detector.errors import MizanError
+from mizan.training.web_pages import baseline_scores, load_web_pages, site_folds
 
 WORDS = ("amber", "basil", "cedar", "delta", "ember", "fjord", "garnet", "harbor")
 

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detector.model import Thresholds
-from training.train import choose_thresholds, head_mask, sample_weights, text_folds
-from training.web_pages import (
+from mizan.detector.model import Thresholds
+from mizan.training.train import choose_thresholds, head_mask, sample_weights, text_folds
+from mizan.training.web_pages import (
     WEB_FOLD_COLUMN,
     Page,
     evaluate,

@@ -35,8 +35,8 @@ counted but not shown.
 
 from __future__ import annotations
 
-from detector.signals.experts.attributions import find_attributions
-from detector.signals.experts.categories import (
+from mizan.detector.signals.experts.attributions import find_attributions
+from mizan.detector.signals.experts.categories import (
     REASON_CREDENTIAL,
     REASON_CREDIT,
     REASON_PERSONA,
@@ -46,8 +46,8 @@ from detector.signals.experts.categories import (
     Attribution,
     Category,
 )
-from detector.signals.experts.mentions import find_unnamed_mentions
-from detector.signals.experts.signal import ExpertsSignal
+from mizan.detector.signals.experts.mentions import find_unnamed_mentions
+from mizan.detector.signals.experts.signal import ExpertsSignal
 
 __all__ = [
     "Attribution",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from detector.article import Document
-from detector.signals.experts.categories import Attribution
-from detector.signals.experts.classifier import _Classifier
-from detector.signals.experts.cues import _Cue, _cue_table, _find_cues
-from detector.signals.experts.reader import _BlockReader
-from detector.signals.experts.words import Span, _block_tokens, _lexicon
+from mizan.detector.article import Document
+from mizan.detector.signals.experts.categories import Attribution
+from mizan.detector.signals.experts.classifier import _Classifier
+from mizan.detector.signals.experts.cues import _Cue, _cue_table, _find_cues
+from mizan.detector.signals.experts.reader import _BlockReader
+from mizan.detector.signals.experts.words import Span, _block_tokens, _lexicon
 
 _PROSE_KINDS = frozenset({"paragraph", "bullet"})
 _GROUP_ONLY_KINDS = frozenset({"title", "heading", "bio"})

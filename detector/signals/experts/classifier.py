@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from detector.signals.experts.categories import UNSOURCED_CATEGORIES, Category
-from detector.signals.experts.cues import _Cue
-from detector.signals.experts.reader import _AR_COMPLEMENTIZER, _BlockReader
-from detector.signals.experts.words import (
+from mizan.detector.signals.experts.categories import UNSOURCED_CATEGORIES, Category
+from mizan.detector.signals.experts.cues import _Cue
+from mizan.detector.signals.experts.reader import _AR_COMPLEMENTIZER, _BlockReader
+from mizan.detector.signals.experts.words import (
     _AR_NAME_HOMOGRAPHS,
     _AR_PROCLITICS,
     Span,

@@ -7,9 +7,9 @@ from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 
-from detector.lexicons import load_lexicon
-from detector.signals.experts.words import _WORD, CueKind, Language, Token, _joined, _Lexicon
-from detector.text import normalize_for_matching
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.signals.experts.words import _WORD, CueKind, Language, Token, _joined, _Lexicon
+from mizan.detector.text import normalize_for_matching
 
 
 @dataclass(frozen=True)

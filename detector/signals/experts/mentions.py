@@ -10,9 +10,9 @@ from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
 
-from detector.article import Document
-from detector.signals.experts.attributions import _GROUP_ONLY_KINDS, _PROSE_KINDS
-from detector.signals.experts.categories import (
+from mizan.detector.article import Document
+from mizan.detector.signals.experts.attributions import _GROUP_ONLY_KINDS, _PROSE_KINDS
+from mizan.detector.signals.experts.categories import (
     REASON_CREDENTIAL,
     REASON_CREDIT,
     REASON_PERSONA,
@@ -21,9 +21,9 @@ from detector.signals.experts.categories import (
     Attribution,
     Category,
 )
-from detector.signals.experts.classifier import _AR_JOINED_ARTICLE
-from detector.signals.experts.reader import _COMMA, _MAX_TAIL_CHARS, _SENTENCE_END
-from detector.signals.experts.words import (
+from mizan.detector.signals.experts.classifier import _AR_JOINED_ARTICLE
+from mizan.detector.signals.experts.reader import _COMMA, _MAX_TAIL_CHARS, _SENTENCE_END
+from mizan.detector.signals.experts.words import (
     _AR_PROCLITICS,
     Language,
     Span,

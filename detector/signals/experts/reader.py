@@ -7,8 +7,15 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from operator import itemgetter
 
-from detector.signals.experts.cues import _Cue
-from detector.signals.experts.words import Language, Span, Token, _has_form, _leading_gap, _Lexicon
+from mizan.detector.signals.experts.cues import _Cue
+from mizan.detector.signals.experts.words import (
+    Language,
+    Span,
+    Token,
+    _has_form,
+    _leading_gap,
+    _Lexicon,
+)
 
 _MAX_WINDOW_TOKENS = 14
 _MAX_TAIL_CHARS = 80

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from detector.article import Document
-from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
-from detector.signals.experts.attributions import find_attributions
-from detector.signals.experts.categories import REASONS, UNSOURCED_CATEGORIES, Attribution
-from detector.signals.experts.mentions import find_unnamed_mentions
-from detector.signals.experts.words import _WORD, _word_forms
-from detector.text import normalize_for_matching
+from mizan.detector.article import Document
+from mizan.detector.signals.base import Evidence, Signal, SignalContext, SignalResult
+from mizan.detector.signals.experts.attributions import find_attributions
+from mizan.detector.signals.experts.categories import REASONS, UNSOURCED_CATEGORIES, Attribution
+from mizan.detector.signals.experts.mentions import find_unnamed_mentions
+from mizan.detector.signals.experts.words import _WORD, _word_forms
+from mizan.detector.text import normalize_for_matching
 
 _SOURCE_WORDS = frozenset({"مصدر", "مصادر", "source", "sources"})
 

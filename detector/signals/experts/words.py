@@ -11,9 +11,9 @@ from itertools import repeat
 from operator import sub
 from typing import Literal
 
-from detector.article import WordSpans
-from detector.lexicons import load_lexicon
-from detector.text import normalize_for_matching
+from mizan.detector.article import WordSpans
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.text import normalize_for_matching
 
 Language = Literal["ar", "en"]
 CueKind = Literal["verb", "phrase", "venue"]

@@ -4,8 +4,8 @@ Fabricated news likes big round numbers that nobody checks: "مساحة مصر �
 السعودية", "يبلغ عدد سكان دول الخليج 400 مليون نسمة", "المسافة بين القاهرة والرياض 5000
 كيلومتر". Wire copy that quotes figures gets them about right and says who made a forecast.
 
-The signal reads every number in the article's prose (:mod:`detector.numbers`) and the
-place names around it (:mod:`detector.reference`), sentence by sentence, and checks:
+The signal reads every number in the article's prose (:mod:`mizan.detector.numbers`) and the
+place names around it (:mod:`mizan.detector.reference`), sentence by sentence, and checks:
 
 * ratios of area or population between two countries or region groups ("X is four times
   the size of Y") against reference data, within a factor of ``RATIO_TOLERANCE``;
@@ -61,6 +61,6 @@ bisection, and a family of checks first tests the field's word set for one of it
 
 from __future__ import annotations
 
-from detector.signals.statistics.signal import StatisticsSignal
+from mizan.detector.signals.statistics.signal import StatisticsSignal
 
 __all__ = ["StatisticsSignal"]

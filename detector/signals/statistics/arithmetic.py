@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from detector.reference import (
+from mizan.detector.reference import (
     country_by_iso2,
 )
-from detector.reference.patterns import trie_regex
-from detector.signals.statistics.claims import (
+from mizan.detector.reference.patterns import trie_regex
+from mizan.detector.signals.statistics.claims import (
     _SHARE_AFTER_RE,
     _TOKEN_RE,
     AREA_TOLERANCE,
@@ -26,7 +26,7 @@ from detector.signals.statistics.claims import (
     _plain,
     _read_csv,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 OWN_SHARE_POINTS = 2.0
 REFERENCE_SHARE_POINTS = 3.0

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-from detector.article import WordSpans, word_spans
-from detector.lexicons import load_lexicon
-from detector.numbers import NumberMention, extract_numbers_normalized
-from detector.reference import (
+from mizan.detector.article import WordSpans, word_spans
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.numbers import NumberMention, extract_numbers_normalized
+from mizan.detector.reference import (
     PlaceMention,
 )
-from detector.reference.patterns import trie_regex
-from detector.signals.base import Evidence, EvidenceField
-from detector.text import NormalizedText, normalize_for_matching
+from mizan.detector.reference.patterns import trie_regex
+from mizan.detector.signals.base import Evidence, EvidenceField
+from mizan.detector.text import NormalizedText, normalize_for_matching
 
 AREA_TOLERANCE = 1.65
 WORLD_POPULATION_MAX = 9.5e9

@@ -6,11 +6,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from detector.reference import (
+from mizan.detector.reference import (
     PlaceMention,
     great_circle_km,
 )
-from detector.signals.statistics.claims import (
+from mizan.detector.signals.statistics.claims import (
     _CLAUSE_CHARS,
     _PLACE_BEFORE_KEYWORD,
     _SHARE_AFTER_RE,

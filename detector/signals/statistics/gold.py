@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from detector.signals.statistics.claims import (
+from mizan.detector.signals.statistics.claims import (
     _GENERIC_CURRENCIES,
     _Field,
     _figure,
@@ -15,7 +15,7 @@ from detector.signals.statistics.claims import (
     _Number,
     _relative_rounding,
 )
-from detector.signals.statistics.money import _currency, _usd_rate
+from mizan.detector.signals.statistics.money import _currency, _usd_rate
 
 GOLD_TOLERANCE = 0.045
 """A retail gram price may stand 4.5% off the spot ounce (a premium of about 3% over spot in

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from detector.numbers import NumberMention
-from detector.reference.patterns import trie_regex
-from detector.signals.statistics.claims import (
+from mizan.detector.numbers import NumberMention
+from mizan.detector.reference.patterns import trie_regex
+from mizan.detector.signals.statistics.claims import (
     _GENERIC_CURRENCIES,
     _clitic_pattern,
     _Field,
@@ -24,7 +24,7 @@ from detector.signals.statistics.claims import (
     _record_deviation,
     _relative_rounding,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 # --- money: pegs, conversions and rates --------------------------------------------------
 

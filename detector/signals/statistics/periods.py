@@ -25,7 +25,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
-from detector.signals.statistics.claims import (
+from mizan.detector.signals.statistics.claims import (
     _TOKEN_RE,
     _Field,
     _figure,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from detector.signals.statistics.claims import (
+from mizan.detector.signals.statistics.claims import (
     _SHARE_AFTER_RE,
     WORLD_POPULATION_MAX,
     _Field,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from detector.article import Document
-from detector.numbers import prepare_tables
-from detector.reference import (
+from mizan.detector.article import Document
+from mizan.detector.numbers import prepare_tables
+from mizan.detector.reference import (
     _reference,
     find_places,
 )
-from detector.signals.base import Signal, SignalContext, SignalResult
-from detector.signals.statistics.arithmetic import (
+from mizan.detector.signals.base import Signal, SignalContext, SignalResult
+from mizan.detector.signals.statistics.arithmetic import (
     _HEADLINE_CHARS,
     _check_area_share,
     _check_change,
@@ -22,7 +22,7 @@ from detector.signals.statistics.arithmetic import (
     _check_wording,
     _regions,
 )
-from detector.signals.statistics.claims import (
+from mizan.detector.signals.statistics.claims import (
     _LEXICONS,
     _Field,
     _filler_words,
@@ -33,29 +33,29 @@ from detector.signals.statistics.claims import (
     _openers,
     _phrases,
 )
-from detector.signals.statistics.facts import (
+from mizan.detector.signals.statistics.facts import (
     _check_distances,
     _check_internal,
     _check_ratios,
     _check_stated_quantities,
 )
-from detector.signals.statistics.gold import _check_gold, _check_masses
-from detector.signals.statistics.money import (
+from mizan.detector.signals.statistics.gold import _check_gold, _check_masses
+from mizan.detector.signals.statistics.money import (
     _check_buy_sell,
     _check_floating,
     _check_money_sentence,
     _money_context,
     _pegs,
 )
-from detector.signals.statistics.periods import _check_periods, _check_totals
-from detector.signals.statistics.sense import (
+from mizan.detector.signals.statistics.periods import _check_periods, _check_totals
+from mizan.detector.signals.statistics.sense import (
     FALSE_PRECISION_WEIGHT,
     UNSOURCED_PROJECTION_WEIGHT,
     _check_impossible,
     _check_precision,
     _check_projection,
 )
-from detector.signals.statistics.world import _check_world, _oil_shares, _visions
+from mizan.detector.signals.statistics.world import _check_world, _oil_shares, _visions
 
 # How strongly each finding moves the score; combined as 1 - prod(1 - weight).
 CONTRADICTED_WEIGHT = 0.55
@@ -67,7 +67,7 @@ MAX_WEAK_FINDINGS = 3
 _PLACE_PREFIXES = tuple(
     first + second for first in ("", "و", "ف") for second in ("", "ب", "ل", "ك")
 )
-"""Every prefix that the gazetteer pattern of ``detector.reference`` matches."""
+"""Every prefix that the gazetteer pattern of ``mizan.detector.reference`` matches."""
 
 
 @lru_cache(maxsize=1)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 
-from detector.reference import find_places
-from detector.signals.statistics.claims import (
+from mizan.detector.reference import find_places
+from mizan.detector.signals.statistics.claims import (
     _TOKEN_RE,
     _Field,
     _Findings,

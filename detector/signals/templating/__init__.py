@@ -16,19 +16,19 @@ it once every signal ran. Features never depend on it.
 
 from __future__ import annotations
 
-from detector.signals.templating.archive import locate_passage
-from detector.signals.templating.headings import (
+from mizan.detector.signals.templating.archive import locate_passage
+from mizan.detector.signals.templating.headings import (
     keyword_forms,
     repeated_keywords,
     title_keywords,
     title_stopwords,
 )
-from detector.signals.templating.repetition import (
+from mizan.detector.signals.templating.repetition import (
     duplicate_ngram_char_fraction,
     top_ngram_char_fraction,
 )
-from detector.signals.templating.residue import is_projection_row, is_round_number
-from detector.signals.templating.signal import TemplatingSignal
+from mizan.detector.signals.templating.residue import is_projection_row, is_round_number
+from mizan.detector.signals.templating.signal import TemplatingSignal
 
 __all__ = [
     "TemplatingSignal",

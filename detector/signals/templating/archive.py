@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from detector.article import Document, WordSpans, word_spans
-from detector.signals.base import Evidence, SignalContext
-from detector.signals.templating.layout import MAX_EVIDENCE_PER_KIND
-from detector.signals.templating.phrases import tokenize
-from detector.text import NormalizedText, normalize_for_matching
+from mizan.detector.article import Document, WordSpans, word_spans
+from mizan.detector.signals.base import Evidence, SignalContext
+from mizan.detector.signals.templating.layout import MAX_EVIDENCE_PER_KIND
+from mizan.detector.signals.templating.phrases import tokenize
+from mizan.detector.text import NormalizedText, normalize_for_matching
 
 PASSAGE_PREFIX_WORDS = 12
 """A shared passage not found whole is searched for by this many leading words."""

@@ -8,12 +8,12 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
-from detector.article import Block, Document
-from detector.language import lemma_key
-from detector.lexicons import load_lexicon
-from detector.signals.base import Evidence
-from detector.signals.templating.layout import _PROSE_KINDS, _evidence, _Layout, _word_offsets
-from detector.signals.templating.phrases import (
+from mizan.detector.article import Block, Document
+from mizan.detector.language import lemma_key
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.signals.base import Evidence
+from mizan.detector.signals.templating.layout import _PROSE_KINDS, _evidence, _Layout, _word_offsets
+from mizan.detector.signals.templating.phrases import (
     _ARABIC_PROCLITICS,
     ENGAGEMENT_CALL,
     TEMPLATE_HEADING,
@@ -23,7 +23,7 @@ from detector.signals.templating.phrases import (
     lexicon_matcher,
     tokenize,
 )
-from detector.text import Span, normalize_for_matching
+from mizan.detector.text import Span, normalize_for_matching
 
 STUFFED_HEADING_MIN_KEYWORDS = 2
 """A heading repeating at least this many distinct title keywords is keyword-stuffed."""

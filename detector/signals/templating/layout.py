@@ -6,10 +6,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from itertools import accumulate, compress
 
-from detector.article import Block, Document
-from detector.signals.base import Evidence, EvidenceField
-from detector.signals.templating.phrases import Tokens, body_openers
-from detector.text import NormalizedText
+from mizan.detector.article import Block, Document
+from mizan.detector.signals.base import Evidence, EvidenceField
+from mizan.detector.signals.templating.phrases import Tokens, body_openers
+from mizan.detector.text import NormalizedText
 
 MAX_EVIDENCE_PER_KIND = 10
 """Evidence items kept per kind, so one noisy measure cannot flood a report."""

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
-from detector.article import word_spans
-from detector.lexicons import load_lexicon
-from detector.text import normalize_for_matching
+from mizan.detector.article import word_spans
+from mizan.detector.lexicons import load_lexicon
+from mizan.detector.text import normalize_for_matching
 
 # Characters allowed between the words of one phrase: spaces, hyphens, apostrophes.
 _PHRASE_GAP = re.compile(r"[ \t\u00a0\u200c\u200f\-'’]{0,3}")

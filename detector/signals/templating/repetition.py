@@ -12,10 +12,10 @@ from itertools import accumulate
 
 import numpy as np
 
-from detector.article import Block
-from detector.signals.base import Evidence
-from detector.signals.templating.headings import TITLE_REPEAT_MIN_WORDS
-from detector.signals.templating.layout import _LINE_KINDS, _PROSE_KINDS, _evidence, _Layout
+from mizan.detector.article import Block
+from mizan.detector.signals.base import Evidence
+from mizan.detector.signals.templating.headings import TITLE_REPEAT_MIN_WORDS
+from mizan.detector.signals.templating.layout import _LINE_KINDS, _PROSE_KINDS, _evidence, _Layout
 
 REPEATED_LINE_MAX_CHARS = 300
 """Lines longer than this are paragraphs, left to the repeated-sentence measure."""

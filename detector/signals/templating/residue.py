@@ -11,12 +11,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from detector.article import Block, Document
-from detector.language import lemma_key
-from detector.signals.base import Evidence
-from detector.signals.templating.headings import title_stopwords
-from detector.signals.templating.layout import _CONTENT_KINDS, _evidence, _Layout
-from detector.signals.templating.phrases import (
+from mizan.detector.article import Block, Document
+from mizan.detector.language import lemma_key
+from mizan.detector.signals.base import Evidence
+from mizan.detector.signals.templating.headings import title_stopwords
+from mizan.detector.signals.templating.layout import _CONTENT_KINDS, _evidence, _Layout
+from mizan.detector.signals.templating.phrases import (
     ENGAGEMENT_CALL,
     RESIDUE,
     clickbait_matcher,
@@ -24,7 +24,7 @@ from detector.signals.templating.phrases import (
     residue_matcher,
     tokenize,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 KEYWORD_LIST_MIN_ITEMS = 5
 """Comma-separated items from which a line of short phrases can be a keyword tag list."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from detector.article import Document
-from detector.signals.base import Evidence, Signal, SignalContext, SignalResult
-from detector.signals.templating.archive import find_archive_duplicates
-from detector.signals.templating.headings import (
+from mizan.detector.article import Document
+from mizan.detector.signals.base import Evidence, Signal, SignalContext, SignalResult
+from mizan.detector.signals.templating.archive import find_archive_duplicates
+from mizan.detector.signals.templating.headings import (
     TEMPLATED_PAGE_MIN_STUFFED,
     doc_heading_starts,
     find_focus_headings,
@@ -19,20 +19,20 @@ from detector.signals.templating.headings import (
     find_title_phrases,
     find_title_repeats,
 )
-from detector.signals.templating.layout import (
+from mizan.detector.signals.templating.layout import (
     _LIST_KINDS,
     _PROSE_KINDS,
     MAX_EVIDENCE_PER_KIND,
     _Layout,
 )
-from detector.signals.templating.repetition import (
+from mizan.detector.signals.templating.repetition import (
     _WordSequence,
     find_repeated_lines,
     find_repeated_sentences,
     find_restated_passages,
     repeated_runs,
 )
-from detector.signals.templating.residue import (
+from mizan.detector.signals.templating.residue import (
     find_clickbait,
     find_closing,
     find_keyword_lists,
@@ -43,7 +43,7 @@ from detector.signals.templating.residue import (
     is_projection_row,
     labelled_bullet_share,
 )
-from detector.text import normalize_for_matching
+from mizan.detector.text import normalize_for_matching
 
 TEMPLATED_PAGE_MIN_PHRASES = 1
 """Stock phrases from which a page's lists and repeated lines are shown as its template."""

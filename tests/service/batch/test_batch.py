@@ -14,13 +14,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from detector.article import ArticleInput
-from detector.engine import DetectorEngine
-from detector.settings import get_settings
-from service.batch.columns import ColumnMapping
-from service.batch.reports import REPORT_COLUMNS, dumps_line
-from service.batch.runner import BatchOptions, run_batch
-from service.cli import main
+from mizan.detector.article import ArticleInput
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.settings import get_settings
+from mizan.service.batch.columns import ColumnMapping
+from mizan.service.batch.reports import REPORT_COLUMNS, dumps_line
+from mizan.service.batch.runner import BatchOptions, run_batch
+from mizan.service.cli import main
 
 ARABIC_PARAGRAPHS = [
     "أعلنت وزارة المالية اليوم أن الإيرادات غير النفطية ارتفعت في الربع الثاني بنسبة 9 في المئة "
@@ -433,7 +433,7 @@ def test_sigkill_mid_run_then_resume_writes_every_row_once(tmp_path: Path, worke
         rows[index]["body"] = ""
     source, out = tmp_path / "archive.jsonl", tmp_path / "reports.jsonl"
     _write_jsonl(source, rows)
-    command = [sys.executable, "-m", "service.cli", "batch", str(source), str(out)]
+    command = [sys.executable, "-m", "mizan.service.cli", "batch", str(source), str(out)]
     command += ["--chunk-rows", "4", "--workers", str(workers)]
     process = subprocess.Popen(
         command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

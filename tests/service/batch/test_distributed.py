@@ -7,9 +7,9 @@ import dask.dataframe as dd
 import pandas as pd
 import pytest
 
-from detector.engine import DetectorEngine
-from detector.settings import get_settings
-from service.batch.distributed import (
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.settings import get_settings
+from mizan.service.batch.distributed import (
     OUTPUT_COLUMNS,
     SPARK_SCHEMA,
     score_batches,

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from detector.settings import REPO_ROOT
-from detector.store import ArticleStore
-from detector.store.pipeline import ingest_articles
-from service.cli import main
+from mizan.detector.settings import REPO_ROOT
+from mizan.detector.store import ArticleStore
+from mizan.detector.store.pipeline import ingest_articles
+from mizan.service.cli import main
 
 # Rows shaped like the saudinewsnet corpus: its own column names, mapped with --map.
 ROWS: list[dict[str, Any]] = [
@@ -280,7 +280,7 @@ def test_killed_ingest_loses_no_committed_article(tmp_path: Path) -> None:
     command = [
         sys.executable,
         "-m",
-        "service.cli",
+        "mizan.service.cli",
         "ingest",
         str(source),
         "--store",
@@ -325,7 +325,7 @@ def test_killed_ingest_loses_no_committed_article(tmp_path: Path) -> None:
 
 
 def test_topics_can_be_filled_in_later(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from detector.store.records import default_topic_scorer
+    from mizan.detector.store.records import default_topic_scorer
 
     if default_topic_scorer() is None:
         pytest.skip("no topic model bundle under models/topics")

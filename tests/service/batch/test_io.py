@@ -8,11 +8,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from detector.errors import MizanError
-from service.batch.columns import ColumnMapping, stable_row_id
-from service.batch.formats import detect_input_format, detect_output_format
-from service.batch.readers import iter_source_rows, read_header
-from service.batch.reports import (
+from mizan.detector.errors import MizanError
+from mizan.service.batch.columns import ColumnMapping, stable_row_id
+from mizan.service.batch.formats import detect_input_format, detect_output_format
+from mizan.service.batch.readers import iter_source_rows, read_header
+from mizan.service.batch.reports import (
     REPORT_COLUMNS,
     JsonlAppender,
     dumps_line,

@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from detector.engine import DetectorEngine
-from detector.settings import get_settings
-from service.batch.distributed import OUTPUT_COLUMNS, SPARK_SCHEMA, score_batches
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.settings import get_settings
+from mizan.service.batch.distributed import OUTPUT_COLUMNS, SPARK_SCHEMA, score_batches
 
 pytestmark = pytest.mark.slow
 
