@@ -22,7 +22,7 @@ from mizan.detector.model import (
     default_bundle_dir,
     load_model,
 )
-from mizan.detector.report_shape import report_data
+from mizan.detector.report_shape import ThresholdsOut, part_data, report_data
 from mizan.detector.settings import Settings, get_settings
 from mizan.detector.signals import DEFAULT_SIGNALS, registry
 from mizan.detector.signals.base import Evidence, Signal, SignalContext, SignalResult
@@ -169,8 +169,10 @@ class Report:
     def to_dict(self, include_features: bool = False) -> dict[str, Any]:
         """Return the report as plain JSON-ready data, field by field as :class:`ReportOut`.
 
-        The fields, their order and rounding are :class:`mizan.detector.report_shape.ReportOut`'s;
-        ``features`` (every feature value) is written only with ``include_features``.
+        The fields, their order and rounding are :class:`mizan.detector.report_shape.ReportOut`'s,
+        and those of the models it nests for the signals, their evidence, the thresholds and the
+        contributions; ``features`` (every feature value) is written only with
+        ``include_features``.
         """
         return report_data(self, include_features=include_features)
 
@@ -242,7 +244,7 @@ class DetectorEngine:
         return {
             "name": self.model.name,
             "version": self.model.version,
-            "thresholds": self.thresholds.to_dict(),
+            "thresholds": part_data(ThresholdsOut, self.thresholds),
             "signals": [{"name": s.name, "version": s.version} for s in self.signals],
             "feature_names": list(self.feature_names),
         }

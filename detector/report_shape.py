@@ -4,14 +4,16 @@
 
 - :meth:`mizan.detector.engine.Report.to_dict` walks :class:`ReportOut`'s fields, in order, and
   writes each from the report's attribute of the same name, by the field's :class:`Dump` rule
-  (rounding, left out when empty, only on request);
+  (rounding, left out when empty, only on request); nested parts (thresholds, signal results,
+  their evidence, feature contributions, the model) are written by the same walk over the
+  model that describes them (:func:`part_data`), so their shape is defined here too;
 - the HTTP API uses these models as its response schema (``mizan.service.schemas`` re-exports them),
   so ``/openapi.json`` documents exactly what ``to_dict`` writes;
 - the batch output's flat columns are :data:`SUMMARY_COLUMNS`, paths into these models whose
   types are read from the models (see :func:`summary_columns`); the whole report is in
   ``report_json``.
 
-A field added here reaches all three; ``tests/detector/test_report_shape.py`` checks that they
+A field added here reaches all three; ``tests/service/test_report_shape.py`` checks that they
 agree field by field.
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -67,8 +70,10 @@ class SignalOut(BaseModel):
 
     name: str
     version: str
-    score: float = Field(ge=0, le=1, description="0 = clean, 1 = strongly fired.")
-    features: dict[str, float] = Field(default_factory=dict)
+    score: Annotated[float, Dump(digits=4)] = Field(
+        ge=0, le=1, description="0 = clean, 1 = strongly fired."
+    )
+    features: Annotated[dict[str, float], Dump(digits=6)] = Field(default_factory=dict)
     evidence: list[EvidenceOut] = Field(default_factory=list)
 
 
@@ -83,8 +88,8 @@ class ContributionOut(BaseModel):
     """A feature's value and its signed contribution to the reliability log-odds."""
 
     name: str
-    value: float
-    contribution: float
+    value: Annotated[float, Dump(digits=6)]
+    contribution: Annotated[float, Dump(digits=6)]
 
 
 class ModelRef(BaseModel):
@@ -129,41 +134,95 @@ def dump_rule(info: FieldInfo) -> Dump:
     return next((item for item in info.metadata if isinstance(item, Dump)), PLAIN)
 
 
+@dataclass(frozen=True)
+class FieldPlan:
+    """How one field of a report model is written.
+
+    Attributes:
+        name: the field (and the attribute it is read from).
+        rule: its :class:`Dump` rule.
+        part: the nested model its value is written as, if any (``thresholds``, ``model``).
+        many: the value is a sequence of ``part`` (``signals``, ``evidence``).
+    """
+
+    name: str
+    rule: Dump
+    part: type[BaseModel] | None = None
+    many: bool = False
+
+
+def _nested_part(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """Return the model a field's annotation nests (and whether it is a list of them)."""
+    many = get_origin(annotation) is list
+    inner = get_args(annotation)[0] if many else annotation
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return inner, many
+    return None, False
+
+
+@cache
+def field_plans(model: type[BaseModel]) -> tuple[FieldPlan, ...]:
+    """Return how each field of ``model`` is written, in the order reports write them."""
+    return tuple(
+        FieldPlan(name, dump_rule(info), *_nested_part(info.annotation))
+        for name, info in model.model_fields.items()
+    )
+
+
 REPORT_FIELDS: tuple[tuple[str, Dump], ...] = tuple(
-    (name, dump_rule(info)) for name, info in ReportOut.model_fields.items()
+    (plan.name, plan.rule) for plan in field_plans(ReportOut)
 )
 """``(field, rule)`` for every field of :class:`ReportOut`, in the order reports write them."""
 
 
-def _dumped(value: Any, digits: int | None) -> Any:
-    """Return ``value`` as JSON-ready data: nested report parts by their ``to_dict``."""
-    if value is None:
-        return None
-    to_dict = getattr(value, "to_dict", None)
-    if to_dict is not None:
-        return to_dict()
+def _read(source: object, name: str) -> Any:
+    """Return the attribute ``name`` of a report part (or its key, for a plain mapping)."""
+    if isinstance(source, Mapping):
+        return source[name]
+    return getattr(source, name)
+
+
+def _rounded(value: Any, digits: int | None) -> Any:
+    """Return ``value`` (a number, or a mapping or sequence of numbers) rounded to ``digits``."""
+    if value is None or digits is None:
+        return value
     if isinstance(value, Mapping):
-        return {key: _dumped(item, digits) for key, item in value.items()}
+        return {key: round(item, digits) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_dumped(item, digits) for item in value]
-    return value if digits is None else round(value, digits)
+        return [round(item, digits) for item in value]
+    return round(value, digits)
+
+
+def part_data(
+    model: type[BaseModel], source: object, include_features: bool = False
+) -> dict[str, Any]:
+    """Write ``source`` field by field in the shape of ``model`` (a report model).
+
+    Each field is read from the attribute of the same name and written by its
+    :class:`Dump` rule; a field that nests a model (``thresholds``, ``signals``,
+    ``evidence``, ``top_features``, ``model``) is written by this same walk over that model.
+    Attributes the model does not name (an evidence item's ``weight``) are not written.
+    """
+    data: dict[str, Any] = {}
+    for plan in field_plans(model):
+        rule = plan.rule
+        if rule.on_request and not include_features:
+            continue
+        value = _read(source, plan.name)
+        if value is None and rule.omit_none:
+            continue
+        if value is None or plan.part is None:
+            data[plan.name] = _rounded(value, rule.digits)
+        elif plan.many:
+            data[plan.name] = [part_data(plan.part, item) for item in value]
+        else:
+            data[plan.name] = part_data(plan.part, value)
+    return data
 
 
 def report_data(report: object, include_features: bool = False) -> dict[str, Any]:
-    """Write ``report`` field by field in the shape of :class:`ReportOut`.
-
-    Each field is read from the attribute of the same name; nested parts (thresholds,
-    signals, contributions) write themselves with their ``to_dict``.
-    """
-    data: dict[str, Any] = {}
-    for name, rule in REPORT_FIELDS:
-        if rule.on_request and not include_features:
-            continue
-        value = getattr(report, name)
-        if value is None and rule.omit_none:
-            continue
-        data[name] = _dumped(value, rule.digits)
-    return data
+    """Write ``report`` in the shape of :class:`ReportOut` (see :func:`part_data`)."""
+    return part_data(ReportOut, report, include_features=include_features)
 
 
 # --- flat columns ------------------------------------------------------------------------

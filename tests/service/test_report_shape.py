@@ -18,6 +18,8 @@ from mizan.detector.report_shape import (
     SignalOut,
     ThresholdsOut,
     dump_rule,
+    field_plans,
+    part_data,
     summary_columns,
 )
 from mizan.service import schemas
@@ -90,6 +92,35 @@ def test_rounding_follows_the_shape(report: Report) -> None:
     data = report.to_dict(include_features=True)
     assert data["reliability"] == round(report.reliability, 4)
     assert data["features"] == {key: round(value, 6) for key, value in report.features.items()}
+
+
+def test_nested_parts_round_by_their_models_rules(report: Report) -> None:
+    data = report.to_dict()
+    for written, result in zip(data["signals"], report.signals, strict=True):
+        assert written["score"] == round(result.score, 4)
+        assert written["features"] == {
+            key: round(value, 6) for key, value in result.features.items()
+        }
+    for written, item in zip(data["top_features"], report.top_features, strict=True):
+        assert written["value"] == round(item.value, 6)
+        assert written["contribution"] == round(item.contribution, 6)
+    rules = {plan.name: plan.rule.digits for plan in field_plans(SignalOut)}
+    assert rules == {"name": None, "version": None, "score": 4, "features": 6, "evidence": None}
+
+
+def test_the_parts_own_to_dict_agrees_with_the_shape(report: Report) -> None:
+    # Signal results, evidence, thresholds and contributions keep a to_dict of their own (the
+    # signal snapshots and training metadata use it); it must write what reports write.
+    assert report.thresholds.to_dict() == part_data(ThresholdsOut, report.thresholds)
+    evidence = [item for result in report.signals for item in result.evidence]
+    assert evidence and report.top_features
+    for result in report.signals:
+        assert result.to_dict() == part_data(SignalOut, result)
+    for item in evidence:
+        assert item.to_dict() == part_data(EvidenceOut, item)
+        assert "weight" not in part_data(EvidenceOut, item)
+    for contribution in report.top_features:
+        assert contribution.to_dict() == part_data(ContributionOut, contribution)
 
 
 def test_batch_columns_are_typed_from_the_shape(report: Report) -> None:
