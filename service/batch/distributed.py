@@ -24,15 +24,17 @@ Spark (``mapInPandas``; pyspark is not a dependency of this package)::
         schema=SPARK_SCHEMA,
     )
 
-Output columns, one row per input row in the same order: ``id``, ``reliability``,
-``verdict``, ``ai_generated``, ``language``, ``report_json`` (``report.to_dict()`` as JSON)
-and ``error`` (why a row could not be scored; the score columns are then null). A row
-without an id gets ``row-<index label>``, stable as long as the frame's index is.
+Output columns, one row per input row in the same order: the report's summary columns, the
+same as in ``mizan batch`` Parquet output (:data:`mizan.service.batch.reports.SUMMARY`, from
+:data:`mizan.detector.report_shape.SUMMARY_COLUMNS`: ``id``, ``reliability``, ``verdict``,
+``ai_generated``, ``credibility``, ``language``, ``model_name``, ``model_version``), then
+``report_json`` (``report.to_dict()`` as JSON) and ``error`` (why a row could not be scored;
+the other columns but ``id`` are then null). A row without an id gets ``row-<index label>``,
+stable as long as the frame's index is.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -40,25 +42,27 @@ import pandas as pd
 
 from mizan.detector.contract import BODY_FIELDS, check_article, default_max_text_chars
 from mizan.detector.errors import MizanError
+from mizan.detector.report_shape import ColumnKind
 from mizan.service.batch.columns import ColumnMapping
+from mizan.service.batch.reports import SUMMARY, dumps_line
 from mizan.service.batch.runner import EngineFactory, build_default_engine
 
 if TYPE_CHECKING:
     from mizan.detector.engine import DetectorEngine
 
-OUTPUT_COLUMNS: tuple[str, ...] = (
-    "id",
-    "reliability",
-    "verdict",
-    "ai_generated",
-    "language",
-    "report_json",
-    "error",
-)
-SPARK_SCHEMA = (
-    "id string, reliability double, verdict string, ai_generated double, "
-    "language string, report_json string, error string"
-)
+OUTPUT_COLUMNS: tuple[str, ...] = (*(column.name for column in SUMMARY), "report_json", "error")
+"""The output columns: the report's summary columns, the whole report as JSON, the row's error."""
+
+_DTYPES: dict[ColumnKind, str] = {"string": "object", "float": "float64"}
+_SPARK_TYPES: dict[ColumnKind, str] = {"string": "string", "float": "double"}
+_KINDS: dict[str, ColumnKind] = {
+    **{column.name: column.kind for column in SUMMARY},
+    "report_json": "string",
+    "error": "string",
+}
+
+SPARK_SCHEMA = ", ".join(f"{name} {_SPARK_TYPES[_KINDS[name]]}" for name in OUTPUT_COLUMNS)
+"""The Spark DDL schema of :func:`score_batches`' output (:data:`OUTPUT_COLUMNS`, typed)."""
 
 _engines: dict[EngineFactory, DetectorEngine] = {}
 
@@ -74,15 +78,7 @@ def cached_engine(engine_factory: EngineFactory = build_default_engine) -> Detec
 def score_meta() -> pd.DataFrame:
     """Return an empty frame with the output columns and dtypes (Dask's ``meta``)."""
     return pd.DataFrame(
-        {
-            "id": pd.Series([], dtype=object),
-            "reliability": pd.Series([], dtype="float64"),
-            "verdict": pd.Series([], dtype=object),
-            "ai_generated": pd.Series([], dtype="float64"),
-            "language": pd.Series([], dtype=object),
-            "report_json": pd.Series([], dtype=object),
-            "error": pd.Series([], dtype=object),
-        }
+        {name: pd.Series([], dtype=_DTYPES[_KINDS[name]]) for name in OUTPUT_COLUMNS}
     )
 
 
@@ -127,13 +123,8 @@ def score_partition(
         except MizanError as error:
             record["error"] = str(error)
         else:
-            record.update(
-                reliability=report["reliability"],
-                verdict=report["verdict"],
-                ai_generated=report["ai_generated"],
-                language=report["language"],
-                report_json=json.dumps(report, ensure_ascii=False, separators=(",", ":")),
-            )
+            record.update((column.name, column.read(report)) for column in SUMMARY)
+            record["report_json"] = dumps_line(report)[:-1]
         records.append(record)
     dtypes = score_meta().dtypes
     return pd.DataFrame(

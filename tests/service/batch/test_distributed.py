@@ -16,6 +16,7 @@ from mizan.service.batch.distributed import (
     score_meta,
     score_partition,
 )
+from mizan.service.batch.reports import REPORT_COLUMNS
 
 SAMPLE_ROWS = 40
 
@@ -79,6 +80,19 @@ def test_dask_map_partitions_matches_the_single_process_engine(
     assert list(result["verdict"]) == [report["verdict"] for report in expected]
     assert list(result["language"]) == [report["language"] for report in expected]
     assert result.dtypes.to_dict() == score_meta().dtypes.to_dict()
+    assert list(result["credibility"]) == [report["credibility"] for report in expected]
+    assert set(result["model_name"]) == {report["model"]["name"] for report in expected}
+    assert set(result["model_version"]) == {report["model"]["version"] for report in expected}
+
+
+def test_the_columns_are_those_of_the_batch_parquet_output() -> None:
+    # One column list: the Parquet reports of `mizan batch` have the row number in front,
+    # Dask and Spark outputs the row's error at the end; the report's columns are the same.
+    assert OUTPUT_COLUMNS == (*REPORT_COLUMNS[1:], "error")
+    assert OUTPUT_COLUMNS[:3] == ("id", "reliability", "verdict")
+    kinds = dict(part.split() for part in SPARK_SCHEMA.split(", "))
+    assert kinds["credibility"] == "double" and kinds["model_version"] == "string"
+    assert str(score_meta().dtypes["credibility"]) == "float64"
 
 
 def test_rows_that_cannot_be_scored_get_an_error_not_an_exception() -> None:
@@ -102,6 +116,10 @@ def test_rows_that_cannot_be_scored_get_an_error_not_an_exception() -> None:
     assert str(result.loc[12, "error"]).startswith("language:")
     assert result.loc[[11, 12], "reliability"].isna().all()
     assert result.loc[[11, 12], "report_json"].isna().all()
+    assert result.loc[[11, 12], "model_name"].isna().all()
+    assert (
+        result.loc[10, "model_name"] == json.loads(result.loc[10, "report_json"])["model"]["name"]
+    )
 
 
 def test_score_batches_is_the_spark_map_in_pandas_shape(
