@@ -15,29 +15,63 @@ offsets into the original text.
 A dotted group such as ``1.250`` is read as a decimal (1.25); only two or more dotted
 groups of three digits (``1.250.000``) are read as thousands separators. The Arabic comma
 works the same way: ``33،413،660`` is a count, ``2،1`` a decimal.
+
+The number words live in :mod:`mizan.detector.number_words`, the token patterns and where a
+token can start in :mod:`mizan.detector.number_tokens`; this module combines the tokens into
+mentions and is the one to import.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
-import numpy as np
-
-from mizan.detector.reference.patterns import trie_regex
-from mizan.detector.text import (
-    NormalizedText,
-    bmp_codes,
-    normalize_for_matching,
-    normalize_with_offsets,
-    run_hashes,
-    string_hash,
-    word_character_runs,
-    word_character_table,
+from mizan.detector.number_tokens import (
+    _COMMA_DECIMAL_RE,
+    _CURRENCY_PREFIX_RE,
+    _DOTTED_THOUSANDS_RE,
+    _FRACTION_SCALE_RE,
+    _GUARD_RE,
+    _JOINER_RE,
+    _ONE_SCALE_NEXT_RE,
+    _PERCENT_PREFIX_RE,
+    _SUFFIX_RE,
+    _TIMES_X_RE,
+    _YEAR_DIGITS_RE,
+    _token_matches,
+    prepare_tables,
 )
+from mizan.detector.number_tokens import _TOKEN_RE as _TOKEN_RE  # re-exported for tests
+from mizan.detector.number_words import (
+    _DIGIT_SCALES,
+    _DIGITS,
+    _FRACTIONS,
+    _GUARDED_MULTIPLIERS,
+    _HUNDRED,
+    _HUNDREDS,
+    _MULTIPLIER_VALUES,
+    _NOT_ALONE,
+    _ONE_SCALE_WORDS,
+    _SCALE,
+    _SCALE_AFTER_NUMBER,
+    _SCALE_DUAL,
+    _SCALE_WORDS,
+    _TEEN,
+    _TEN_WORD,
+    _TENS,
+    _UNIT,
+    _WORD_VALUES,
+)
+from mizan.detector.text import NormalizedText, normalize_with_offsets
+
+__all__ = [
+    "UNITS",
+    "NumberKind",
+    "NumberMention",
+    "extract_numbers",
+    "extract_numbers_normalized",
+    "prepare_tables",
+]
 
 NumberKind = Literal["number", "percent", "multiplier", "year"]
 
@@ -94,458 +128,6 @@ class NumberMention:
     rounding: float = 0.0
 
 
-# --- word tables (written in plain Arabic, normalised at import) -------------------------
-
-# Token classes drive how consecutive number words combine.
-_UNIT = "unit"  # 1-9
-_TEN_WORD = "ten_word"  # Arabic عشر/عشرة: 10 alone, 11-19 after a unit
-_TEEN = "teen"  # English 10-19
-_TENS = "tens"  # 20-90
-_HUNDRED = "hundred"  # 100, multiplies a preceding unit
-_HUNDREDS = "hundreds"  # 200-900 written as one word
-_SCALE = "scale"  # thousand, million, ...: may stand alone (ألف, مليون)
-_SCALE_AFTER_NUMBER = "scale_after_number"  # آلاف, ملايين, ألفا, مليونا: need a number before
-_SCALE_DUAL = "scale_dual"  # ألفان, مليونين: two of the scale
-_DIGITS = "digits"
-
-_ARABIC_WORDS: dict[str, tuple[float, str]] = {
-    "واحد": (1, _UNIT),
-    "واحدة": (1, _UNIT),
-    "أحد": (1, _UNIT),
-    "إحدى": (1, _UNIT),
-    "اثنان": (2, _UNIT),
-    "اثنين": (2, _UNIT),
-    "اثنتان": (2, _UNIT),
-    "اثنتين": (2, _UNIT),
-    "اثنا": (2, _UNIT),
-    "اثني": (2, _UNIT),
-    "اثنتا": (2, _UNIT),
-    "اثنتي": (2, _UNIT),
-    "ثلاث": (3, _UNIT),
-    "ثلاثة": (3, _UNIT),
-    "أربع": (4, _UNIT),
-    "أربعة": (4, _UNIT),
-    "خمس": (5, _UNIT),
-    "خمسة": (5, _UNIT),
-    "ست": (6, _UNIT),
-    "ستة": (6, _UNIT),
-    "سبع": (7, _UNIT),
-    "سبعة": (7, _UNIT),
-    "ثمان": (8, _UNIT),
-    "ثماني": (8, _UNIT),
-    "ثمانية": (8, _UNIT),
-    "تسع": (9, _UNIT),
-    "تسعة": (9, _UNIT),
-    "عشر": (10, _TEN_WORD),
-    "عشرة": (10, _TEN_WORD),
-    "عشرون": (20, _TENS),
-    "عشرين": (20, _TENS),
-    "ثلاثون": (30, _TENS),
-    "ثلاثين": (30, _TENS),
-    "أربعون": (40, _TENS),
-    "أربعين": (40, _TENS),
-    "خمسون": (50, _TENS),
-    "خمسين": (50, _TENS),
-    "ستون": (60, _TENS),
-    "ستين": (60, _TENS),
-    "سبعون": (70, _TENS),
-    "سبعين": (70, _TENS),
-    "ثمانون": (80, _TENS),
-    "ثمانين": (80, _TENS),
-    "تسعون": (90, _TENS),
-    "تسعين": (90, _TENS),
-    "مائة": (100, _HUNDRED),
-    "مئة": (100, _HUNDRED),
-    "مائتان": (200, _HUNDREDS),
-    "مائتين": (200, _HUNDREDS),
-    "مائتا": (200, _HUNDREDS),
-    "مائتي": (200, _HUNDREDS),
-    "مئتان": (200, _HUNDREDS),
-    "مئتين": (200, _HUNDREDS),
-    "مئتا": (200, _HUNDREDS),
-    "مئتي": (200, _HUNDREDS),
-    **{
-        f"{unit}{hundred}": (value * 100, _HUNDREDS)
-        for unit, value in (
-            ("ثلاث", 3),
-            ("أربع", 4),
-            ("خمس", 5),
-            ("ست", 6),
-            ("سبع", 7),
-            ("ثمان", 8),
-            ("ثماني", 8),
-            ("تسع", 9),
-        )
-        for hundred in ("مائة", "مئة")
-    },
-    "ألف": (1e3, _SCALE),
-    "ألفا": (1e3, _SCALE_AFTER_NUMBER),
-    "آلاف": (1e3, _SCALE_AFTER_NUMBER),
-    "ألفان": (1e3, _SCALE_DUAL),
-    "ألفين": (1e3, _SCALE_DUAL),
-    "ألفي": (1e3, _SCALE_DUAL),
-    "مليون": (1e6, _SCALE),
-    "مليونا": (1e6, _SCALE_AFTER_NUMBER),
-    "ملايين": (1e6, _SCALE_AFTER_NUMBER),
-    "مليونان": (1e6, _SCALE_DUAL),
-    "مليونين": (1e6, _SCALE_DUAL),
-    "مليوني": (1e6, _SCALE_DUAL),
-    "مليار": (1e9, _SCALE),
-    "مليارا": (1e9, _SCALE_AFTER_NUMBER),
-    "مليارات": (1e9, _SCALE_AFTER_NUMBER),
-    "ملياران": (1e9, _SCALE_DUAL),
-    "مليارين": (1e9, _SCALE_DUAL),
-    "ملياري": (1e9, _SCALE_DUAL),
-    "بليون": (1e9, _SCALE),
-    "بليونا": (1e9, _SCALE_AFTER_NUMBER),
-    "بلايين": (1e9, _SCALE_AFTER_NUMBER),
-    "ترليون": (1e12, _SCALE),
-    "تريليون": (1e12, _SCALE),
-    "ترليونا": (1e12, _SCALE_AFTER_NUMBER),
-    "تريليونا": (1e12, _SCALE_AFTER_NUMBER),
-    "ترليونات": (1e12, _SCALE_AFTER_NUMBER),
-    "تريليونات": (1e12, _SCALE_AFTER_NUMBER),
-}
-
-_ENGLISH_WORDS: dict[str, tuple[float, str]] = {
-    "one": (1, _UNIT),
-    "two": (2, _UNIT),
-    "three": (3, _UNIT),
-    "four": (4, _UNIT),
-    "five": (5, _UNIT),
-    "six": (6, _UNIT),
-    "seven": (7, _UNIT),
-    "eight": (8, _UNIT),
-    "nine": (9, _UNIT),
-    "ten": (10, _TEEN),
-    "eleven": (11, _TEEN),
-    "twelve": (12, _TEEN),
-    "thirteen": (13, _TEEN),
-    "fourteen": (14, _TEEN),
-    "fifteen": (15, _TEEN),
-    "sixteen": (16, _TEEN),
-    "seventeen": (17, _TEEN),
-    "eighteen": (18, _TEEN),
-    "nineteen": (19, _TEEN),
-    "twenty": (20, _TENS),
-    "thirty": (30, _TENS),
-    "forty": (40, _TENS),
-    "fifty": (50, _TENS),
-    "sixty": (60, _TENS),
-    "seventy": (70, _TENS),
-    "eighty": (80, _TENS),
-    "ninety": (90, _TENS),
-    "hundred": (100, _HUNDRED),
-    "thousand": (1e3, _SCALE_AFTER_NUMBER),
-    "million": (1e6, _SCALE_AFTER_NUMBER),
-    "billion": (1e9, _SCALE_AFTER_NUMBER),
-    "trillion": (1e12, _SCALE_AFTER_NUMBER),
-}
-
-# Words that are too common to count as a number on their own ("one of", "أحد").
-_NOT_ALONE = frozenset(normalize_for_matching(word) for word in ("واحد", "واحدة", "أحد", "إحدى"))
-_NOT_ALONE |= {"one", "a"}
-
-# Scale words written straight after digits ("2.7 مليار", "18 billion", "$18bn").
-_DIGIT_SCALES: dict[str, float] = {
-    **{
-        normalize_for_matching(word): value
-        for word, (value, cls) in _ARABIC_WORDS.items()
-        if cls in (_SCALE, _SCALE_AFTER_NUMBER)
-    },
-    "thousand": 1e3,
-    "million": 1e6,
-    "billion": 1e9,
-    "trillion": 1e12,
-    "bn": 1e9,
-    "mn": 1e6,
-    "mln": 1e6,
-}
-
-# Multiplier words that stand alone ("ضعفي", "مرتين", "twice").
-_MULTIPLIER_WORDS: dict[str, float] = {
-    normalize_for_matching(word): value
-    for word, value in (
-        ("ضعفي", 2),
-        ("ضعفين", 2),
-        ("ضعفا", 2),
-        ("مرتين", 2),
-        ("مرتان", 2),
-        ("twice", 2),
-        ("twofold", 2),
-        ("two-fold", 2),
-        ("threefold", 3),
-        ("fourfold", 4),
-        ("fivefold", 5),
-        ("sixfold", 6),
-        ("tenfold", 10),
-        ("hundredfold", 100),
-    )
-}
-
-# Words that only count as multipliers before a quantity: "ضعف" alone also means "weakness",
-# "نصف" means half of anything, "double" is also an adjective.
-_GUARDED_MULTIPLIERS: dict[str, float] = {
-    normalize_for_matching(word): value
-    for word, value in (
-        ("ضعف", 2),
-        ("نصف", 0.5),
-        ("ثلث", 1 / 3),
-        ("ربع", 0.25),
-        ("double", 2),
-        ("triple", 3),
-        ("quadruple", 4),
-        ("half", 0.5),
-    )
-}
-# Fractions of a scale: "نصف مليون" (half a million), "مليون ونصف" (a million and a half).
-_FRACTIONS: dict[str, float] = {
-    word: value for word, value in _GUARDED_MULTIPLIERS.items() if value < 1
-}
-_GUARD_FOLLOWERS = (
-    "مساحة",
-    "سكان",
-    "عدد",
-    "حجم",
-    "ما",
-    "نظيره",
-    "نظيرتها",
-    "قيمة",
-    "متوسط",
-    "معدل",
-    "مستوى",
-    "the",
-    "its",
-    "their",
-    "that",
-    "what",
-)
-
-
-_WORD_VALUES: dict[str, tuple[float, str]] = {
-    **{normalize_for_matching(word): entry for word, entry in _ARABIC_WORDS.items()},
-    **_ENGLISH_WORDS,
-}
-_ARABIC_WORD_NAMES = frozenset(normalize_for_matching(word) for word in _ARABIC_WORDS)
-
-_SEPARATED_DIGITS = (
-    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,250,000.5
-    r"|\d{1,3}(?:،\d{3}){2,}"  # 33،413،660 (the Arabic comma as a thousands separator)
-    r"|\d+،\d{1,2}(?!\d)"  # 2،1 (the Arabic comma as a decimal point, as in Tunisian copy)
-    r"|\d{1,3}(?:\.\d{3}){2,}"  # 1.250.000
-    rf"|\d+,\d{{1,2}}(?=\s*(?:{trie_regex(_DIGIT_SCALES)})(?!\w))"  # 2,5 مليار
-    r"|\d+(?:\.\d+)?"
-)
-# Digits glued to Latin letters (COVID-19, G20, F-16) or inside dates and times are not counts.
-_DIGIT_TOKEN = (
-    # A currency sign glued to the digits (Dh400, Dhs2.48, AED3.42) is not a Latin word.
-    r"(?=\d)(?:(?<![a-z0-9_.,/:])|(?<=\bdh)|(?<=\bdhs)|(?<=\baed)|(?<=\bsar)|(?<=\bqr))"
-    r"(?<![a-z]-)(?<![\u0621-\u064a]-)"
-    rf"(?P<digits>{_SEPARATED_DIGITS})(?!\d|[.,،]\d|/\d|:\d)"
-    rf"(?:\s*(?P<scale>{trie_regex(_DIGIT_SCALES)})(?![^\W\d_]))?"
-)
-_MULTIPLIER_VALUES: dict[str, float] = {**_MULTIPLIER_WORDS, **_GUARDED_MULTIPLIERS}
-_ARABIC_TOKEN_WORDS = _ARABIC_WORD_NAMES | {
-    word for word in _MULTIPLIER_VALUES if re.match("[\u0600-\u06ff]", word)
-}
-_CLITIC_WORDS = [
-    word for word in _ARABIC_TOKEN_WORDS if len(word) >= 4 or word in _MULTIPLIER_VALUES
-]
-# Short number words take "ب" only before a multiplier: "بعشر مرات", "بست مرات".
-_SHORT_WORDS = [word for word in _ARABIC_TOKEN_WORDS if word not in _CLITIC_WORDS]
-_TOKEN_PREFIX = "و"
-_TOKEN_CLITICS = ("وب", "ول", "فب", "ف", "ب", "ل", "ك")
-_WORD_TOKEN = (
-    r"(?<![\w])(?:"
-    rf"(?P<word>{trie_regex([*_WORD_VALUES, *_MULTIPLIER_VALUES])}"
-    r"|a(?=\s+(?:hundred|thousand|million|billion)\b))"
-    rf"|(?P<prefix>{_TOKEN_PREFIX})(?P<prefixed>{trie_regex(_ARABIC_TOKEN_WORDS)})"
-    # Short number words take no other clitic: "لست" is "I am not", not "to six".
-    rf"|(?P<clitic>{'|'.join(_TOKEN_CLITICS)})"
-    rf"(?P<clitic_word>{trie_regex(_CLITIC_WORDS)})"
-    rf"|(?P<short_clitic>ب)(?P<short_word>{trie_regex(_SHORT_WORDS)})"
-    r"(?=\s+(?:مرات|مره|اضعاف|ضعفا)(?![\w]))"
-    r")(?![\w])"
-)
-_TOKEN_RE = re.compile(f"{_DIGIT_TOKEN}|{_WORD_TOKEN}")
-_JOINER_RE = re.compile(r"\s+(?:and\s+|و\s*)?|\s*-\s*")
-
-_KM2 = (
-    r"كيلومترات\s*مربعه|كيلومترا\s*مربعا|كيلو\s?مترا?\s*مربعا?|كم\s*مربع|كم2"
-    r"|km2|sq\.?\s?km|square\s+kilomet(?:er|re)s?"
-)
-_MI2 = r"اميال\s*مربعه|ميلا\s*مربعا|ميل\s*مربع|sq\.?\s?mi(?:les)?\b|square\s+miles?"
-_KM = r"كيلومترات|كيلومترا|كيلو\s?مترا?|كيلومتر|كم|km|kilomet(?:er|re)s?"
-_MI = r"اميال|ميلا|ميل|miles?\b"
-_PEOPLE = (
-    r"نسمه|اشخاص|شخصا|شخص|مواطنين|مواطنا|مواطن|"
-    r"people|persons|inhabitants|residents|citizens"
-)
-_USD = r"دولارات|دولارا|دولار|dollars?|usd"
-# Gulf and other currencies: the named forms first, then the bare word (resolved by the page).
-_ADJ = r"\s*(?:ال)?"
-_SAR = rf"(?:ريالات|ريالا|ريال){_ADJ}سعودي(?:ا|ه)?|saudi\s+riyals?|sar"
-_QAR = rf"(?:ريالات|ريالا|ريال){_ADJ}قطري(?:ا|ه)?|qatari\s+riyals?|qar"
-_OMR = rf"(?:ريالات|ريالا|ريال){_ADJ}عماني(?:ا|ه)?|omani\s+ri(?:y)?als?|omr"
-_AED = rf"(?:دراهم|درهما|درهم){_ADJ}اماراتي(?:ا|ه)?|(?:uae\s+|emirati\s+)dirhams?|aed|dhs?"
-_BHD = rf"(?:دنانير|دينارا|دينار){_ADJ}بحريني(?:ا|ه)?|bahraini\s+dinars?|bhd"
-_KWD = rf"(?:دنانير|دينارا|دينار){_ADJ}كويتي(?:ا|ه)?|kuwaiti\s+dinars?|kwd"
-_JOD = rf"(?:دنانير|دينارا|دينار){_ADJ}اردني(?:ا|ه)?|jordanian\s+dinars?|jod"
-_IQD = rf"(?:دنانير|دينارا|دينار){_ADJ}عراقي(?:ا|ه)?|iraqi\s+dinars?|iqd"
-_EGP = r"(?:جنيهات|جنيها|جنيه)\s*(?:ال)?مصري(?:ا|ه)?|egyptian\s+pounds?|egp"
-_GBP = r"(?:جنيهات|جنيها|جنيه)\s*(?:ال)?استرليني(?:ا|ه)?|pounds?\s+sterling|gbp"
-_RIYAL = r"ريالات|ريالا|ريال|riyals?|rials?"
-_DINAR = r"دنانير|دينارا|دينار|dinars?"
-_DIRHAM = r"دراهم|درهما|درهم|dirhams?"
-_EUR = r"يورو|euros?|eur"
-_YEARS = r"عاما|عام|اعوام|سنوات|سنين|سنه|-?years?(?:[\s-]old)?|yrs"
-_PERCENT = r"%|٪|في\s?المايه|في\s?الميه|بالمايه|بالميه|per\s?cent|percent|pct"
-_TIMES = r"اضعافا|اضعاف|ضعفا|مرات|مره|-?fold|times"
-_SUFFIX_RE = re.compile(
-    r"\s*(?:"
-    rf"(?P<percent>{_PERCENT})"
-    rf"|(?P<times>{_TIMES})"
-    rf"|(?P<km2>{_KM2})"
-    rf"|(?P<mi2>{_MI2})"
-    rf"|(?P<km>{_KM})"
-    rf"|(?P<mi>{_MI})"
-    rf"|(?P<people>{_PEOPLE})"
-    rf"|(?P<usd>{_USD})"
-    rf"|(?P<sar>{_SAR})"
-    rf"|(?P<qar>{_QAR})"
-    rf"|(?P<omr>{_OMR})"
-    rf"|(?P<aed>{_AED})"
-    rf"|(?P<bhd>{_BHD})"
-    rf"|(?P<kwd>{_KWD})"
-    rf"|(?P<jod>{_JOD})"
-    rf"|(?P<iqd>{_IQD})"
-    rf"|(?P<egp>{_EGP})"
-    rf"|(?P<gbp>{_GBP})"
-    rf"|(?P<riyal>{_RIYAL})"
-    rf"|(?P<dinar>{_DINAR})"
-    rf"|(?P<dirham>{_DIRHAM})"
-    rf"|(?P<eur>{_EUR})"
-    rf"|(?P<years>{_YEARS})"
-    r")(?![^\W\d_])"
-)
-
-# --- where a token can start ---------------------------------------------------------------
-#
-# _TOKEN_RE opens with lookarounds, so ``finditer`` tries it at every position of the text.
-# A token starts either on a decimal digit not preceded by an ASCII digit (the digit branch's
-# lookbehind), or at the start of a run of word characters that is the first run of a number
-# word, possibly behind a clitic (the word branch needs no word character before it and none
-# after the word). Those positions are found on the code points, the runs compared by a
-# polynomial hash (a collision only adds a position to try), and the pattern is matched
-# there only.
-
-
-@lru_cache(maxsize=1)
-def _word_start_hashes() -> np.ndarray | None:
-    """Return the sorted hashes of the first word-character run of every word token.
-
-    ``None`` when some word does not open with a word character (then every position is
-    tried).
-    """
-    words = [
-        *_WORD_VALUES,
-        *_MULTIPLIER_VALUES,
-        "a",
-        *(_TOKEN_PREFIX + word for word in _ARABIC_TOKEN_WORDS),
-        *(clitic + word for clitic in _TOKEN_CLITICS for word in _CLITIC_WORDS),
-        *("ب" + word for word in _SHORT_WORDS),
-    ]
-    runs = set()
-    for word in words:
-        first_run = re.match(r"\w+", word)
-        if first_run is None:
-            return None
-        runs.add(first_run.group())
-    return np.array(sorted({string_hash(run) for run in runs}), dtype=np.uint64)
-
-
-@lru_cache(maxsize=1)
-def _digit_tables() -> tuple[np.ndarray, np.ndarray]:
-    r"""Return per BMP code point: a decimal digit (``\d``), an ASCII digit (0-9)."""
-    decimal = np.fromiter(
-        (chr(code).isdecimal() for code in range(0x10000)), dtype=bool, count=0x10000
-    )
-    ascii_digit = np.zeros(0x10000, dtype=bool)
-    ascii_digit[ord("0") : ord("9") + 1] = True
-    return decimal, ascii_digit
-
-
-def prepare_tables() -> None:
-    """Build the tables that find where number tokens start (else built on first use)."""
-    _word_start_hashes()
-    _digit_tables()
-    word_character_table()
-
-
-_SCANNED_MIN_CHARS = 300
-"""Shorter texts are scanned by ``finditer`` (finding the token starts costs more there)."""
-
-
-def _token_starts(text: str) -> list[int] | None:
-    """Return the sorted positions of ``text`` where a _TOKEN_RE match may start.
-
-    ``None`` when the positions cannot be found on the code points (text beyond the BMP).
-    """
-    start_hashes = _word_start_hashes()
-    codes = bmp_codes(text)
-    if start_hashes is None or codes is None or not codes.size:
-        return None
-    decimal, ascii_digit = _digit_tables()
-    run_starts, run_ends = word_character_runs(codes)
-    hashes = run_hashes(codes, run_starts, run_ends)
-    found = np.searchsorted(start_hashes, hashes)
-    found[found == len(start_hashes)] = 0
-    word_starts = run_starts[start_hashes[found] == hashes]
-    after_ascii_digit = np.zeros(len(codes), dtype=bool)
-    after_ascii_digit[1:] = ascii_digit[codes[:-1]]
-    digit_starts = np.flatnonzero(decimal[codes] & ~after_ascii_digit)
-    starts: list[int] = np.union1d(word_starts, digit_starts).tolist()
-    return starts
-
-
-def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """Yield what ``_TOKEN_RE.finditer(text, start, end)`` yields, trying only token starts."""
-    whole = start == 0 and end == len(text) and len(text) >= _SCANNED_MIN_CHARS
-    starts = _token_starts(text) if whole else None
-    if starts is None:
-        yield from _TOKEN_RE.finditer(text, start, end)
-        return
-    position = 0
-    for candidate in starts:
-        if candidate < position:
-            continue
-        match = _TOKEN_RE.match(text, candidate, end)
-        if match is not None:
-            yield match
-            position = max(match.end(), candidate + 1)
-
-
-_TIMES_X_RE = re.compile(r"x(?![a-z0-9])")
-_CURRENCY_PREFIX_RE = re.compile(
-    r"(?:(?P<usd>(?:us\s?)?\$|usd)|(?P<eur>€)|(?P<gbp>£)|(?P<aed>\bdhs?\.?|\baed)"
-    r"|(?P<sar>\bsar)|(?P<qar>\bqr))\s?$"
-)
-_PERCENT_PREFIX_RE = re.compile(r"[%٪]\s?$")
-_YEAR_DIGITS_RE = re.compile(r"\d{4}")
-_DOTTED_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
-_COMMA_DECIMAL_RE = re.compile(r"\d+,\d{1,2}")
-
-_GUARD_RE = re.compile(
-    r"\s+(?:of\s+)?"
-    rf"(?:{trie_regex(normalize_for_matching(word) for word in _GUARD_FOLLOWERS)})(?![\w])"
-)
-# The scale a fraction may precede: Arabic singulars (مليون, not ملايين) and English scales.
-_SCALE_WORDS: dict[str, float] = {
-    word: value
-    for word, (value, cls) in _WORD_VALUES.items()
-    if cls == _SCALE or (cls == _SCALE_AFTER_NUMBER and word.isascii())
-}
-_FRACTION_SCALE_RE = re.compile(rf"\s+(?:a\s+)?(?P<scale>{trie_regex(_SCALE_WORDS)})(?![\w])")
 _SCALED = (_SCALE, _SCALE_DUAL, _SCALE_AFTER_NUMBER, _DIGITS + "_scaled")
 _FRACTION = "fraction"  # a fraction of the scale before it: nothing combines after it
 
@@ -636,12 +218,6 @@ def _combine(group: _Group | None, value: float, cls: str, conjoined: bool) -> b
         group.last_class = cls
         group.token_count += 1
     return allowed
-
-
-_ONE_SCALE_WORDS = frozenset(
-    normalize_for_matching(word) for word in ("مليونا", "مليارا", "بليونا", "ترليونا", "تريليونا")
-)
-_ONE_SCALE_NEXT_RE = re.compile(r"\s{0,3}و\s{0,2}\d")
 
 
 def _start_group(start: int, end: int, value: float, cls: str, word: str) -> _Group | None:
