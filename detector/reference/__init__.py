@@ -13,15 +13,18 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from mizan.detector.reference.patterns import trie_regex
 from mizan.detector.text import NormalizedText, normalize_for_matching
 
 EARTH_RADIUS_KM = 6371.0088
+
+_Found = TypeVar("_Found")
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,18 @@ class _Reference:
             + r")(?![\w])"
         )
 
+    def country_of(self, entry: _Entry) -> Country | None:
+        """Return the country an entry names, if any."""
+        return self.countries[entry.country] if entry.country else None
+
+    def group_of(self, entry: _Entry) -> RegionGroup | None:
+        """Return the region group an entry names, if any."""
+        return self.groups[entry.group] if entry.group else None
+
+    def city_of(self, entry: _Entry) -> City | None:
+        """Return the city an entry names, if any."""
+        return self.cities[entry.city] if entry.city is not None else None
+
 
 def _key(name: str) -> str:
     key = normalize_for_matching(name).strip()
@@ -244,24 +259,29 @@ def find_capital(name: str) -> Country | None:
     return None
 
 
-def find_city(name: str) -> City | None:
-    """Return the capital or large city called ``name`` ("جدة", "Riyadh"), or ``None``."""
+def _find_named(name: str, resolve: Callable[[_Reference, _Entry], _Found | None]) -> _Found | None:
+    """Return what the first lookup key of ``name`` names, read from its entry by ``resolve``.
+
+    The one lookup behind :func:`find_city` and :func:`find_group`: every key of
+    :func:`_name_candidates` is tried in turn, excluded names included (``all_entries``).
+    """
     reference = _reference()
     for candidate in _name_candidates(name):
         entry = reference.all_entries.get(candidate)
-        if entry and entry.city is not None:
-            return reference.cities[entry.city]
+        found = resolve(reference, entry) if entry else None
+        if found is not None:
+            return found
     return None
+
+
+def find_city(name: str) -> City | None:
+    """Return the capital or large city called ``name`` ("جدة", "Riyadh"), or ``None``."""
+    return _find_named(name, _Reference.city_of)
 
 
 def find_group(name: str) -> RegionGroup | None:
     """Return the region group called ``name`` ("دول الخليج", "the EU"), or ``None``."""
-    reference = _reference()
-    for candidate in _name_candidates(name):
-        entry = reference.all_entries.get(candidate)
-        if entry and entry.group is not None:
-            return reference.groups[entry.group]
-    return None
+    return _find_named(name, _Reference.group_of)
 
 
 def country_by_iso2(iso2: str) -> Country | None:
@@ -312,39 +332,35 @@ def find_places(
                 start=match.start("name"),
                 end=match.end("name"),
                 text=key,
-                country=reference.countries[entry.country] if entry.country else None,
-                group=reference.groups[entry.group] if entry.group else None,
-                city=reference.cities[entry.city] if entry.city is not None else None,
+                country=reference.country_of(entry),
+                group=reference.group_of(entry),
+                city=reference.city_of(entry),
             )
         )
     return mentions
 
 
+def _mentions_of(
+    text: str | NormalizedText, place: Callable[[PlaceMention], _Found | None]
+) -> list[tuple[int, int, _Found]]:
+    """Return ``(start, end, place(mention))`` for each place mention where that is set."""
+    found = ((mention, place(mention)) for mention in find_places(text))
+    return [(mention.start, mention.end, item) for mention, item in found if item is not None]
+
+
 def find_countries(text: str | NormalizedText) -> list[tuple[int, int, Country]]:
     """Return ``(start, end, country)`` for each country name in normalised ``text``."""
-    return [
-        (mention.start, mention.end, mention.country)
-        for mention in find_places(text)
-        if mention.country is not None
-    ]
+    return _mentions_of(text, lambda mention: mention.country)
 
 
 def find_groups(text: str | NormalizedText) -> list[tuple[int, int, RegionGroup]]:
     """Return ``(start, end, group)`` for each region-group name in normalised ``text``."""
-    return [
-        (mention.start, mention.end, mention.group)
-        for mention in find_places(text)
-        if mention.group is not None
-    ]
+    return _mentions_of(text, lambda mention: mention.group)
 
 
 def find_cities(text: str | NormalizedText) -> list[tuple[int, int, City]]:
     """Return ``(start, end, city)`` for each capital or large-city name in normalised ``text``."""
-    return [
-        (mention.start, mention.end, mention.city)
-        for mention in find_places(text)
-        if mention.city is not None
-    ]
+    return _mentions_of(text, lambda mention: mention.city)
 
 
 def coordinates(place: Location) -> tuple[float, float] | None:

@@ -157,6 +157,19 @@ def test_find_group(name: str, key: str, members: int) -> None:
     assert len(group.members) == members
 
 
+def test_city_and_group_lookups_read_the_same_names_for_their_own_kind() -> None:
+    # Both take the article and Arabic clitics off (and add the article) the same way.
+    assert find_city("وجدة") == find_city("جدة")
+    assert find_group("ودول الخليج") == find_group("دول الخليج")
+    # A name that is a group is no city, and a city is no group.
+    assert find_city("دول الخليج") is None
+    assert find_group("جدة") is None
+    # Kuwait is a country and its capital city: the city lookup finds the city.
+    kuwait = find_city("الكويت")
+    assert kuwait is not None and kuwait.iso2 == "KW" and kuwait.is_capital
+    assert find_group("الكويت") is None
+
+
 def test_group_population_is_the_sum_of_members() -> None:
     gulf = find_group("دول الخليج")
     assert gulf is not None
