@@ -49,6 +49,24 @@ def test_import_mizan_gives_the_engine_and_the_version() -> None:
     assert isinstance(report, mizan.Report) and 0.0 <= report.reliability <= 1.0
 
 
+def test_mizan_all_is_exactly_the_library_api_and_the_version() -> None:
+    import mizan.detector
+
+    # mizan/__init__.py lists the names itself (so that type checkers and `import *` see
+    # them); the list must stay the library's public API, nothing more and nothing less.
+    assert len(mizan.__all__) == len(set(mizan.__all__))
+    assert set(mizan.__all__) == {*mizan.detector.__all__, "__version__"}
+    for name in mizan.__all__:
+        assert getattr(mizan, name) is getattr(mizan.detector, name), name
+    star: dict[str, object] = {}
+    exec("from mizan import *", star)
+    assert set(star) - {"__builtins__"} == set(mizan.__all__)
+    for name in mizan.detector.__all__:
+        value = getattr(mizan.detector, name)
+        assert getattr(value, "__module__", "").startswith("mizan.detector."), name
+    assert isinstance(mizan.__version__, str) and mizan.__version__
+
+
 def test_the_rooms_are_subpackages_of_mizan() -> None:
     import mizan.detector
     import mizan.service
