@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from importlib import resources
 from typing import Any, TypeVar
@@ -90,6 +90,15 @@ class _Entry:
     city: int | None = None
 
 
+_Record = TypeVar("_Record", Country, RegionGroup, City)
+
+
+def _from_record(kind: type[_Record], record: Mapping[str, Any], **values: Any) -> _Record:
+    """Build ``kind`` from the JSON record's keys of its field names (``values`` override)."""
+    named = {item.name: record[item.name] for item in fields(kind) if item.name not in values}
+    return kind(**named, **values)
+
+
 class _Reference:
     """The loaded JSON with lookup tables and the gazetteer pattern."""
 
@@ -117,47 +126,19 @@ class _Reference:
             )
 
         for record in document["countries"]:
-            country = Country(
-                iso2=record["iso2"],
-                name_en=record["name_en"],
-                name_ar=record["name_ar"],
-                area_km2=record["area_km2"],
-                population=record["population"],
-                capital_en=record["capital_en"],
-                capital_ar=record["capital_ar"],
-                capital_lat=record["capital_lat"],
-                capital_lon=record["capital_lon"],
-                region=record["region"],
-                subregion=record["subregion"],
-            )
+            country = _from_record(Country, record)
             self.countries[country.iso2] = country
             for name in (*record["names_en"], *record["names_ar"]):
                 self.country_names[_key(name)] = country.iso2
                 add(name, country=country.iso2)
             excluded.update(_key(name) for name in record["excluded_names"])
         for record in document["groups"]:
-            group = RegionGroup(
-                key=record["key"],
-                name_en=record["name_en"],
-                name_ar=record["name_ar"],
-                members=tuple(record["members"]),
-                population=record["population"],
-                area_km2=record["area_km2"],
-            )
+            group = _from_record(RegionGroup, record, members=tuple(record["members"]))
             self.groups[group.key] = group
             for name in (group.name_en, group.name_ar, *record["names_en"], *record["names_ar"]):
                 add(name, group=group.key)
         for index, record in enumerate(document["cities"]):
-            self.cities.append(
-                City(
-                    name_en=record["name_en"],
-                    name_ar=record["name_ar"],
-                    iso2=record["iso2"],
-                    lat=record["lat"],
-                    lon=record["lon"],
-                    is_capital=record["is_capital"],
-                )
-            )
+            self.cities.append(_from_record(City, record))
             for name in record["names"]:
                 add(name, city=index)
         self.capital_names = {
