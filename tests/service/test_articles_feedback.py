@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,9 @@ from fastapi.testclient import TestClient
 
 from mizan.detector.engine import DetectorEngine
 from mizan.detector.store import ArticleStore
+from mizan.detector.store.articles import StoredArticle
 from mizan.service.app import create_app
+from mizan.service.routers.articles import StoredArticleOut
 from mizan.service.settings import ServiceSettings
 
 ARTICLE_AR: dict[str, Any] = {
@@ -78,6 +81,19 @@ def test_store_an_article_once(memory_client: TestClient) -> None:
     assert stored["body"] == ARTICLE_AR["body"]
     assert stored["published_at"] == "2015-07-21T06:00:00+00:00"
     assert stored["authors"] == ["ناصر الحقباني", "نايف الرشيد"]
+
+
+def test_the_stored_article_response_is_the_store_record_field_by_field(
+    memory_client: TestClient,
+) -> None:
+    # The API model and the store's record name the same fields in the same order, so no
+    # field the store keeps is dropped from the answer, and none is documented but missing.
+    names = [item.name for item in dataclasses.fields(StoredArticle)]
+    assert list(StoredArticleOut.model_fields) == names
+    memory_client.post("/v1/articles", json=ARTICLE_EN)
+    answer = memory_client.get("/v1/articles/en-1042").json()
+    assert list(answer) == names
+    assert answer["outlet"] == "Riverton Daily" and answer["word_count"] > 10
 
 
 def test_article_without_an_id_gets_a_content_id(memory_client: TestClient) -> None:
