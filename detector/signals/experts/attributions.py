@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 
 from mizan.detector.article import Document
 from mizan.detector.signals.experts.categories import Attribution
 from mizan.detector.signals.experts.classifier import _Classifier
-from mizan.detector.signals.experts.cues import _Cue, _cue_table, _find_cues
+from mizan.detector.signals.experts.cues import _Cue, _find_cues
 from mizan.detector.signals.experts.reader import _BlockReader
-from mizan.detector.signals.experts.words import Span, _block_tokens, _lexicon
+from mizan.detector.signals.experts.words import (
+    _GROUP_ONLY_KINDS,
+    Span,
+    _lexicon,
+    _prose_blocks,
+    _ProseBlock,
+)
 
-_PROSE_KINDS = frozenset({"paragraph", "bullet"})
-_GROUP_ONLY_KINDS = frozenset({"title", "heading", "bio"})
 # A speaker phrase (a name, a title and two appositives) fits in far fewer characters; the
 # windows around a cue never look further, so a long comma-chained sentence costs linear time.
 _MAX_WINDOW_CHARS = 320
@@ -21,33 +25,34 @@ _INVERSION_MARK = re.compile(r"[,،\"'”’]\s*$")
 _AR_OPENING_QUOTE = re.compile(r"\s*[«\"“]")
 
 
-def find_attributions(doc: Document) -> list[Attribution]:
-    """Return every attribution with an identified speaker in the prose of ``doc``."""
+def find_attributions(
+    doc: Document, blocks: Sequence[_ProseBlock] | None = None
+) -> list[Attribution]:
+    """Return every attribution with an identified speaker in the prose of ``doc``.
+
+    ``blocks`` are ``_prose_blocks(doc)`` when the caller has them already.
+    """
     normalized = doc.normalized
     index = normalized.index
     body = doc.body
     classifier = _Classifier()
     found: list[Attribution] = []
     lexicons = {"ar": _lexicon("ar"), "en": _lexicon("en")}
-    for block in doc.blocks:
-        if block.kind not in _PROSE_KINDS and block.kind not in _GROUP_ONLY_KINDS:
+    for prose in _prose_blocks(doc) if blocks is None else blocks:
+        cues = _find_cues(prose, lexicons)
+        if not cues:
             continue
         # Headlines and misplaced blocks ("خبراء الطقس يحذرون") keep only claims put on
         # unnamed groups; a speaker read there must not stand for the body's later mentions.
-        group_only = block.kind in _GROUP_ONLY_KINDS
+        group_only = prose.kind in _GROUP_ONLY_KINDS
         block_classifier = _Classifier() if group_only else classifier
-        block_start = bisect_left(index, block.start)
-        block_end = bisect_left(index, block.end)
-        text = normalized.text[block_start:block_end]
-        tokens = _block_tokens(text, doc.normalized_words, block_start, _cue_table())
-        cues = _find_cues(text, tokens, lexicons)
-        if not cues:
-            continue
+        block_start = prose.start
+        text = prose.text
 
         def is_upper(position: int, offset: int = block_start) -> bool:
             return body[index[offset + position]].isupper()
 
-        reader = _BlockReader(text, tokens, is_upper)
+        reader = _BlockReader(text, prose.tokens, is_upper, prose.token_starts, prose.token_ends)
         consumed = 0
         used_tail = 0
         venue_sentence: Span | None = None
@@ -102,17 +107,17 @@ def _speaker_windows(
     limit: int,
     sentence: tuple[int, int],
     consumed: int,
-) -> list[tuple[int, int, int, bool]]:
-    """Return candidate speaker phrases ``(start, end, tail_start, after_cue)``, best first.
+) -> Iterator[tuple[int, int, int, bool]]:
+    """Yield candidate speaker phrases ``(start, end, tail_start, after_cue)``, best first.
 
     Arabic names the speaker after the cue ("وقال الخبير ..."), or before it when the verb
     opens no clause ("الخبير أحمد قال"). English names it before the verb ("X said") unless
-    the verb follows a quotation or a comma ("..., said John Smith").
+    the verb follows a quotation or a comma ("..., said John Smith"). A phrase is read only
+    when the ones before it gave no speaker.
     """
     text = reader.text
     left = max(sentence[0], consumed, cue.start - _MAX_WINDOW_CHARS)
     limit = min(limit, cue.end + _MAX_WINDOW_CHARS)
-    windows: list[tuple[int, int, int, bool]] = []
     if cue.lexicon.language == "en" and cue.kind == "verb":
         before = text[left : cue.start]
         inverted = not before.strip() or bool(_INVERSION_MARK.search(before))
@@ -121,20 +126,23 @@ def _speaker_windows(
             if end > start and (
                 reader.is_upper(start) or text[start:end].split()[0] in ("the", "a", "an", "one")
             ):
-                windows.append((start, end, end, True))
+                yield start, end, end, True
         start, end = reader.backward_window(cue, left)
         if end > start:
-            windows.append((start, end, cue.end, False))
-        return windows
+            yield start, end, cue.end, False
+        return
+    backward = cue.lexicon.language == "ar" and cue.kind == "verb" and not cue.prefixed
+    if backward and cue.speaker_first:
+        start, end = reader.backward_window(cue, left)
+        if end > start:
+            yield start, end, cue.end, False
     start, end = reader.forward_window(cue, limit)
     if end > start:
-        windows.append((start, end, end, True))
-    if cue.lexicon.language == "ar" and cue.kind == "verb" and not cue.prefixed:
+        yield start, end, end, True
+    if backward and not cue.speaker_first:
         start, end = reader.backward_window(cue, left)
         if end > start:
-            position = 0 if cue.speaker_first else len(windows)
-            windows.insert(position, (start, end, cue.end, False))
-    return windows
+            yield start, end, cue.end, False
 
 
 def _is_outlet_only(reader: _BlockReader, cue: _Cue, end: int) -> bool:

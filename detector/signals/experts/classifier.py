@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import partial
+from operator import itemgetter
 
 from mizan.detector.signals.experts.categories import UNSOURCED_CATEGORIES, Category
 from mizan.detector.signals.experts.cues import _Cue
@@ -15,6 +17,7 @@ from mizan.detector.signals.experts.words import (
     _is_arabic,
     _leading_gap,
     _Lexicon,
+    _TokenCache,
     _word_forms,
 )
 
@@ -30,6 +33,57 @@ _AR_FIELD_PREPOSITIONS = frozenset({"في", "فى", "بمجال"})
 _AR_LEADING_WORDS = frozenset({"الا", "لكن", "ولكن", "بينما", "فيما", "غير", "اذ", "كما", "وكان"})
 _CLOSE_TO = re.compile(r"مقرب|قريب|close to|familiar with")
 _EN_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which"})
+
+
+# What name_run reads of a token: (a title or field word, opens with the article, opens
+# with "وال", a feminine adjective's shape, may be part of a name (Arabic: an Arabic word with
+# no joined article that is no lexicon word; Latin: a name's shape), a preposition that opens
+# a field, an indefinite title that a genitive field may follow).
+_NameFlags = tuple[bool, bool, bool, bool, bool, bool, bool]
+_NAME_FLAGS: dict[str, tuple[_Lexicon, _TokenCache[_NameFlags]]] = {}
+
+
+def _name_flags(lexicon: _Lexicon) -> _TokenCache[_NameFlags]:
+    """Return the cache of name_run's token flags for ``lexicon``."""
+    kept = _NAME_FLAGS.get(lexicon.language)
+    if kept is not None and kept[0] is lexicon:
+        return kept[1]
+    cache: _TokenCache[_NameFlags] = _TokenCache(partial(_token_name_flags, lexicon))
+    _NAME_FLAGS[lexicon.language] = (lexicon, cache)
+    return cache
+
+
+def _token_name_flags(lexicon: _Lexicon, token: str) -> _NameFlags:
+    """Work out name_run's flags of one token (see ``_NameFlags``)."""
+    not_name, descriptor, latin_name = lexicon.token_flags(token)
+    definite = token.startswith("ال")
+    if lexicon.language == "ar":
+        name_word = (
+            len(token) > 1
+            and _is_arabic(token)
+            and not token.startswith(_AR_JOINED_ARTICLE)
+            and not not_name
+        )
+    else:
+        name_word = latin_name
+    # "خبير", "محللة", "ومحلل": a title without the article.
+    indefinite_title = (
+        not token.startswith(("ال", "لل"))
+        and len(token) > 2
+        and token in lexicon.title_words
+        or token[1:] in lexicon.title_words
+        and token[0] in _AR_PROCLITICS
+        and not token[1:].startswith("ال")
+    )
+    return (
+        descriptor,
+        definite,
+        token.startswith("وال"),
+        definite and token.endswith("يه"),
+        name_word,
+        token in _AR_FIELD_PREPOSITIONS,
+        indefinite_title,
+    )
 
 
 class _Classifier:
@@ -55,29 +109,34 @@ class _Classifier:
         after_descriptor = False
         in_complement = False
         field_phrase = False
-        for index, (start, end, token) in enumerate(tokens):
-            adjacent = previous_end >= 0 and not reader.text[previous_end:start].strip()
-            if lexicon.language == "ar":
+        text = reader.text
+        arabic = lexicon.language == "ar"
+        flags = list(map(_name_flags(lexicon).__getitem__, map(itemgetter(2), tokens)))
+        follows_indefinite_title = False
+        for index, item in enumerate(tokens):
+            start, end, token = item
+            descriptor, definite, conjoined, feminine, name_word, field_word, titles_next = flags[
+                index
+            ]
+            adjacent = previous_end >= 0 and (
+                previous_end == start or not text[previous_end:start].strip()
+            )
+            if arabic:
                 # "محلل الطقس عقيل العقيل", "خبير الهجرة والعمالة": a definite word right
                 # after an indefinite title is its field (a genitive), not the speaker's name.
                 in_complement = adjacent and (
-                    token.startswith("ال")
-                    and (in_complement or self._indefinite_title(tokens, index, lexicon))
+                    definite
+                    and (in_complement or follows_indefinite_title)
                     or in_complement
-                    and token.startswith("وال")
+                    and conjoined
                 )
                 # "خبير الشؤون الاستراتيجية", "الخبيرة التربوية": a feminine adjective after a
                 # title or field word is no surname; it describes the speaker.
-                adjective = after_descriptor and token.startswith("ال") and token.endswith("يه")
+                adjective = after_descriptor and feminine
                 if in_complement or adjective:
                     complements.append((start, end))
                 is_name = token in _AR_NAME_WORDS or (
-                    len(token) > 1
-                    and _is_arabic(token)
-                    and not in_complement
-                    and not adjective
-                    and not token.startswith(_AR_JOINED_ARTICLE)
-                    and not lexicon.token_flags(token)[0]
+                    name_word and not in_complement and not adjective
                 )
             else:
                 is_particle = (
@@ -86,27 +145,23 @@ class _Classifier:
                     and index + 1 < len(tokens)
                     and reader.is_upper(tokens[index + 1][0])
                 )
-                is_name = is_particle or (lexicon.token_flags(token)[2] and reader.is_upper(start))
+                is_name = is_particle or (name_word and reader.is_upper(start))
             if is_name and current and adjacent:
-                current.append((start, end, token))
+                current.append(item)
             elif is_name:
-                current = [(start, end, token)]
+                current = [item]
                 # "ناصر القحطاني، المستشار في شؤون العقار": words after "في" name the field,
                 # not the speaker, when a name opens the phrase.
                 after_title = after_descriptor and not (field_phrase and runs and runs[0][2])
                 runs.append((current, after_title, index == 0))
             else:
                 current = []
-            if lexicon.language == "ar" and token in _AR_FIELD_PREPOSITIONS and after_descriptor:
+            if arabic and field_word and after_descriptor:
                 field_phrase = True
             after_descriptor = (
-                lexicon.token_flags(token)[1]
-                or in_complement
-                or lexicon.language == "ar"
-                and after_descriptor
-                and token.startswith("ال")
-                and token.endswith("يه")
+                descriptor or in_complement or arabic and after_descriptor and feminine
             )
+            follows_indefinite_title = titles_next
             previous_end = end
         best = next((run for run, after_title, _ in runs if after_title), None)
         if best is None:
@@ -123,21 +178,6 @@ class _Classifier:
                 # "شدد الدكتور كمال الهلباوي على أهمية": "على", not the name "علي".
                 best = best[:-1]
         return best, placed, complements
-
-    @staticmethod
-    def _indefinite_title(tokens: list[Token], index: int, lexicon: _Lexicon) -> bool:
-        """Whether ``tokens[index - 1]`` is a title without the article ("خبير", "محللة")."""
-        if index == 0:
-            return False
-        previous = tokens[index - 1][2]
-        return (
-            not previous.startswith(("ال", "لل"))
-            and len(previous) > 2
-            and previous in lexicon.title_words
-            or previous[1:] in lexicon.title_words
-            and previous[0] in _AR_PROCLITICS
-            and not previous[1:].startswith("ال")
-        )
 
     def classify(
         self,
@@ -174,9 +214,10 @@ class _Classifier:
         anonymous_match = tags["anonymous"][0] if "anonymous" in tags else None
         weak_match = tags["weak"][0] if "weak" in tags else None
         run, placed, complements = self.name_run(reader, tokens, lexicon)
-        name_tokens = frozenset(token for _, _, token in run)
+        run_words = list(map(itemgetter(2), run))
+        name_tokens = frozenset(run_words)
         particles = _AR_NAME_PARTICLES if lexicon.language == "ar" else _EN_NAME_PARTICLES
-        name_count = sum(1 for _, _, token in run if token not in particles)
+        name_count = len(run_words) - sum(map(particles.__contains__, run_words))
         titled = bool(title_matches)
 
         # An institution, document or outlet inside the phrase names the speaker itself
@@ -265,14 +306,22 @@ class _Classifier:
         inside it ("خبير في الشؤون", "a renowned economist") are kept, what follows is not.
         """
         covered = [
-            any(marker_start <= start and end <= marker_end for marker_start, marker_end in markers)
-            or lexicon.token_flags(token)[1]
-            for start, end, token in tokens
+            flags[0] for flags in map(_name_flags(lexicon).__getitem__, map(itemgetter(2), tokens))
         ]
-        first_marker = min(marker_start for marker_start, _ in markers)
-        first = next(
-            (index for index, (start, _, _) in enumerate(tokens) if start >= first_marker), 0
-        )
+        # Tokens run in order and do not overlap, so their ends grow too: those inside a
+        # marker are the ones from its start on, up to the first that ends after it.
+        for marker_start, marker_end in markers:
+            for index, (start, end, _) in enumerate(tokens):
+                if end > marker_end:
+                    break
+                if start >= marker_start:
+                    covered[index] = True
+        first_marker = min(markers)[0]
+        first = 0
+        for index, token in enumerate(tokens):
+            if token[0] >= first_marker:
+                first = index
+                break
         while first < len(tokens) - 1 and not covered[first]:
             first += 1
         while first > 0 and covered[first - 1]:

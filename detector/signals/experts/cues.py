@@ -5,15 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
-from operator import itemgetter
+from typing import NamedTuple
 
 from mizan.detector.lexicons import load_lexicon
-from mizan.detector.signals.experts.words import _WORD, CueKind, Language, Token, _joined, _Lexicon
+from mizan.detector.signals.experts.words import (
+    _WORD,
+    CueKind,
+    Language,
+    Token,
+    _joined,
+    _Lexicon,
+    _ProseBlock,
+)
 from mizan.detector.text import normalize_for_matching
 
 
-@dataclass(frozen=True)
-class _Cue:
+class _Cue(NamedTuple):
+    """A reporting verb or attribution phrase found in a block, at offsets of its text."""
+
     start: int
     end: int
     kind: CueKind
@@ -85,11 +94,11 @@ def _cue_table() -> dict[str, _CueGroup]:
     return {key: _cue_group(entries) for key, entries in table.items()}
 
 
-def _find_cues(text: str, tokens: list[Token], lexicons: dict[str, _Lexicon]) -> list[_Cue]:
+def _find_cues(block: _ProseBlock, lexicons: dict[str, _Lexicon]) -> list[_Cue]:
     """Return reporting verbs and attribution phrases of both languages, in text order."""
     table = _cue_table()
     cues: list[_Cue] = []
-    words = list(map(itemgetter(2), tokens))
+    words = block.words
     next_free = 0
     for index in compress(range(len(words)), map(table.__contains__, words)):
         if index < next_free:
@@ -99,6 +108,8 @@ def _find_cues(text: str, tokens: list[Token], lexicons: dict[str, _Lexicon]) ->
             index + 1 >= len(words) or words[index + 1] not in group.next_words
         ):
             continue
+        text = block.text
+        tokens = block.tokens
         for entry in group.entries:
             matched = _match_cue(text, tokens, index, entry)
             if matched is not None:

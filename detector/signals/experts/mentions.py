@@ -11,7 +11,6 @@ from itertools import compress
 from operator import itemgetter
 
 from mizan.detector.article import Document
-from mizan.detector.signals.experts.attributions import _GROUP_ONLY_KINDS, _PROSE_KINDS
 from mizan.detector.signals.experts.categories import (
     REASON_CREDENTIAL,
     REASON_CREDIT,
@@ -25,14 +24,16 @@ from mizan.detector.signals.experts.classifier import _AR_JOINED_ARTICLE
 from mizan.detector.signals.experts.reader import _COMMA, _MAX_TAIL_CHARS, _SENTENCE_END
 from mizan.detector.signals.experts.words import (
     _AR_PROCLITICS,
+    _PROSE_KINDS,
     Language,
     Span,
     Token,
-    _block_tokens,
     _is_arabic,
     _joined,
     _Lexicon,
     _lexicon,
+    _prose_blocks,
+    _ProseBlock,
     _Tagger,
 )
 
@@ -101,7 +102,11 @@ def _mention_openers() -> frozenset[str]:
     return frozenset(openers)
 
 
-def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) -> list[Attribution]:
+def find_unnamed_mentions(
+    doc: Document,
+    attributions: Sequence[Attribution],
+    blocks: Sequence[_ProseBlock] | None = None,
+) -> list[Attribution]:
     """Return unsourced speakers that need no reporting verb, outside ``attributions``.
 
     * phrases that put a claim on unnamed groups or reports ("تحذير الخبراء", "بعض
@@ -111,6 +116,8 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
     * persona names: a short name line right above an "AI 🤖" marker (a bot's signature);
     * first-person credentials ("I've been trading for 15 years");
     * source lines that name no outlet ("المصدر: مواقع", "Source: Dubai –").
+
+    ``blocks`` are ``_prose_blocks(doc)`` when the caller has them already.
     """
     # Spans already given to a speaker, kept sorted by start (they do not overlap), so
     # each new mention is checked against its neighbours only.
@@ -128,16 +135,16 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
     normalized = doc.normalized
     index = normalized.index
     openers = _mention_openers()
-    blocks = doc.blocks if not openers.isdisjoint(doc.normalized_words.words) else []
-    for block in blocks:
-        if block.kind not in _PROSE_KINDS and block.kind not in _GROUP_ONLY_KINDS:
+    if openers.isdisjoint(doc.normalized_words.words):
+        blocks = []
+    elif blocks is None:
+        blocks = _prose_blocks(doc)
+    for prose in blocks:
+        if not prose.has_opener(openers):
             continue
-        block_start = bisect_left(index, block.start)
-        block_end = bisect_left(index, block.end)
-        text = normalized.text[block_start:block_end]
-        tokens = _block_tokens(text, doc.normalized_words, block_start, openers)
-        if not tokens:
-            continue
+        block_start = prose.start
+        text = prose.text
+        tokens = prose.tokens
         language: Language = "ar" if _ARABIC_LETTER.search(text) else "en"
         tags = _tag_near(_mention_lists(language).tagger, text, tokens, openers)
         for span_start, span_end in tags.get("unnamed", []):
@@ -146,12 +153,15 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
                 "anonymous",
                 REASONS["anonymous"],
             )
-        if block.kind in _PROSE_KINDS and "roles" in tags:
+        if prose.kind in _PROSE_KINDS and "roles" in tags:
 
             def is_upper(position: int, offset: int = block_start) -> bool:
                 return doc.body[index[offset + position]].isupper()
 
-            for span in _vox_pops(text, tokens, tags, _lexicon(language), is_upper):
+            vox_pops = _vox_pops(
+                text, tokens, prose.token_starts, tags, _lexicon(language), is_upper
+            )
+            for span in vox_pops:
                 add(
                     *normalized.span(block_start + span[0], block_start + span[1]),
                     "weak",
@@ -174,7 +184,7 @@ def find_unnamed_mentions(doc: Document, attributions: Sequence[Attribution]) ->
             add(*normalized.span(first, first + len(name)), "weak", REASON_PERSONA)
     for match in _EN_CREDENTIAL.finditer(page) if " been " in page else ():
         add(*normalized.span(match.start(), match.end()), "weak", REASON_CREDENTIAL)
-    for match in _CREDIT_LINE.finditer(page):
+    for match in _CREDIT_LINE.finditer(page) if "المصدر" in page or "source" in page else ():
         credit = match.group(2).strip(" -–—.")
         shown = doc.body[slice(*normalized.span(match.start(2), match.end(2)))].strip()
         if credit in _GENERIC_CREDITS or _DATELINE_CREDIT.fullmatch(shown):
@@ -203,15 +213,25 @@ def _tag_near(
 def _vox_pops(
     text: str,
     tokens: list[Token],
+    starts: list[int],
     tags: dict[str, list[Span]],
     lexicon: _Lexicon,
     is_upper: Callable[[int], bool],
 ) -> list[Span]:
-    """Return "name، job ..." openings of sentences whose description names no institution."""
+    """Return "name، job ..." openings of sentences whose description names no institution.
+
+    ``starts`` are the tokens' starts. A vox-pop opens two or three words before a role, so
+    only those words are read as openings.
+    """
     spans = []
     role_starts = dict(tags["roles"])
-    starts = [start for start, _, _ in tokens]
-    for number, (start, _, _) in enumerate(tokens):
+    openings: set[int] = set()
+    for role_start in role_starts:
+        role = bisect_left(starts, role_start)
+        if role < len(starts) and starts[role] == role_start:
+            openings.update(number for number in (role - 3, role - 2) if number >= 0)
+    for number in sorted(openings):
+        start = starts[number]
         if number and not _SENTENCE_GAP.fullmatch(text[tokens[number - 1][1] : start]):
             continue
         names = 0

@@ -28,6 +28,7 @@ _ABBREVIATION = re.compile(
     r"(?<![\w.])(?:د|ا|م|dr|prof|mr|mrs|ms|st|jr|sr|gen|col|lt|sen|rep|gov|inc|co|corp|ltd|no|vs"
     r"|[a-z])$"
 )
+_ABBREVIATION_ENDS = frozenset("دام\nabcdefghijklmnopqrstuvwxyz")
 _HARD_STOP = re.compile(r"[«»\"“”؛;:]")
 _AR_COMPLEMENTIZER = re.compile(
     r"(?<![\w])(?:ان|انه|انها|انهم|انهما|انني|اننا|بان|بانه|بانها|بانهم|فان|فانه|فانها|لان"
@@ -52,11 +53,20 @@ _EN_CUT = re.compile(
 class _BlockReader:
     """Finds speaker phrases inside one prose block of normalised text."""
 
-    def __init__(self, text: str, tokens: list[Token], is_upper: Callable[[int], bool]) -> None:
+    def __init__(
+        self,
+        text: str,
+        tokens: list[Token],
+        is_upper: Callable[[int], bool],
+        token_starts: list[int] | None = None,
+        token_ends: list[int] | None = None,
+    ) -> None:
         self.text = text
         self.all_tokens = tokens
-        self.token_starts = list(map(itemgetter(0), tokens))
-        self.token_ends = list(map(itemgetter(1), tokens))
+        self.token_starts = (
+            list(map(itemgetter(0), tokens)) if token_starts is None else token_starts
+        )
+        self.token_ends = list(map(itemgetter(1), tokens)) if token_ends is None else token_ends
         self.is_upper = is_upper
         self.sentence_ends = self._sentence_ends()
 
@@ -64,9 +74,12 @@ class _BlockReader:
         """Sentence ends, skipping the dots of "د." and "Dr." that split_sentences would take."""
         ends = []
         for match in _SENTENCE_END.finditer(self.text):
-            if match.group() == ".":
-                token_start = self.text.rfind(" ", 0, match.start()) + 1
-                if _ABBREVIATION.search(self.text, token_start, match.start()):
+            dot = match.start()
+            # Every abbreviation ends in a Latin letter or in د / ا / م (or, read with "$",
+            # before a line break), so other dots need no search.
+            if match.group() == "." and dot and self.text[dot - 1] in _ABBREVIATION_ENDS:
+                token_start = self.text.rfind(" ", 0, dot) + 1
+                if _ABBREVIATION.search(self.text, token_start, dot):
                     continue
             ends.append(match.end())
         return ends
@@ -94,21 +107,29 @@ class _BlockReader:
 
     def trimmed(self, start: int, end: int) -> Span:
         """Shrink ``[start, end)`` to run from its first word to its last."""
-        tokens = self.tokens(start, end)
-        if not tokens:
+        if end <= start:
             return start, start
-        return tokens[0][0], tokens[-1][1]
+        first = bisect_right(self.token_ends, start)
+        last = bisect_left(self.token_starts, end, first)
+        if last <= first:
+            return start, start
+        # The words straddling an edge are cut there, as :meth:`tokens` cuts them.
+        return max(start, self.token_starts[first]), min(end, self.token_ends[last - 1])
 
     def limit_tokens(
         self, start: int, end: int, from_end: bool, most: int = _MAX_WINDOW_TOKENS
     ) -> Span:
         """Keep at most ``most`` words, counted from the start or the end."""
-        tokens = self.tokens(start, end)
-        if len(tokens) <= most:
+        if end <= start:
             return start, end
+        first = bisect_right(self.token_ends, start)
+        last = bisect_left(self.token_starts, end, first)
+        if last - first <= most:
+            return start, end
+        # With more than ``most`` words, the one kept last is neither cut word.
         if from_end:
-            return tokens[-most][0], end
-        return start, tokens[most - 1][1]
+            return self.token_starts[last - most], end
+        return start, self.token_ends[first + most - 1]
 
     def segments(self, start: int, end: int, first: int = 0, last: int = 0) -> list[Span]:
         """Split ``[start, end)`` at commas into trimmed, possibly empty segments.

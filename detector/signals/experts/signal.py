@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from mizan.detector.article import Document
 from mizan.detector.signals.base import Evidence, Signal, SignalContext, SignalResult
 from mizan.detector.signals.experts.attributions import find_attributions
 from mizan.detector.signals.experts.categories import REASONS, UNSOURCED_CATEGORIES, Attribution
 from mizan.detector.signals.experts.mentions import find_unnamed_mentions
-from mizan.detector.signals.experts.words import _WORD, _word_forms
+from mizan.detector.signals.experts.words import _WORD, _prose_blocks, _word_forms
 from mizan.detector.text import normalize_for_matching
 
 _SOURCE_WORDS = frozenset({"مصدر", "مصادر", "source", "sources"})
@@ -17,7 +19,13 @@ def _is_source_mention(attribution: Attribution, any_category: bool = False) -> 
     """Whether an anonymous attribution (or any, with ``any_category``) names "a source"."""
     if attribution.category != "anonymous" and not any_category:
         return False
-    words = _WORD.findall(normalize_for_matching(attribution.text))
+    return _names_a_source(attribution.text)
+
+
+@lru_cache(maxsize=4096)
+def _names_a_source(text: str) -> bool:
+    """Whether a speaker phrase holds "مصدر" / "مصادر" / "source(s)", clitics allowed."""
+    words = _WORD.findall(normalize_for_matching(text))
     return any(form in _SOURCE_WORDS for word in words for form in _word_forms(word))
 
 
@@ -57,8 +65,9 @@ class ExpertsSignal(Signal):
 
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Find attributions, classify their speakers and score the unsourced share."""
-        attributions = find_attributions(doc)
-        attributions += find_unnamed_mentions(doc, attributions)
+        blocks = _prose_blocks(doc)
+        attributions = find_attributions(doc, blocks)
+        attributions += find_unnamed_mentions(doc, attributions, blocks)
         counts = dict.fromkeys(("sourced", "expert", "weak", "anonymous", "other"), 0)
         for attribution in attributions:
             counts[attribution.category] += 1

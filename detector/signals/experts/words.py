@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Container, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import repeat
-from operator import sub
-from typing import Literal
+from itertools import compress, repeat
+from operator import itemgetter, sub
+from typing import Literal, TypeVar
 
-from mizan.detector.article import WordSpans
+from mizan.detector.article import Document, WordSpans
 from mizan.detector.lexicons import load_lexicon
 from mizan.detector.text import normalize_for_matching
 
@@ -29,6 +29,8 @@ _AR_NAME_HOMOGRAPHS = frozenset({"علي"})
 # و ف ب ل; ك ("as") is left out: it opens too many names (كمال، كريم).
 _AR_PROCLITICS = frozenset("وفبل")
 _MULTIWORD_GAP = frozenset(" \t\u00a0.-")
+_PROSE_KINDS = frozenset({"paragraph", "bullet"})
+_GROUP_ONLY_KINDS = frozenset({"title", "heading", "bio"})
 
 
 def _is_arabic(token: str) -> bool:
@@ -84,26 +86,58 @@ class _Tagger:
         for entries in self.by_first.values():
             entries.sort(key=lambda item: len(item[1]), reverse=True)
         self.words = {label: frozenset(words) for label, words in words_of.items()}
+        # The entries a token may open, over all its forms in order.
+        self.candidates: _TokenCache[tuple[tuple[str, tuple[str, ...]], ...]] = _TokenCache(
+            self._candidates
+        )
+
+    def _candidates(self, token: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        by_first = self.by_first
+        return tuple(entry for form in _word_forms(token) for entry in by_first.get(form, ()))
 
     def tag(self, text: str, tokens: Sequence[Token]) -> dict[str, list[Span]]:
         """Return the spans matched by each list, keyed by the list's label."""
         found: dict[str, list[Span]] = {}
+        candidates = list(map(self.candidates.__getitem__, map(itemgetter(2), tokens)))
+        if not any(candidates):
+            return found
         free_from: dict[str, int] = {}
-        for index, (start, _, token) in enumerate(tokens):
-            for form in _word_forms(token):
-                for label, words in self.by_first.get(form, ()):
-                    if free_from.get(label, 0) > index:
-                        continue
-                    size = len(words)
-                    if size > 1 and (
-                        index + 1 >= len(tokens)
-                        or words[1] not in _word_forms(tokens[index + 1][2])
-                        or not _rest_matches(text, tokens, index, words)
-                    ):
-                        continue
-                    found.setdefault(label, []).append((start, tokens[index + size - 1][1]))
-                    free_from[label] = index + size
+        for index in compress(range(len(candidates)), candidates):
+            start = tokens[index][0]
+            for label, words in candidates[index]:
+                if free_from.get(label, 0) > index:
+                    continue
+                size = len(words)
+                if size > 1 and (
+                    index + 1 >= len(tokens)
+                    or words[1] not in _word_forms(tokens[index + 1][2])
+                    or not _rest_matches(text, tokens, index, words)
+                ):
+                    continue
+                found.setdefault(label, []).append((start, tokens[index + size - 1][1]))
+                free_from[label] = index + size
         return found
+
+
+_Value = TypeVar("_Value")
+
+
+class _TokenCache(dict[str, _Value]):
+    """What ``compute`` gives for a token, worked out once per token and kept.
+
+    A long-running service sees an open vocabulary: the cache starts over when it is full.
+    """
+
+    def __init__(self, compute: Callable[[str], _Value]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, token: str) -> _Value:
+        value = self.compute(token)
+        if len(self) >= _TOKEN_CACHE_SIZE:
+            self.clear()
+        self[token] = value
+        return value
 
 
 def _rest_matches(text: str, tokens: Sequence[Token], index: int, words: tuple[str, ...]) -> bool:
@@ -204,27 +238,111 @@ def _leading_gap(text: str, position: int) -> int:
     return gap
 
 
-def _block_tokens(
-    text: str, words: WordSpans, block_start: int, openers: Container[str] | None = None
-) -> list[Token]:
-    """Return the tokens of a block's normalised ``text``, which starts at ``block_start``.
+class _ProseBlock:
+    """One block the signal reads, in the normalised text, tokenised once per article.
 
-    These are the document's words inside the block, shifted to block offsets. A block with
-    a word joined by an apostrophe or hyphen is tokenised again, since _WORD keeps such a
-    word in one token. With ``openers``, a block where no token is one of them gives no
-    tokens (no cue can start in it).
+    ``start`` is the block's offset in ``doc.normalized.text`` and ``text`` its normalised
+    text. ``words`` are the document's words that start inside the block (or, for a block
+    with a word joined by an apostrophe or hyphen, the block's own _WORD tokens, since
+    ``doc.normalized_words`` splits such a word). Their offsets in the block are worked out
+    on first use: most blocks hold no cue and need none.
     """
-    if _JOINED_RUNS.search(text):
-        return [(match.start(), match.end(), match.group()) for match in _WORD.finditer(text)]
-    first = bisect_left(words.starts, block_start)
-    last = bisect_left(words.starts, block_start + len(text), first)
-    if openers is not None and not any(map(openers.__contains__, words.words[first:last])):
-        return []
-    return list(
-        zip(
-            map(sub, words.starts[first:last], repeat(block_start)),
-            map(sub, words.ends[first:last], repeat(block_start)),
-            words.words[first:last],
-            strict=True,
-        )
+
+    __slots__ = (
+        "_ends",
+        "_first",
+        "_spans",
+        "_starts",
+        "_tokens",
+        "kind",
+        "start",
+        "text",
+        "words",
     )
+
+    def __init__(
+        self, kind: str, start: int, text: str, spans: WordSpans, first: int, last: int
+    ) -> None:
+        self.kind = kind
+        self.start = start
+        self.text = text
+        self._spans = spans
+        self._first = first
+        self.words = spans.words[first:last]
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        self._tokens: list[Token] | None = None
+
+    @classmethod
+    def retokenized(cls, kind: str, start: int, text: str) -> _ProseBlock:
+        """Return a block tokenised on its own text with _WORD."""
+        matches = list(_WORD.finditer(text))
+        block = cls(kind, start, text, _NO_WORDS, 0, 0)
+        block.words = [match.group() for match in matches]
+        block._starts = [match.start() for match in matches]
+        block._ends = [match.end() for match in matches]
+        return block
+
+    def has_opener(self, openers: Container[str]) -> bool:
+        """Whether one of the block's words is in ``openers`` (a cue or a list may start)."""
+        return any(map(openers.__contains__, self.words))
+
+    @property
+    def token_starts(self) -> list[int]:
+        """Where each word starts in :attr:`text`."""
+        if self._starts is None:
+            first = self._first
+            starts = self._spans.starts[first : first + len(self.words)]
+            self._starts = list(map(sub, starts, repeat(self.start)))
+        return self._starts
+
+    @property
+    def token_ends(self) -> list[int]:
+        """Where each word ends in :attr:`text`."""
+        if self._ends is None:
+            first = self._first
+            ends = self._spans.ends[first : first + len(self.words)]
+            self._ends = list(map(sub, ends, repeat(self.start)))
+        return self._ends
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The block's tokens ``(start, end, word)`` at offsets into :attr:`text`."""
+        if self._tokens is None:
+            self._tokens = list(zip(self.token_starts, self.token_ends, self.words, strict=True))
+        return self._tokens
+
+
+_NO_WORDS = WordSpans([], [], [])
+
+
+def _prose_blocks(doc: Document) -> list[_ProseBlock]:
+    """Return the prose and headline blocks of ``doc``, each tokenised once.
+
+    The tokens are the document's words inside each block, shifted to block offsets; one
+    pass of _JOINED_RUNS over the whole normalised text finds the blocks to tokenise again.
+    """
+    normalized = doc.normalized
+    index = normalized.index
+    page = normalized.text
+    spans = doc.normalized_words
+    starts = spans.starts
+    # A joiner at ``p`` lies inside a block's text, with a letter on either side there, when
+    # block_start < p and p + 1 < block_end (the pattern reads one character either side).
+    joiners = [match.start() for match in _JOINED_RUNS.finditer(page)]
+    blocks: list[_ProseBlock] = []
+    for block in doc.blocks:
+        if block.kind not in _PROSE_KINDS and block.kind not in _GROUP_ONLY_KINDS:
+            continue
+        block_start = bisect_left(index, block.start)
+        block_end = bisect_left(index, block.end)
+        text = page[block_start:block_end]
+        if joiners:
+            place = bisect_right(joiners, block_start)
+            if place < len(joiners) and joiners[place] + 1 < block_end:
+                blocks.append(_ProseBlock.retokenized(block.kind, block_start, text))
+                continue
+        first = bisect_left(starts, block_start)
+        last = bisect_left(starts, block_end, first)
+        blocks.append(_ProseBlock(block.kind, block_start, text, spans, first, last))
+    return blocks
