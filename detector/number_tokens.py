@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import compress
+from operator import not_
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,14 +30,10 @@ from mizan.detector.number_words import (
     _WORD_VALUES,
 )
 from mizan.detector.reference.patterns import trie_regex
-from mizan.detector.text import (
-    bmp_codes,
-    normalize_for_matching,
-    run_hashes,
-    string_hash,
-    word_character_runs,
-    word_character_table,
-)
+from mizan.detector.text import bmp_codes, letter_digit_runs, normalize_for_matching
+
+if TYPE_CHECKING:
+    from mizan.detector.article.document import WordSpans
 
 _SEPARATED_DIGITS = (
     r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,250,000.5
@@ -149,14 +148,14 @@ _ONE_SCALE_NEXT_RE = re.compile(r"\s{0,3}و\s{0,2}\d")
 # A token starts either on a decimal digit not preceded by an ASCII digit (the digit branch's
 # lookbehind), or at the start of a run of word characters that is the first run of a number
 # word, possibly behind a clitic (the word branch needs no word character before it and none
-# after the word). Those positions are found on the code points, the runs compared by a
-# polynomial hash (a collision only adds a position to try), and the pattern is matched
-# there only.
+# after the word). No number word holds "_", so such a run is also a whole run of letters and
+# digits: a word of the text, looked up in a set. The pattern is matched at those positions
+# only.
 
 
 @lru_cache(maxsize=1)
-def _word_start_hashes() -> np.ndarray | None:
-    """Return the sorted hashes of the first word-character run of every word token.
+def _start_runs() -> frozenset[str] | None:
+    """Return the first word-character run of every word token.
 
     ``None`` when some word does not open with a word character (then every position is
     tried).
@@ -172,10 +171,10 @@ def _word_start_hashes() -> np.ndarray | None:
     runs = set()
     for word in words:
         first_run = re.match(r"\w+", word)
-        if first_run is None:
+        if first_run is None or "_" in first_run.group():
             return None
         runs.add(first_run.group())
-    return np.array(sorted({string_hash(run) for run in runs}), dtype=np.uint64)
+    return frozenset(runs)
 
 
 @lru_cache(maxsize=1)
@@ -191,41 +190,63 @@ def _digit_tables() -> tuple[np.ndarray, np.ndarray]:
 
 def prepare_tables() -> None:
     """Build the tables that find where number tokens start (else built on first use)."""
-    _word_start_hashes()
+    _start_runs()
     _digit_tables()
-    word_character_table()
 
 
 _SCANNED_MIN_CHARS = 300
 """Shorter texts are scanned by ``finditer`` (finding the token starts costs more there)."""
+_ASCII_DIGITS = frozenset("0123456789")
 
 
-def _token_starts(text: str) -> list[int] | None:
+def _token_starts(text: str, spans: WordSpans | None = None) -> list[int] | None:
     """Return the sorted positions of ``text`` where a _TOKEN_RE match may start.
 
-    ``None`` when the positions cannot be found on the code points (text beyond the BMP).
+    ``spans`` are the words of ``text`` (runs of letters and digits) when the caller has
+    them. ``None`` when the positions are not worth finding (a text under 400 characters
+    without ``spans``). Digits are found on the code points, or in the words that are not
+    all letters for text beyond the BMP.
     """
-    start_hashes = _word_start_hashes()
-    codes = bmp_codes(text)
-    if start_hashes is None or codes is None or not codes.size:
+    start_runs = _start_runs()
+    if start_runs is None:
         return None
-    decimal, ascii_digit = _digit_tables()
-    run_starts, run_ends = word_character_runs(codes)
-    hashes = run_hashes(codes, run_starts, run_ends)
-    found = np.searchsorted(start_hashes, hashes)
-    found[found == len(start_hashes)] = 0
-    word_starts = run_starts[start_hashes[found] == hashes]
-    after_ascii_digit = np.zeros(len(codes), dtype=bool)
-    after_ascii_digit[1:] = ascii_digit[codes[:-1]]
-    digit_starts = np.flatnonzero(decimal[codes] & ~after_ascii_digit)
-    starts: list[int] = np.union1d(word_starts, digit_starts).tolist()
-    return starts
+    if spans is not None:
+        run_starts, words = spans.starts, spans.words
+    else:
+        runs = letter_digit_runs(text)
+        if runs is None:
+            return None
+        run_starts = runs[0]
+        words = list(map(text.__getitem__, map(slice, *runs)))
+    starts = set(compress(run_starts, map(start_runs.__contains__, words)))
+    codes = bmp_codes(text)
+    if codes is not None:
+        decimal, ascii_digit = _digit_tables()
+        digits = decimal[codes]
+        digits[1:] &= ~ascii_digit[codes[:-1]]
+        starts.update(np.flatnonzero(digits).tolist())
+        return sorted(starts)
+    # Beyond the BMP: every decimal digit is a letter or digit, so it stands in a word that
+    # is not all letters.
+    not_letters = map(not_, map(str.isalpha, words))
+    for first, word in compress(zip(run_starts, words, strict=True), not_letters):
+        after_ascii_digit = False
+        for index, char in enumerate(word):
+            if char.isdecimal() and not after_ascii_digit:
+                starts.add(first + index)
+            after_ascii_digit = char in _ASCII_DIGITS
+    return sorted(starts)
 
 
-def _token_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """Yield what ``_TOKEN_RE.finditer(text, start, end)`` yields, trying only token starts."""
+def _token_matches(
+    text: str, start: int, end: int, spans: WordSpans | None = None
+) -> Iterator[re.Match[str]]:
+    """Yield what ``_TOKEN_RE.finditer(text, start, end)`` yields, trying only token starts.
+
+    ``spans``: the words of ``text`` with their offsets, when the caller has them.
+    """
     whole = start == 0 and end == len(text) and len(text) >= _SCANNED_MIN_CHARS
-    starts = _token_starts(text) if whole else None
+    starts = _token_starts(text, spans) if whole else None
     if starts is None:
         yield from _TOKEN_RE.finditer(text, start, end)
         return

@@ -24,7 +24,7 @@ mentions and is the one to import.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mizan.detector.number_tokens import (
     _COMMA_DECIMAL_RE,
@@ -63,6 +63,9 @@ from mizan.detector.number_words import (
     _WORD_VALUES,
 )
 from mizan.detector.text import NormalizedText, normalize_with_offsets
+
+if TYPE_CHECKING:
+    from mizan.detector.article.document import WordSpans
 
 __all__ = [
     "UNITS",
@@ -326,12 +329,16 @@ def _finish(group: _Group, normalized: NormalizedText) -> tuple[NumberMention, i
 
 
 def extract_numbers_normalized(
-    normalized: NormalizedText, start: int = 0, end: int | None = None
+    normalized: NormalizedText,
+    start: int = 0,
+    end: int | None = None,
+    spans: WordSpans | None = None,
 ) -> list[NumberMention]:
     """Return the number mentions in ``normalized.text[start:end]``.
 
     Use this when the normalised text already exists (``doc.normalized``); offsets in the
-    result point into ``normalized.original``.
+    result point into ``normalized.original``. ``spans``, the words of ``normalized.text``
+    when the caller has them (``doc.normalized_words``), save finding them again.
     """
     text = normalized.text
     end = len(text) if end is None else end
@@ -347,7 +354,7 @@ def extract_numbers_normalized(
                 mentions.append(finished[0])
                 consumed_until = finished[1]
 
-    for match in _token_matches(text, start, end):
+    for match in _token_matches(text, start, end, spans):
         if match.start() < consumed_until:
             continue
         conjoined = False

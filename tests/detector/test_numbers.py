@@ -1,6 +1,15 @@
+import random
+
 import pytest
 
-from mizan.detector.numbers import NumberMention, extract_numbers, extract_numbers_normalized
+from mizan.detector.article import word_spans
+from mizan.detector.numbers import (
+    _TOKEN_RE,
+    NumberMention,
+    _token_matches,
+    extract_numbers,
+    extract_numbers_normalized,
+)
 from mizan.detector.text import normalize_with_offsets
 
 
@@ -175,3 +184,27 @@ def test_normalized_entry_point_uses_the_given_range() -> None:
     mentions = extract_numbers_normalized(normalized, cut)
     assert [m.raw for m in mentions] == ["2021", "55 ألفا"]
     assert all(text[m.start : m.end] == m.raw for m in mentions)
+
+
+def test_token_starts_from_the_words_match_finditer() -> None:
+    rng = random.Random(11)
+    vocabulary = ["ثلاثه", "الف", "مليون", "وخمسه", "بثلاث", "لست", "twice", "two-fold", "a"]
+    vocabulary += ["hundred", "12", "3.5", "1,000", "2020", "١٢", "१२", "12१२", "_", "x5", "%"]
+    vocabulary += ["مصر", "عدد", "الف_", "a1", "😀"]
+    for _ in range(2_000):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(1, 12))]
+        glue = [rng.choice(["", " ", "-", "_", " و", "/", ":", ", "]) for _ in words]
+        text = "".join(word + separator for word, separator in zip(words, glue, strict=True))
+        text = text * 40
+        expected = [(m.span(), m.groupdict()) for m in _TOKEN_RE.finditer(text)]
+        spans = word_spans(text)
+        found = [(m.span(), m.groupdict()) for m in _token_matches(text, 0, len(text), spans)]
+        assert found == expected
+
+
+def test_mentions_are_the_same_with_the_words_given() -> None:
+    text = "بلغ عدد السكان 105 ملايين نسمة في عام 2020، أي ثلاثة أضعاف ما كان قبل ٣٠ عاما. " * 8
+    normalized = normalize_with_offsets(text)
+    given = extract_numbers_normalized(normalized, spans=word_spans(normalized.text))
+    assert given == extract_numbers_normalized(normalized)
+    assert [mention.value for mention in given[:4]] == [105e6, 2020.0, 3.0, 30.0]

@@ -114,7 +114,7 @@ def test_a_sentence_with_a_place_and_a_measure_is_scanned(sentence: str) -> None
 def test_a_sentence_without_an_opener_skips_the_scans() -> None:
     field = _sentence_field("ارتفع المؤشر 3 نقاط اليوم")
     assert not field.may_open(signal._place_openers())
-    assert not field._may_hold("population")
+    assert not field.may_hold("population")
     assert field.hits("population", 0, len(field.text)) == []
 
 
@@ -124,3 +124,29 @@ def test_a_sentence_ending_inside_a_word_is_always_scanned() -> None:
     field.begin_sentence(0, len("سكان مصر"))  # the search would read "مصر" as a word
     assert field.may_open(signal._place_openers())
     assert field.may_open(frozenset({"كلمة"}))
+
+
+def test_a_scan_begins_at_the_first_word_that_may_open_a_match() -> None:
+    field = _sentence_field("قال الوزير أمس إن عدد سكان مصر بلغ 105 ملايين نسمة")
+    place_from = field.scan_start(signal._place_openers())
+    assert place_from == field.text.index("مصر")
+    assert field.scan_start(claims._phrase_openers("population")) == field.text.index("عدد")
+    assert field.hits("population", 0, len(field.text))
+    assert field.scan_start(frozenset({"كلمة"})) is None
+    assert field.scan_start(None) == 0
+
+
+def test_places_are_read_only_where_a_check_of_places_can_fire() -> None:
+    plain = _sentence_field("افتتحت الشركة في مصر 12 مصنعا")
+    numbers = claims._make_field("body", plain.normalized).numbers
+    assert [number.mention.value for number in numbers] == [12.0]
+    assert not signal._reads_places(plain, numbers)
+    for sentence in (
+        "يبلغ عدد سكان مصر 105 ملايين نسمة",
+        "مساحة مصر أربعة أضعاف مساحة السعودية",
+        "المسافة بين القاهرة والرياض 1600 كيلومتر",
+    ):
+        field = _sentence_field(sentence)
+        numbers = claims._make_field("body", field.normalized).numbers
+        assert numbers
+        assert signal._reads_places(field, numbers)

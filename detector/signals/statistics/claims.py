@@ -9,6 +9,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import compress, count
 from pathlib import Path
 
 from mizan.detector.article import WordSpans, word_spans
@@ -204,6 +205,7 @@ class _Field:
     literals: dict[tuple[str, ...], tuple[list[int], list[int]]] = field(default_factory=dict)
     word_spans: WordSpans | None = None
     sentence_words: list[str] | None = None
+    sentence_first_word: int = 0
 
     def holds(self, literals: tuple[str, ...], start: int, end: int) -> bool:
         """Return whether ``text[start:end]`` holds one of ``literals``.
@@ -245,41 +247,57 @@ class _Field:
         self.sentence_hit_starts = {}
         self.sentence_words = None
 
-    def _may_hold(self, lexicon: str) -> bool:
-        """Return whether the sentence may hold a ``statistics_<lexicon>`` phrase."""
-        return self.may_open(_phrase_openers(lexicon))
+    def scan_start(self, openers: frozenset[str] | None) -> int | None:
+        """Return where a search of the sentence for words opened by ``openers`` may begin.
 
-    def may_open(self, openers: frozenset[str] | None) -> bool:
-        """Return whether a word of the sentence is one of ``openers`` (see ``_openers``).
-
-        Also true when the sentence ends inside a word, which a search would read cut
-        short, and when there are no openers to test.
+        That is the start of the sentence's first word that is one of ``openers`` (see
+        ``_openers``): no match can start before it, and the patterns' lookbehinds see the
+        text before it. ``None`` when no word of the sentence is one of them. The sentence
+        start when there are no openers to test, and when the sentence ends inside a word,
+        which a search would read cut short.
         """
+        start, end = self.sentence
         spans = self.word_spans
         if openers is None or spans is None:
-            return True
-        start, end = self.sentence
+            return start
         text = self.text
         if end < len(text) and text[end].isalnum():
-            return True
+            return start
+        first = self.sentence_first_word
         words = self.sentence_words
         if words is None:
             first = bisect_left(spans.starts, start)
             words = spans.words[first : bisect_left(spans.starts, end, first)]
             self.sentence_words = words
-        return not openers.isdisjoint(words)
+            self.sentence_first_word = first
+        if openers.isdisjoint(words):
+            return None
+        index = next(compress(count(), map(openers.__contains__, words)))
+        return spans.starts[first + index]
+
+    def may_open(self, openers: frozenset[str] | None) -> bool:
+        """Return whether a word of the sentence may open a match (see :meth:`scan_start`)."""
+        return self.scan_start(openers) is not None
+
+    def may_hold(self, lexicon: str) -> bool:
+        """Return whether the sentence may hold a ``statistics_<lexicon>`` phrase."""
+        return self.may_open(_phrase_openers(lexicon))
 
     def hits(self, lexicon: str, start: int, end: int) -> list[tuple[int, int]]:
         """Return spans of ``statistics_<lexicon>`` phrases inside ``[start, end)``.
 
-        Each lexicon is searched once per sentence; the spans are then filtered.
+        Each lexicon is searched once per sentence, from its first word that may open a
+        phrase; the spans are then filtered.
         """
         spans = self.sentence_hits.get(lexicon)
         if spans is None:
-            pattern = _phrases(lexicon)
+            scan_from = self.scan_start(_phrase_openers(lexicon))
             spans = (
-                [match.span() for match in pattern.finditer(self.text, *self.sentence)]
-                if self._may_hold(lexicon)
+                [
+                    match.span()
+                    for match in _phrases(lexicon).finditer(self.text, scan_from, self.sentence[1])
+                ]
+                if scan_from is not None
                 else []
             )
             self.sentence_hits[lexicon] = spans
@@ -405,14 +423,14 @@ _LEXICONS = (
 def _make_field(
     name: EvidenceField, normalized: NormalizedText, spans: WordSpans | None = None
 ) -> _Field:
+    if spans is None:
+        spans = word_spans(normalized.text)
     numbers: list[_Number] = []
     index = normalized.index
-    for mention in extract_numbers_normalized(normalized):
+    for mention in extract_numbers_normalized(normalized, spans=spans):
         start = bisect_left(index, mention.start)
         end = bisect_left(index, mention.end)
         numbers.append(_Number(start, end, mention))
-    if spans is None:
-        spans = word_spans(normalized.text)
     return _Field(name, normalized, numbers, words=frozenset(spans.words), word_spans=spans)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from mizan.detector.article import Document
@@ -30,6 +31,7 @@ from mizan.detector.signals.statistics.claims import (
     _locative_pattern,
     _make_field,
     _Money,
+    _Number,
     _openers,
     _phrases,
 )
@@ -176,6 +178,23 @@ class StatisticsSignal(Signal):
         return self.result(1.0 - clean, features, findings.evidence)
 
 
+_PLACE_RATIO_KINDS = ("multiplier", "percent")
+_DISTANCE_UNITS = ("km", "mi")
+
+
+def _reads_places(source: _Field, numbers: Sequence[_Number]) -> bool:
+    """Return whether a check of places can fire on the sentence of ``numbers``.
+
+    A ratio of two places needs a multiplier or a share, a distance a figure in kilometres
+    or miles, and a stated population or area one of those words.
+    """
+    for number in numbers:
+        mention = number.mention
+        if mention.kind in _PLACE_RATIO_KINDS or mention.unit in _DISTANCE_UNITS:
+            return True
+    return source.may_hold("population") or source.may_hold("area")
+
+
 def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -> None:
     """Run every check on the sentence ``source.text[start:end]``."""
     money = source.money
@@ -190,8 +209,10 @@ def _check_sentence(source: _Field, start: int, end: int, findings: _Findings) -
     source.begin_sentence(start, end)
     counted = [number for number in numbers if number.mention.kind != "year"]
     findings.numeric_claims += len(counted)
-    # Place names are looked up only in sentences with a figure, which keeps the signal fast.
-    places = find_places(source.normalized, start, end) if source.may_open(_place_openers()) else []
+    # Place names are looked up only in sentences with a figure that a check of places can
+    # read, from the first word that may open one, which keeps the signal fast.
+    places_from = source.scan_start(_place_openers()) if _reads_places(source, numbers) else None
+    places = find_places(source.normalized, places_from, end) if places_from is not None else []
 
     cue = _check_projection(source, start, end, findings) if counted else None
     projection = cue is not None
