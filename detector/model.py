@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from mizan.detector.errors import ModelBundleError, SignalNotFoundError
 from mizan.detector.pickles import load_joblib
+from mizan.detector.report_shape import ContributionOut, ThresholdsOut, part_data
 from mizan.detector.signals import registry
 
 if TYPE_CHECKING:
@@ -41,9 +42,9 @@ class Thresholds:
             return "reliable"
         return "review"
 
-    def to_dict(self) -> dict[str, float]:
-        """Return the JSON shape used in reports."""
-        return {"unreliable_below": self.unreliable_below, "reliable_above": self.reliable_above}
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape used in reports: the fields of :class:`ThresholdsOut`."""
+        return part_data(ThresholdsOut, self)
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,9 @@ class Contribution:
     value: float
     contribution: float
 
-    def to_dict(self) -> dict[str, float | str]:
-        """Return the JSON shape used in reports."""
-        return {
-            "name": self.name,
-            "value": round(self.value, 6),
-            "contribution": round(self.contribution, 6),
-        }
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape used in reports: the fields of :class:`ContributionOut`."""
+        return part_data(ContributionOut, self)
 
 
 @dataclass(frozen=True)

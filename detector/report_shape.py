@@ -6,7 +6,9 @@
   writes each from the report's attribute of the same name, by the field's :class:`Dump` rule
   (rounding, left out when empty, only on request); nested parts (thresholds, signal results,
   their evidence, feature contributions, the model) are written by the same walk over the
-  model that describes them (:func:`part_data`), so their shape is defined here too;
+  model that describes them (:func:`part_data`), so their shape is defined here too, and
+  each part's own ``to_dict`` (``SignalResult``, ``Evidence``, ``Thresholds``,
+  ``Contribution``) is that walk over its model;
 - the HTTP API uses these models as its response schema (``mizan.service.schemas`` re-exports them),
   so ``/openapi.json`` documents exactly what ``to_dict`` writes;
 - the batch output's flat columns are :data:`SUMMARY_COLUMNS`, paths into these models whose

@@ -5,9 +5,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mizan.detector.memory import ArticleMemory
+from mizan.detector.report_shape import EvidenceOut, SignalOut, part_data
 
 if TYPE_CHECKING:
     from mizan.detector.article import Document
@@ -30,15 +31,9 @@ class Evidence:
     field: EvidenceField = "body"
     weight: float = 1.0
 
-    def to_dict(self) -> dict[str, object]:
-        """Return the JSON shape used in reports."""
-        return {
-            "field": self.field,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "reason": self.reason,
-        }
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape used in reports: the fields of :class:`EvidenceOut`."""
+        return part_data(EvidenceOut, self)
 
 
 @dataclass(frozen=True)
@@ -51,15 +46,9 @@ class SignalResult:
     features: Mapping[str, float]
     evidence: Sequence[Evidence] = field(default_factory=tuple)
 
-    def to_dict(self) -> dict[str, object]:
-        """Return the JSON shape used in reports."""
-        return {
-            "name": self.name,
-            "version": self.version,
-            "score": round(self.score, 4),
-            "features": {key: round(value, 6) for key, value in self.features.items()},
-            "evidence": [item.to_dict() for item in self.evidence],
-        }
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON shape used in reports: the fields of :class:`SignalOut`."""
+        return part_data(SignalOut, self)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from mizan.detector.engine import DetectorEngine, Report
+from mizan.detector.model import Contribution, Thresholds
 from mizan.detector.report_shape import (
     SUMMARY_COLUMNS,
     ContributionOut,
@@ -22,6 +23,7 @@ from mizan.detector.report_shape import (
     part_data,
     summary_columns,
 )
+from mizan.detector.signals.base import Evidence, SignalResult
 from mizan.service import schemas
 from mizan.service.batch.reports import REPORT_COLUMNS, report_row, report_schema
 
@@ -109,8 +111,8 @@ def test_nested_parts_round_by_their_models_rules(report: Report) -> None:
 
 
 def test_the_parts_own_to_dict_agrees_with_the_shape(report: Report) -> None:
-    # Signal results, evidence, thresholds and contributions keep a to_dict of their own (the
-    # signal snapshots and training metadata use it); it must write what reports write.
+    # Signal results, evidence, thresholds and contributions keep a to_dict (the signal
+    # snapshots and training metadata call it); it is the report's walk over their model.
     assert report.thresholds.to_dict() == part_data(ThresholdsOut, report.thresholds)
     evidence = [item for result in report.signals for item in result.evidence]
     assert evidence and report.top_features
@@ -121,6 +123,32 @@ def test_the_parts_own_to_dict_agrees_with_the_shape(report: Report) -> None:
         assert "weight" not in part_data(EvidenceOut, item)
     for contribution in report.top_features:
         assert contribution.to_dict() == part_data(ContributionOut, contribution)
+
+
+def test_the_parts_write_their_fields_in_model_order_with_the_models_rounding() -> None:
+    item = Evidence(start=4, end=11, text="a claim", reason="unnamed source", field="title")
+    assert list(item.to_dict().items()) == [
+        ("field", "title"),
+        ("start", 4),
+        ("end", 11),
+        ("text", "a claim"),
+        ("reason", "unnamed source"),
+    ]
+    result = SignalResult("style", "3", 0.123456, {"style.b": 0.1234567, "style.a": 2.0}, (item,))
+    assert list(result.to_dict().items()) == [
+        ("name", "style"),
+        ("version", "3"),
+        ("score", 0.1235),
+        ("features", {"style.b": 0.123457, "style.a": 2.0}),
+        ("evidence", [item.to_dict()]),
+    ]
+    assert list(result.to_dict()["features"]) == ["style.b", "style.a"]
+    assert Thresholds(0.25, 0.75).to_dict() == {"unreliable_below": 0.25, "reliable_above": 0.75}
+    assert list(Contribution("beat.score", 0.3333333, -1.23456789).to_dict().items()) == [
+        ("name", "beat.score"),
+        ("value", 0.333333),
+        ("contribution", -1.234568),
+    ]
 
 
 def test_batch_columns_are_typed_from_the_shape(report: Report) -> None:
