@@ -259,6 +259,14 @@ def detect_language(text: str) -> str:
     return "ar" if arabic >= latin else "en"
 
 
+def first_occurrence_ids(words: Sequence[str]) -> np.ndarray:
+    """Return, for each word, the position of its first occurrence (equal words, equal ids)."""
+    first_seen: dict[str, int] = {}
+    return np.fromiter(
+        map(first_seen.setdefault, words, range(len(words))), dtype=np.int64, count=len(words)
+    )
+
+
 def words(text: str) -> list[str]:
     """Return the word tokens of ``text`` (Arabic and Latin letters, digits)."""
     return WORD_RE.findall(text)
@@ -324,12 +332,37 @@ def letter_digit_runs(text: str) -> tuple[list[int], list[int]] | None:
     return edges[0::2], edges[1::2]
 
 
+def _letters_and_digits_only(codes: np.ndarray, letters: np.ndarray) -> list[str]:
+    """Return the runs of letters and digits of BMP ``codes`` (``letters``: which are ones).
+
+    Every other character becomes a space, and ``str.split`` cuts the words out in one
+    call: no letter or digit is white space, so the pieces are exactly the runs.
+    """
+    return np.where(letters, codes, np.uint32(0x20)).tobytes().decode("utf-32-le").split()
+
+
+def letter_digit_spans(text: str) -> tuple[list[str], list[int], list[int]] | None:
+    r"""Return the runs of letters and digits (``[^\W_]+``) of ``text`` and their offsets.
+
+    The words with their starts and ends, found on the code points; ``None`` where
+    :func:`letter_digit_runs` gives ``None``.
+    """
+    codes = bmp_codes(text) if len(text) >= _VECTORISED_MIN_CHARS else None
+    if codes is None:
+        return None
+    letters = letter_or_digit_table()[codes]
+    flags = np.zeros(len(codes) + 2, dtype=bool)
+    flags[1:-1] = letters
+    edges = np.flatnonzero(flags[1:] != flags[:-1]).tolist()
+    return _letters_and_digits_only(codes, letters), edges[0::2], edges[1::2]
+
+
 def letter_digit_words(text: str) -> list[str]:
     r"""Return ``re.findall(r"[^\W_]+", text)``: the runs of letters and digits of ``text``."""
-    runs = letter_digit_runs(text)
-    if runs is None:
+    codes = bmp_codes(text) if len(text) >= _VECTORISED_MIN_CHARS else None
+    if codes is None:
         return _LETTERS_AND_DIGITS.findall(text)
-    return list(map(text.__getitem__, map(slice, *runs)))
+    return _letters_and_digits_only(codes, letter_or_digit_table()[codes])
 
 
 @lru_cache(maxsize=1)

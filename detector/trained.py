@@ -20,6 +20,7 @@ import unicodedata
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -112,7 +113,11 @@ class TextHasher:
         unmixed: list[np.ndarray] = []
         codes = np.frombuffer(prepared.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         low, high = self.char_ngrams
-        short = _short_ngram_counts(codes, low, high, mask) if self.n_bits <= 32 else None
+        short = (
+            _short_ngram_counts(codes, low, high, mask)
+            if self.n_bits <= 32 and len(codes) >= _COUNTED_MIN_CODES
+            else None
+        )
         counted = short[0] if short is not None else ()
         rolling = np.zeros(len(codes), dtype=np.uint64)
         with np.errstate(over="ignore"):
@@ -146,6 +151,9 @@ class TextHasher:
         return buckets.astype(np.int64), counts.astype(np.float64)
 
 
+_COUNTED_MIN_CODES = 30_000
+"""Shortest text (in code points) whose 1- and 2-grams are counted apart from the others:
+below it, sorting them with the longer n-grams is faster (and gives the same counts)."""
 _COUNTED_MAX_PAIRS = 1 << 22
 """Most distinct code point pairs a text may have for its 2-grams to be counted by pairs."""
 
@@ -291,16 +299,34 @@ fine, growing like the logit when it fires, as in a noisy-OR of the heads) or ``
 a signal that rarely fires keeps its full weight when it does)."""
 
 
-def transform_inputs(values: np.ndarray, transforms: Sequence[str]) -> np.ndarray:
-    """Apply each column's transform (see :data:`TRANSFORMS`)."""
-    values = np.array(values, dtype=np.float64, copy=True)
-    for column, transform in enumerate(transforms):
-        if transform == "log1p":
-            values[..., column] = np.log1p(np.maximum(values[..., column], 0.0))
-        elif transform == "softplus":
-            values[..., column] = np.logaddexp(0.0, values[..., column])
-        elif transform not in ("identity", "bounded"):
+@lru_cache(maxsize=64)
+def _transform_columns(transforms: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the columns read through ``log1p`` and ``softplus``, and those clipped.
+
+    Raises:
+        ValueError: For a transform not in :data:`TRANSFORMS`.
+    """
+    for transform in transforms:
+        if transform not in TRANSFORMS:
             raise ValueError(f"unknown input transform {transform!r}")
+    log1p = np.array([t == "log1p" for t in transforms], dtype=bool)
+    softplus = np.array([t == "softplus" for t in transforms], dtype=bool)
+    clipped = np.array([t != "bounded" for t in transforms], dtype=bool)
+    return np.flatnonzero(log1p), np.flatnonzero(softplus), clipped
+
+
+def transform_inputs(values: np.ndarray, transforms: Sequence[str]) -> np.ndarray:
+    """Apply each column's transform (see :data:`TRANSFORMS`).
+
+    The columns of one transform go through it together (an elementwise function gives
+    each value what it gives the value alone).
+    """
+    values = np.array(values, dtype=np.float64, copy=True)
+    log1p, softplus, _ = _transform_columns(tuple(transforms))
+    if log1p.size:
+        values[..., log1p] = np.log1p(np.maximum(values[..., log1p], 0.0))
+    if softplus.size:
+        values[..., softplus] = np.logaddexp(0.0, values[..., softplus])
     return values
 
 
@@ -325,7 +351,7 @@ class LogisticLayer:
         """Return the standardised inputs (rows of ``values`` in ``input_names`` order)."""
         transformed = transform_inputs(values, self.transforms)
         z: np.ndarray = (transformed - self.mean) / self.scale
-        clipped = np.array([transform != "bounded" for transform in self.transforms], dtype=bool)
+        clipped = _transform_columns(tuple(self.transforms))[2]
         if clipped.any():
             z = np.where(clipped, np.clip(z, -_Z_LIMIT, _Z_LIMIT), z)
         return z
@@ -381,6 +407,8 @@ def _shown_value(name: str, value: float) -> float:
 
 _PACKED = "_text_weight_rows"
 """Attribute of a :class:`TrainedModel` holding its heads' packed text weights and views."""
+_POSITIONS = "_feature_positions"
+"""Attribute of a :class:`TrainedModel` holding its feature names and each one's column."""
 
 
 class TrainedModel:
@@ -405,9 +433,10 @@ class TrainedModel:
         self.combiner = combiner
 
     def __getstate__(self) -> dict[str, object]:
-        """Pickle without the packed text weights (rebuilt on first use)."""
+        """Pickle without the packed text weights and feature columns (rebuilt on first use)."""
         state = dict(self.__dict__)
         state.pop(_PACKED, None)
+        state.pop(_POSITIONS, None)
         return state
 
     def _packed_text_weights(self) -> np.ndarray | None:
@@ -466,7 +495,12 @@ class TrainedModel:
     ) -> np.ndarray:
         # The columns np.column_stack would stack: an extra input where there is one, else
         # the feature; filled in place (most are features, taken in one step).
-        position = {name: index for index, name in enumerate(self.feature_names)}
+        cached = self.__dict__.get(_POSITIONS)
+        if cached is not None and cached[0] is self.feature_names:
+            position: dict[str, int] = cached[1]
+        else:
+            position = {name: index for index, name in enumerate(self.feature_names)}
+            self.__dict__[_POSITIONS] = (self.feature_names, position)
         from_extra = [
             (column, extra[name]) for column, name in enumerate(layer.input_names) if name in extra
         ]

@@ -15,11 +15,14 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Literal
 
+import numpy as np
+
 from mizan.detector.text import (
     NormalizedText,
     Span,
     count_words,
-    letter_digit_runs,
+    first_occurrence_ids,
+    letter_digit_spans,
     normalize_for_matching,
     normalize_with_offsets,
     split_paragraphs,
@@ -46,10 +49,9 @@ _LETTERS_AND_DIGITS = re.compile(r"([^\W_]++)")
 
 def word_spans(text: str) -> WordSpans:
     """Return the runs of letters and digits of ``text`` with their offsets."""
-    runs = letter_digit_runs(text)
-    if runs is not None:
-        starts, ends = runs
-        return WordSpans(list(map(text.__getitem__, map(slice, starts, ends))), starts, ends)
+    spans = letter_digit_spans(text)
+    if spans is not None:
+        return WordSpans(*spans)
     # Splitting keeps the words at odd positions between separators; summing the lengths
     # of all pieces gives every piece's offset.
     pieces = _LETTERS_AND_DIGITS.split(text)
@@ -157,6 +159,19 @@ class Document:
         return normalized_pieces(self.normalized, self.blocks)
 
     @cached_property
+    def normalized_block_ranges(self) -> list[tuple[int, int]]:
+        """Where each block lies in :attr:`normalized`'s text: ``[low, high)``, in block order.
+
+        ``low`` and ``high`` are the normalised offsets of the block's start and end (the
+        first normalised character at or after each), found once for every reader.
+        """
+        index = self.normalized.index
+        return [
+            (bisect_left(index, block.start), bisect_left(index, block.end))
+            for block in self.blocks
+        ]
+
+    @cached_property
     def normalized_content_text(self) -> str:
         """:attr:`content_text` as :func:`normalize_for_matching` gives it."""
         return "\n".join(
@@ -173,13 +188,14 @@ class Document:
         :attr:`normalized_words` inside the slice (when none crosses its edges); another
         block is split on its own.
         """
-        text, index = self.normalized.text, self.normalized.index
+        text = self.normalized.text
         spans = self.normalized_words
         words: list[str] = []
-        for block, piece in zip(self.blocks, self.normalized_blocks, strict=True):
+        for block, piece, (low, high) in zip(
+            self.blocks, self.normalized_blocks, self.normalized_block_ranges, strict=True
+        ):
             if block.kind not in CONTENT_KINDS:
                 continue
-            low, high = bisect_left(index, block.start), bisect_left(index, block.end)
             first = bisect_left(spans.starts, low)
             last = bisect_left(spans.starts, high, first)
             if (
@@ -191,6 +207,14 @@ class Document:
             else:
                 words += word_spans(piece).words
         return words
+
+    @cached_property
+    def normalized_content_word_ids(self) -> np.ndarray:
+        """:func:`~mizan.detector.text.first_occurrence_ids` of :attr:`normalized_content_words`.
+
+        Numbered once for every measure that counts repeated words.
+        """
+        return first_occurrence_ids(self.normalized_content_words)
 
     @cached_property
     def normalized_title_and_content(self) -> str:
@@ -258,6 +282,27 @@ def normalized_pieces(normalized: NormalizedText, spans: Iterable[Span | Block])
     return pieces
 
 
+def normalized_pieces_and_ranges(
+    normalized: NormalizedText, spans: Iterable[Span | Block]
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """Return :func:`normalized_pieces` and where each span lies in ``normalized.text``.
+
+    The ranges are ``[low, high)``: the normalised offsets of each span's start and end.
+    """
+    original, text, index = normalized.original, normalized.text, normalized.index
+    pieces: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    for span in spans:
+        low, high = bisect_left(index, span.start), bisect_left(index, span.end)
+        ranges.append((low, high))
+        piece = original[span.start : span.end]
+        if _CAPITAL_SIGMA in piece or not unicodedata.is_normalized("NFKC", piece):
+            pieces.append(normalize_for_matching(piece))
+        else:
+            pieces.append(text[low:high])
+    return pieces, ranges
+
+
 @dataclass(frozen=True)
 class Lines:
     """The lines of a text: spans, raw text and normalised text, computed once per parse."""
@@ -266,6 +311,8 @@ class Lines:
     raw: list[str]
     normalized: list[str]
     normalized_text: NormalizedText
+    ranges: list[tuple[int, int]]
+    """Where each line lies in ``normalized_text.text``: ``[low, high)`` normalised offsets."""
 
     @classmethod
     def of(cls, text: str) -> Lines:
@@ -273,11 +320,13 @@ class Lines:
         normalized_text = normalize_with_offsets(text)
         spans = split_paragraphs(text)
         raw = [span.of(text) for span in spans]
-        return cls(spans, raw, normalized_pieces(normalized_text, spans), normalized_text)
+        pieces, ranges = normalized_pieces_and_ranges(normalized_text, spans)
+        return cls(spans, raw, pieces, normalized_text, ranges)
 
 
 def keep_normalized(doc: Document, lines: Lines) -> Document:
     """Keep the normalised body and lines of parsing in ``doc`` (its blocks are ``lines``)."""
     doc.normalized = lines.normalized_text
     doc.normalized_blocks = lines.normalized
+    doc.normalized_block_ranges = lines.ranges
     return doc

@@ -34,7 +34,7 @@ from mizan.detector.text import (
     FORMAT_RANGES,
     NormalizedText,
     VisibleText,
-    letter_digit_runs,
+    letter_digit_spans,
     normalize_with_offsets,
     strip_format_characters,
 )
@@ -146,10 +146,9 @@ def word_spans(normalized: str) -> tuple[list[str], list[int], list[int]]:
     Arabic punctuation (، ؛ ؟) and the underscore are no part of a word; the text is
     expected to be normalised already (no diacritics inside words).
     """
-    runs = letter_digit_runs(normalized)
-    if runs is not None:
-        starts, ends = runs
-        return list(map(normalized.__getitem__, map(slice, starts, ends))), starts, ends
+    spans = letter_digit_spans(normalized)
+    if spans is not None:
+        return spans
     pieces = _LETTERS_AND_DIGITS.split(normalized)
     offsets = list(accumulate(map(len, pieces), initial=0))
     return pieces[1::2], offsets[1:-1:2], offsets[2::2]

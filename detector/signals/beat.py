@@ -16,13 +16,13 @@ articles have a topic; the other history features are 0.0 without a profile.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mizan.detector.article import CONTENT_KINDS
 from mizan.detector.language import PhraseMatcher, Tokens, WordLexicon, tokenize
 from mizan.detector.lexicons import load_lexicon
 from mizan.detector.memory import AuthorProfile
@@ -168,12 +168,12 @@ def article_topic_text(doc: Document) -> str:
     Slices the document's cached normalised body, so no text is normalised twice.
     """
     pieces = [normalize_for_matching(doc.title)] if doc.title else []
-    normalized = doc.normalized
+    text = doc.normalized.text
     size = len(pieces[0]) if pieces else 0
-    for block in doc.content_blocks:
-        low = bisect_left(normalized.index, block.start)
-        high = bisect_left(normalized.index, block.end)
-        pieces.append(normalized.text[low:high])
+    for block, (low, high) in zip(doc.blocks, doc.normalized_block_ranges, strict=True):
+        if block.kind not in CONTENT_KINDS:
+            continue
+        pieces.append(text[low:high])
         size += high - low
         if size >= MAX_CLASSIFIED_CHARS:
             break

@@ -21,7 +21,13 @@ from mizan.detector.article import Block, Document, normalized_pieces
 from mizan.detector.language import word_spans
 from mizan.detector.lexicons import load_lexicon
 from mizan.detector.signals.base import Evidence, Signal, SignalContext, SignalResult
-from mizan.detector.text import Span, bmp_codes, letter_or_digit_table, normalize_for_matching
+from mizan.detector.text import (
+    Span,
+    bmp_codes,
+    first_occurrence_ids,
+    letter_or_digit_table,
+    normalize_for_matching,
+)
 
 MATTR_WINDOW = 50
 """Window (in words) of the moving-average type-token ratio."""
@@ -95,10 +101,14 @@ def coefficient_of_variation(values: Sequence[float]) -> float:
     return math.sqrt(variance) / average
 
 
-def moving_average_type_token_ratio(words: Sequence[str], window: int = MATTR_WINDOW) -> float:
+def moving_average_type_token_ratio(
+    words: Sequence[str], window: int = MATTR_WINDOW, word_ids: np.ndarray | None = None
+) -> float:
     """Return the moving-average type-token ratio (MATTR, Covington & McFall 2010).
 
     Texts shorter than ``window`` get their plain type-token ratio; empty text gets 0.
+    ``word_ids``: :func:`~mizan.detector.text.first_occurrence_ids` of ``words`` when the
+    caller has them.
     """
     if not words:
         return 0.0
@@ -107,10 +117,8 @@ def moving_average_type_token_ratio(words: Sequence[str], window: int = MATTR_WI
     # The sum over all windows of their distinct words, counted word by word: a word counts
     # once in every window that holds it but not its previous occurrence, i.e. in the windows
     # starting from max(position - window + 1, previous + 1, 0) to min(position, last_window).
-    first_seen: dict[str, int] = {}
-    word_ids = np.fromiter(
-        map(first_seen.setdefault, words, range(len(words))), dtype=np.int64, count=len(words)
-    )
+    if word_ids is None:
+        word_ids = first_occurrence_ids(words)
     positions = np.arange(len(words))
     by_word = np.argsort(word_ids, kind="stable")
     previous_in_order = np.full(len(words), -1)
@@ -299,7 +307,9 @@ class StyleSignal(Signal):
             "style.sentence_length_cv": coefficient_of_variation(sentence_lengths),
             "style.paragraph_count": float(len(paragraphs)),
             "style.paragraph_length_cv": coefficient_of_variation(paragraph_lengths),
-            "style.mattr": moving_average_type_token_ratio(words),
+            "style.mattr": moving_average_type_token_ratio(
+                words, word_ids=doc.normalized_content_word_ids
+            ),
             "style.mean_word_length": mean_word_length(words),
             "style.common_word_share": common_word_share(words, common_words()),
             "style.comma_rate": rate_per_100_words(count_characters(text, _COMMAS), word_count),

@@ -28,6 +28,11 @@ class _Layout:
         spans = doc.normalized_words
         self.tokens = Tokens(self.normalized.text, spans.words, spans.starts, spans.ends)
         self._block_starts = [block.start for block in doc.blocks]
+        # The normalised offsets of the blocks' edges, found once by the document.
+        self._edge_offsets: dict[int, int] = {}
+        for block, (low, high) in zip(doc.blocks, doc.normalized_block_ranges, strict=True):
+            self._edge_offsets[block.start] = low
+            self._edge_offsets[block.end] = high
         self._words_in: dict[tuple[int, int], list[str]] = {}
         self._phrase_candidates: list[int] | None = None
         self.section_headings: list[Block] | None = None
@@ -37,7 +42,8 @@ class _Layout:
 
     def normalized_offset(self, original: int) -> int:
         """Return the normalised offset of the first character at or after ``original``."""
-        return bisect_left(self.normalized.index, original)
+        offset = self._edge_offsets.get(original)
+        return bisect_left(self.normalized.index, original) if offset is None else offset
 
     def words_in(self, start: int, end: int) -> list[str]:
         """Return the words of the original ``[start, end)`` span (one list per span: read only)."""

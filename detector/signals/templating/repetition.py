@@ -16,6 +16,7 @@ from mizan.detector.article import Block
 from mizan.detector.signals.base import Evidence
 from mizan.detector.signals.templating.headings import TITLE_REPEAT_MIN_WORDS
 from mizan.detector.signals.templating.layout import _LINE_KINDS, _PROSE_KINDS, _evidence, _Layout
+from mizan.detector.text import first_occurrence_ids
 
 REPEATED_LINE_MAX_CHARS = 300
 """Lines longer than this are paragraphs, left to the repeated-sentence measure."""
@@ -43,13 +44,10 @@ class _WordSequence:
     A word's id is the position of its first occurrence, so equal n-grams have equal ids.
     """
 
-    def __init__(self, words: Sequence[str]) -> None:
-        """Give each word of ``words`` an id."""
+    def __init__(self, words: Sequence[str], ids: np.ndarray | None = None) -> None:
+        """Give each word of ``words`` an id (``ids``: those ids, when the caller has them)."""
         self.words = words
-        first_seen: dict[str, int] = {}
-        self.ids = np.fromiter(
-            map(first_seen.setdefault, words, range(len(words))), dtype=np.int64, count=len(words)
-        )
+        self.ids = first_occurrence_ids(words) if ids is None else ids
         self.prefix_chars = list(accumulate(map(len, words), initial=0))
 
     def duplicate_char_fraction(self, size: int) -> float:

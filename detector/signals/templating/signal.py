@@ -256,7 +256,14 @@ class TemplatingSignal(Signal):
         content_words: list[str] = []
         for block in doc.content_blocks:
             content_words += layout.words_in(block.start, block.end)
-        sequence = _WordSequence(content_words)
+        # The same words as the document's normalised content words (unless a block's
+        # normalised text is no slice of the normalised body): numbered once for both.
+        sequence = _WordSequence(
+            content_words,
+            doc.normalized_content_word_ids
+            if content_words == doc.normalized_content_words
+            else None,
+        )
         for size in DUPLICATE_NGRAM_SIZES:
             features[f"templating.duplicate_{size}gram_char_fraction"] = (
                 sequence.duplicate_char_fraction(size)
