@@ -126,6 +126,7 @@ _SUFFIX_RE = re.compile(
 )
 
 _TIMES_X_RE = re.compile(r"x(?![a-z0-9])")
+# Every match of the two prefix patterns holds one of "$€£dsq" or "%٪" (numbers._PREFIX_CHARS).
 _CURRENCY_PREFIX_RE = re.compile(
     r"(?:(?P<usd>(?:us\s?)?\$|usd)|(?P<eur>€)|(?P<gbp>£)|(?P<aed>\bdhs?\.?|\baed)"
     r"|(?P<sar>\bsar)|(?P<qar>\bqr))\s?$"

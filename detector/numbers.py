@@ -148,6 +148,8 @@ class _Group:
     token_count: int = 0
     first_word: str = ""
     last_scale: float = 0.0  # the value of the last scale word: "ونصف" adds half of it
+    written: float = 0.0  # the value of ``digits`` as written, before a scale word
+    decimals: int = 0  # the decimal places written in ``digits``
 
     @property
     def value(self) -> float:
@@ -258,6 +260,10 @@ def _parse_digits(digits: str) -> tuple[float, int]:
     return float(cleaned), decimals
 
 
+_PREFIX_CHARS = frozenset("$€£dsq%٪")
+"""One of these stands in every match of the currency and percent prefix patterns."""
+
+
 def _finish(group: _Group, normalized: NormalizedText) -> tuple[NumberMention, int] | None:
     """Turn a closed group into a mention, reading a percent sign, multiplier or unit after it."""
     text = normalized.text
@@ -270,7 +276,7 @@ def _finish(group: _Group, normalized: NormalizedText) -> tuple[NumberMention, i
     decimals = 0
     rounding = 0.0
     if group.digits is not None:
-        written, decimals = _parse_digits(group.digits)
+        written, decimals = group.written, group.decimals
         if written > 0 and group.token_count == 1:
             rounding = 0.5 * 10.0**-decimals * value / written
     elif group.current == 0 and group.last_scale:
@@ -294,15 +300,16 @@ def _finish(group: _Group, normalized: NormalizedText) -> tuple[NumberMention, i
 
     window_start = max(0, start - 5)
     before = text[window_start:start]
-    currency = _CURRENCY_PREFIX_RE.search(before)
-    percent_before = _PERCENT_PREFIX_RE.search(before) if group.digits is not None else None
-    if kind == "number" and unit is None and currency:
-        unit = currency.lastgroup
-        start = window_start + currency.start()
-    elif kind == "number" and unit is None and percent_before:
-        # Right-to-left typing often stores "50%" as "%50".
-        kind = "percent"
-        start = window_start + percent_before.start()
+    if kind == "number" and unit is None and not _PREFIX_CHARS.isdisjoint(before):
+        currency = _CURRENCY_PREFIX_RE.search(before)
+        percent_before = _PERCENT_PREFIX_RE.search(before) if group.digits is not None else None
+        if currency:
+            unit = currency.lastgroup
+            start = window_start + currency.start()
+        elif percent_before:
+            # Right-to-left typing often stores "50%" as "%50".
+            kind = "percent"
+            start = window_start + percent_before.start()
 
     if (
         kind == "number"
@@ -370,7 +377,8 @@ def extract_numbers_normalized(
                 conjoined = "and" in gap or "و" in gap
         digits = match.group("digits")
         if digits is not None:
-            value, _decimals = _parse_digits(digits)
+            written, decimals = _parse_digits(digits)
+            value = written
             scale = match.group("scale")
             if scale:
                 value *= _DIGIT_SCALES[scale]
@@ -393,6 +401,8 @@ def extract_numbers_normalized(
                 digits=digits,
                 token_count=1,
                 last_scale=scale_value,
+                written=written,
+                decimals=decimals,
             )
             continue
         word_group = next(

@@ -3,7 +3,9 @@ import random
 import pytest
 
 from mizan.detector.article import word_spans
+from mizan.detector.number_tokens import _CURRENCY_PREFIX_RE, _PERCENT_PREFIX_RE
 from mizan.detector.numbers import (
+    _PREFIX_CHARS,
     _TOKEN_RE,
     NumberMention,
     _token_matches,
@@ -208,3 +210,26 @@ def test_mentions_are_the_same_with_the_words_given() -> None:
     given = extract_numbers_normalized(normalized, spans=word_spans(normalized.text))
     assert given == extract_numbers_normalized(normalized)
     assert [mention.value for mention in given[:4]] == [105e6, 2020.0, 3.0, 30.0]
+
+
+@pytest.mark.parametrize(
+    "prefix", ["$", "us $", "usd", "€", "£", "dh", "dhs.", "aed", "sar", "qr", "%", "٪ "]
+)
+def test_every_prefix_holds_a_prefix_character(prefix: str) -> None:
+    found = _CURRENCY_PREFIX_RE.search(prefix) or _PERCENT_PREFIX_RE.search(prefix)
+    assert found is not None
+    assert not _PREFIX_CHARS.isdisjoint(found.group())
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "kind"),
+    [
+        ("paid Dh 400 for it", "aed", "number"),
+        ("raised SAR 12 million", "sar", "number"),
+        ("it cost $18bn", "usd", "number"),
+        ("ارتفع بنسبة %50 خلال العام", None, "percent"),
+    ],
+)
+def test_a_prefix_before_the_figure_is_read(text: str, unit: str | None, kind: str) -> None:
+    mention = only(text)
+    assert (mention.unit, mention.kind) == (unit, kind)
