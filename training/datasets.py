@@ -1,28 +1,8 @@
 """Loaders that turn each labelled corpus into one DataFrame shape.
 
 Every loader reads the corpus files as shipped (zips are read in place) and returns a
-DataFrame with the columns of :data:`COLUMNS`:
-
-- ``id``: stable row id, ``"<corpus>:<key in the corpus>"``.
-- ``title``, ``author``, ``outlet``: ``None`` where the corpus does not give them.
-- ``text``: the article body, stripped; empty texts are dropped.
-- ``language``: ``"ar"`` or ``"en"`` (the corpus language).
-- ``label``: 0 or 1, meaning depends on ``task``:
-  ``"credibility"`` 1 = unreliable / untrusted / fake, 0 = reliable;
-  ``"ai_generated"`` 1 = machine-written, 0 = human-written;
-  ``"human_news"`` always 0 (mainstream human news with no task label).
-- ``task``, ``source_corpus`` (the folder name under the corpora directory).
-- ``split``: the corpus's own split (``"train"``, ``"val"``, ``"test"``) or ``None``
-  (assigned later by :func:`mizan.training.splits.assign_splits`).
-- ``group``: rows that are versions of one article (an original and its machine rewrites)
-  share a group id, so they can be kept in one split; ``None`` otherwise.
-- ``variant``: the sub-collection a row comes from: for ``arabic-aigt-diacritics``
-  ``"customplus"`` or ``"pure"`` (Pure has no diacritised texts, the diacritics-free
-  evaluation); for ``en-l2r-newsarticle`` the generator (``"human"``, ``"GPT-4o"``, ...);
-  for ``en-llmfake`` ``"<dataset>/<generation>"`` (``"gossipcop/human"``,
-  ``"politifact/paraphrase"``, ...); ``None`` elsewhere.
-- ``published_at``: when the article appeared (SaudiNewsNet's crawl time, within a day
-  of publication), ISO 8601; ``None`` where the corpus does not say.
+DataFrame with the columns of :data:`mizan.training.records.COLUMNS` (what each column holds
+is described there).
 
 Exact duplicate texts (same task) are dropped after loading: one copy is kept when all
 copies share a label, none when their labels disagree.
@@ -31,7 +11,6 @@ copies share a label, none when their labels disagree.
 from __future__ import annotations
 
 import ast
-import hashlib
 import io
 import json
 import logging
@@ -45,28 +24,9 @@ from typing import Any
 import pandas as pd
 
 from mizan.detector.settings import get_settings
+from mizan.training.records import COLUMNS, clean_optional, take_limit
 
 logger = logging.getLogger(__name__)
-
-BASE_COLUMNS: tuple[str, ...] = (
-    "id",
-    "title",
-    "text",
-    "author",
-    "outlet",
-    "language",
-    "label",
-    "task",
-    "source_corpus",
-    "split",
-)
-"""The common columns every corpus provides."""
-
-COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, "group", "variant", "published_at")
-"""All columns of a loaded corpus, in order (see the module docstring)."""
-
-TASKS: frozenset[str] = frozenset({"credibility", "ai_generated", "human_news"})
-SPLITS: tuple[str, ...] = ("train", "val", "test")
 
 _SPREADSHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CELL_COLUMN = re.compile(r"[A-Z]+")
@@ -96,49 +56,6 @@ def corpus_dir(name: str, corpora_dir: Path | None = None) -> Path:
     return folder
 
 
-def _clean_optional(value: Any) -> str | None:
-    """Return a stripped string, or ``None`` for missing or blank values."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _stable_order_key(row_id: str) -> str:
-    return hashlib.sha1(row_id.encode("utf-8")).hexdigest()
-
-
-def _take_limit(frame: pd.DataFrame, limit: int | None) -> pd.DataFrame:
-    """Return at most ``limit`` rows, keeping the share of each (label, split, variant) stratum.
-
-    Rows are picked in the order of a hash of their id, so the choice is deterministic and
-    spread over the whole corpus rather than its first files.
-    """
-    if limit is not None and limit < 1:
-        raise ValueError(f"limit must be at least 1, got {limit}")
-    if limit is None or len(frame) <= limit:
-        return frame
-    order = frame["id"].map(_stable_order_key)
-    shuffled = frame.assign(_order=order).sort_values("_order", kind="stable")
-    strata = (
-        shuffled["label"].astype(str)
-        + "|"
-        + shuffled["split"].fillna("").astype(str)
-        + "|"
-        + shuffled["variant"].fillna("").astype(str)
-    )
-    sizes = strata.value_counts().sort_index()
-    exact_quotas = sizes * limit / len(frame)
-    quotas = exact_quotas.astype(int)
-    # Largest remainders get the rows that rounding down left over, so exactly ``limit`` rows.
-    remainders = (exact_quotas - quotas).sort_values(ascending=False, kind="stable")
-    for stratum in remainders.index[: limit - int(quotas.sum())]:
-        quotas[stratum] += 1
-    picked = [shuffled[strata == stratum].head(int(quotas[stratum])) for stratum in sizes.index]
-    result = pd.concat(picked).sort_values("_order", kind="stable").head(limit)
-    return result.drop(columns="_order").sort_index(kind="stable")
-
-
 def _drop_duplicates(frame: pd.DataFrame, corpus: str) -> pd.DataFrame:
     """Drop exact duplicate texts of one task: keep one copy, or none if labels disagree."""
     keys = [frame["task"], frame["text"]]
@@ -164,11 +81,11 @@ def _finish(
     frame = pd.DataFrame.from_records(list(records), columns=list(COLUMNS))
     for column in ("title", "author", "outlet", "group", "variant", "split", "published_at"):
         frame[column] = pd.Series(
-            [_clean_optional(value) for value in frame[column].tolist()],
+            [clean_optional(value) for value in frame[column].tolist()],
             index=frame.index,
             dtype=object,
         )
-    frame["text"] = frame["text"].map(lambda value: _clean_optional(value) or "")
+    frame["text"] = frame["text"].map(lambda value: clean_optional(value) or "")
     empty = frame["text"] == ""
     if empty.any():
         logger.info("%s: dropped %d rows with empty text", corpus, int(empty.sum()))
@@ -180,7 +97,7 @@ def _finish(
         raise ValueError(f"{corpus}: labels outside {{0, 1}}: {sorted(unknown_labels)}")
     if not frame["id"].is_unique:
         raise ValueError(f"{corpus}: row ids are not unique")
-    frame = _take_limit(frame, limit)
+    frame = take_limit(frame, limit)
     logger.info("%s: loaded %d rows", corpus, len(frame))
     return frame.reset_index(drop=True)
 
@@ -401,6 +318,7 @@ def match_rewrites_to_originals(originals: Sequence[str], rewrites: Sequence[str
     generator files are not all in the order of the originals (Gemini's is shuffled and
     shorter).
     """
+    # On use: only this loader needs SciPy's assignment and scikit-learn (the train extra).
     from scipy.optimize import linear_sum_assignment
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -511,7 +429,7 @@ def load_en_llmfake(corpora_dir: Path | None = None, limit: int | None = None) -
                         variant=f"{dataset}/human",
                     )
                 )
-            synthetic = _clean_optional(row.synthetic_misinformation)
+            synthetic = clean_optional(row.synthetic_misinformation)
             if synthetic is None or int(row.label) != 1 or _is_copy(original, synthetic):
                 skipped_copies += int(synthetic is not None)
                 continue
@@ -601,7 +519,7 @@ def repair_mac_roman_mojibake(text: str) -> str:
 
 def _author_list(value: Any) -> str | None:
     """Turn ReCOVery's ``"['A', 'B']"`` author cell into ``"A, B"``."""
-    cleaned = _clean_optional(value)
+    cleaned = clean_optional(value)
     if cleaned is None:
         return None
     try:

@@ -23,7 +23,7 @@ from sklearn.metrics import f1_score, roc_auc_score, roc_curve
 
 from mizan.detector.settings import REPO_ROOT
 from mizan.detector.text import strip_diacritics
-from mizan.training.datasets import BASE_COLUMNS
+from mizan.training.records import BASE_COLUMNS
 
 logger = logging.getLogger(__name__)
 

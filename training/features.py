@@ -14,9 +14,8 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,11 +23,12 @@ import pandas as pd
 from mizan.detector.article import ArticleInput
 from mizan.detector.engine import DetectorEngine
 from mizan.detector.errors import MizanError
+from mizan.detector.pool import ordered_results, worker_pool
 from mizan.detector.settings import REPO_ROOT
+from mizan.detector.store import ArticleStore
 from mizan.detector.trained import model_text
-
-if TYPE_CHECKING:
-    from mizan.training.memory import TrainingMemory
+from mizan.training.memory import TrainingMemory
+from mizan.training.records import article_fields, corpus_fingerprint, row_records
 
 logger = logging.getLogger(__name__)
 
@@ -42,20 +42,9 @@ PARSED_COLUMN = "parsed"
 """Cached column: 1 when the row parsed into an article, 0 when it holds no article text."""
 _SOURCE_SUFFIXES = (".py", ".txt", ".json", ".csv")
 _CHUNK_ROWS = 200
-_ROW_COLUMNS = ("id", "title", "text", "author", "outlet", "language", "published_at")
 
 ProgressFactory = Callable[[int, str], Any]
 """Builds a progress bar: ``factory(total, description)`` with ``update(n)`` and ``close()``."""
-
-
-def corpus_fingerprint(frame: pd.DataFrame) -> str:
-    """Return a sha256 over the rows' ids, fields and labels (order-sensitive)."""
-    digest = hashlib.sha256()
-    for row in frame[["id", "title", "text", "author", "outlet", "label"]].itertuples(index=False):
-        for value in row:
-            digest.update(b"\x1f" if value is None else str(value).encode("utf-8"))
-            digest.update(b"\x1e")
-    return digest.hexdigest()
 
 
 def code_version(engine: DetectorEngine) -> str:
@@ -72,34 +61,6 @@ def code_version(engine: DetectorEngine) -> str:
     return digest.hexdigest()[:16]
 
 
-def _text_or_none(value: Any) -> str | None:
-    """Return ``value`` when it is a non-empty string (pandas may hold NaN for missing)."""
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def row_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return the article columns of ``frame``'s rows (those it has) as one dict per row."""
-    columns = [column for column in _ROW_COLUMNS if column in frame.columns]
-    return [
-        {str(key): value for key, value in record.items()}
-        for record in frame[columns].to_dict("records")
-    ]
-
-
-def article_fields(row: dict[str, Any]) -> dict[str, Any]:
-    """Return the ``ArticleInput`` fields of a corpus row (``None`` where it has none)."""
-    language = row.get("language")
-    return {
-        "id": str(row["id"]),
-        "title": _text_or_none(row.get("title")),
-        "body": row["text"],
-        "author": _text_or_none(row.get("author")),
-        "outlet": _text_or_none(row.get("outlet")),
-        "published_at": _text_or_none(row.get("published_at")),
-        "language": language if language in ("ar", "en") else None,
-    }
-
-
 def _article_of(row: dict[str, Any]) -> ArticleInput:
     return ArticleInput(**article_fields(row))
 
@@ -111,8 +72,6 @@ def _memory_engine(signal_names: tuple[str, ...], memory_url: str | None) -> Det
     """Return an engine with ``signal_names``, reading the store at ``memory_url`` if given."""
     if memory_url is None:
         return DetectorEngine(signals=signal_names)
-    from mizan.detector.store import ArticleStore
-
     store = ArticleStore(memory_url, refresh_interval_s=float("inf"))
     store.build_index()
     return DetectorEngine(signals=signal_names, memory=store)
@@ -171,10 +130,9 @@ def _extract_frame(
             if progress is not None:
                 progress.update(len(chunk))
     else:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(signal_names, memory_url)
-        ) as pool:
-            for chunk_result in pool.map(_extract_rows, _chunks(rows, _CHUNK_ROWS)):
+        with worker_pool(workers, _init_worker, (signal_names, memory_url)) as pool:
+            chunks = _chunks(rows, _CHUNK_ROWS)
+            for chunk_result in ordered_results(pool, _extract_rows, chunks, 2 * workers):
                 results.extend(chunk_result)
                 if progress is not None:
                     progress.update(len(chunk_result))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,9 @@ from typing import Any
 
 import pandas as pd
 
-from mizan.training.features import article_fields, corpus_fingerprint, row_records
+from mizan.detector.store import ArticleStore
+from mizan.detector.store.pipeline import ingest_articles
+from mizan.training.records import article_fields, corpus_fingerprint, row_records
 
 logger = logging.getLogger(__name__)
 
@@ -84,14 +87,9 @@ def build_training_memory(
     Returns:
         The memory's URL, fingerprint and article count.
     """
-    from mizan.detector.store import ArticleStore
-    from mizan.detector.store.pipeline import ingest_articles
-
     rows = memory_rows(frame)
     key = _fingerprint(rows)
     if folder is None:
-        import tempfile
-
         folder = Path(tempfile.mkdtemp(prefix="mizan-memory-"))
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -55,18 +55,18 @@ from mizan.detector.trained import (
     TrainedModel,
     transform_inputs,
 )
-from mizan.training.datasets import COLUMNS, load_all
+from mizan.training.datasets import load_all
 from mizan.training.features import (
     DEFAULT_CACHE_DIR,
     LANGUAGE_COLUMN,
     PARSED_COLUMN,
     TEXT_COLUMN,
     ProgressFactory,
-    corpus_fingerprint,
     extract_features,
     feature_matrix,
 )
 from mizan.training.memory import TrainingMemory, build_training_memory
+from mizan.training.records import COLUMNS, corpus_fingerprint, take_limit
 from mizan.training.splits import SPLIT_GROUP_COLUMN, UnionFind, assign_splits, near_duplicate_pairs
 from mizan.training.web_pages import (
     MACHINE_KINDS,
@@ -609,9 +609,7 @@ def add_web_pages(
         return base
     pages = web_pages_frame(folder, config.folds)
     if config.max_rows_per_corpus is not None:
-        from mizan.training.datasets import _take_limit
-
-        pages = _take_limit(pages, config.max_rows_per_corpus).reset_index(drop=True)
+        pages = take_limit(pages, config.max_rows_per_corpus).reset_index(drop=True)
     start = int(base[SPLIT_GROUP_COLUMN].max()) + 1 if len(base) else 0
     codes, _sites = pd.factorize(pages["group"], sort=True)
     pages[SPLIT_GROUP_COLUMN] = start + codes

@@ -27,12 +27,16 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import roc_auc_score, roc_curve
 
+from mizan.detector.engine import DetectorEngine
 from mizan.detector.errors import MizanError
 from mizan.detector.minhash import shingles
-from mizan.detector.settings import get_settings
+from mizan.detector.model import default_bundle_dir, read_bundle_metadata
+from mizan.detector.settings import Settings, get_settings
 from mizan.detector.text import normalize_for_matching
+from mizan.training.records import COLUMNS
+from mizan.training.splits import UnionFind
 
 WEB_PAGES_CORPUS = "web-pages-dev"
 """Folder (and ``source_corpus``) of the web-pages corpus under the corpora root."""
@@ -125,8 +129,6 @@ def site_folds(pages: Sequence[Page], folds: int) -> np.ndarray:
     Pages are joined by site and by :func:`story_pairs`; each joined group goes to the fold
     given by a stable hash of its first site (sorted), so the folds do not depend on order.
     """
-    from mizan.training.splits import UnionFind
-
     if folds < 2:
         raise MizanError("folds must be at least 2")
     forest = UnionFind(len(pages))
@@ -147,15 +149,13 @@ def site_folds(pages: Sequence[Page], folds: int) -> np.ndarray:
 
 
 def web_pages_frame(folder: Path, folds: int) -> pd.DataFrame:
-    """Return the pages as training rows (:data:`mizan.training.datasets.COLUMNS` shape).
+    """Return the pages as training rows (:data:`mizan.training.records.COLUMNS` shape).
 
     ``task`` is :data:`WEB_PAGES_TASK`, ``variant`` the page kind (``wire`` for wire pages),
     ``split`` ``train`` (the bundle fits on every page; figures come from the folds), and
     :data:`WEB_FOLD_COLUMN` the site-grouped fold. Only the body is given, as the pages
     are scored (no title, author or outlet).
     """
-    from mizan.training.datasets import COLUMNS
-
     pages = load_web_pages(folder)
     fold = site_folds(pages, folds)
     records = [
@@ -206,9 +206,6 @@ def baseline_scores(pages: Sequence[Page], fold: np.ndarray) -> np.ndarray:
 
 def model_scores(pages: Sequence[Page]) -> list[dict[str, object]]:
     """Score every page with the shipped bundle (unreliability = 1 - reliability)."""
-    from mizan.detector.engine import DetectorEngine
-    from mizan.detector.settings import Settings
-
     engine = DetectorEngine.from_settings(Settings())
     rows: list[dict[str, object]] = []
     for page in pages:
@@ -259,8 +256,6 @@ def _auroc(labels: np.ndarray, scores: np.ndarray) -> float:
 
 
 def _bundle_metadata() -> dict[str, Any] | None:
-    from mizan.detector.model import default_bundle_dir, read_bundle_metadata
-
     settings = get_settings()
     bundle = settings.model_dir or default_bundle_dir(settings.models_root)
     return None if bundle is None else dict(read_bundle_metadata(Path(bundle)))
@@ -386,11 +381,10 @@ def markdown(figures: Mapping[str, Mapping[str, Any]], folds: int) -> str:
 
 def write_roc_plot(scores: WebPagesScores, path: Path) -> Path:
     """Draw the model's and the baseline's ROC curves per language into ``path`` (PNG)."""
-    import matplotlib
+    import matplotlib  # on use: only the plots need it, and it is slow to import
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from sklearn.metrics import roc_curve
 
     figure, axes = plt.subplots(1, 2, figsize=(9, 4.2))
     for axis, language in zip(axes, ("ar", "en"), strict=True):

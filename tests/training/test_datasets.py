@@ -7,10 +7,7 @@ import pytest
 from mizan.detector.settings import get_settings
 from mizan.training import datasets
 from mizan.training.datasets import (
-    COLUMNS,
     LOADERS,
-    SPLITS,
-    TASKS,
     load_all,
     load_arabic_aigt_diacritics,
     load_en_fakes_syria,
@@ -22,6 +19,7 @@ from mizan.training.datasets import (
     match_rewrites_to_originals,
     repair_mac_roman_mojibake,
 )
+from mizan.training.records import COLUMNS, SPLITS, TASKS, take_limit
 
 CORPORA_DIR = get_settings().corpora_dir
 needs_corpora = pytest.mark.skipif(
@@ -63,7 +61,7 @@ def test_loader_with_limit_returns_schema_and_is_deterministic(
     _assert_schema(limited, corpus)
     assert len(limited) == 40
     full = full_corpora[corpus].set_index("id")
-    assert limited["id"].tolist() == datasets._take_limit(full_corpora[corpus], 40)["id"].tolist()
+    assert limited["id"].tolist() == take_limit(full_corpora[corpus], 40)["id"].tolist()
     assert (limited.set_index("id")["text"] == full.loc[limited["id"], "text"]).all()
 
 

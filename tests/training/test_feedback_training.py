@@ -14,7 +14,7 @@ from mizan.detector.settings import get_settings
 from mizan.detector.store.archive import ArticleStore, FeedbackEntry
 from mizan.service.cli import main
 from mizan.training.cli import add_arguments, config_from_args
-from mizan.training.datasets import COLUMNS
+from mizan.training.records import COLUMNS
 from mizan.training.splits import SPLIT_GROUP_COLUMN
 from mizan.training.train import (
     FEEDBACK_CORPUS,

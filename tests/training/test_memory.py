@@ -7,9 +7,9 @@ import pytest
 
 from mizan.detector.engine import DetectorEngine
 from mizan.detector.store import ArticleStore
-from mizan.training.datasets import COLUMNS
 from mizan.training.features import extract_features
 from mizan.training.memory import build_training_memory, memory_rows
+from mizan.training.records import COLUMNS
 
 SPORT = (
     "فاز فريق الهلال على النصر بثلاثة أهداف مقابل هدف في مباراة الدوري السعودي للمحترفين "

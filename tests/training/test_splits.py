@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from mizan.detector.settings import get_settings
-from mizan.training.datasets import COLUMNS, load_all
+from mizan.training.datasets import load_all
+from mizan.training.records import COLUMNS
 from mizan.training.splits import (
     OUTLET_DISJOINT_ATTR,
     SPLIT_GROUP_COLUMN,
