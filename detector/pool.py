@@ -3,7 +3,8 @@
 Each worker process builds its state once, in the pool's initializer (an engine, a topic
 scorer), and then takes tasks. :func:`ordered_results` keeps a bounded number of tasks in
 flight and yields their results in the order the tasks were given, whatever order they
-finish in, so the caller can write them as it reads them.
+finish in, so the caller can write them as it reads them. :func:`batches` groups rows into
+the lists that make up one task each.
 """
 
 from __future__ import annotations
@@ -51,6 +52,27 @@ def worker_pool(
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Yield ``items`` in order as lists of ``size`` (the last one may be shorter).
+
+    ``items`` is read lazily: a list is yielded as soon as it is full, so a long input costs
+    one list of memory here, and each yielded list is a new one the caller may keep.
+
+    Raises:
+        ValueError: ``size`` is below one.
+    """
+    if size < 1:
+        raise ValueError(f"batch size must be at least 1, not {size}")
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def ordered_results(

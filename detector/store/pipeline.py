@@ -18,7 +18,7 @@ from typing import Any
 from mizan.detector.article import MAX_TEXT_CHARS, ArticleInput
 from mizan.detector.contract import check_article, default_max_text_chars
 from mizan.detector.errors import MizanError
-from mizan.detector.pool import ordered_results, worker_pool
+from mizan.detector.pool import batches, ordered_results, worker_pool
 from mizan.detector.store.archive import ArticleStore
 from mizan.detector.store.records import (
     PreparedArticle,
@@ -143,17 +143,6 @@ def _prepare_in_worker(
     return prepare_rows(rows, _worker_topics, _worker_max_text_chars)
 
 
-def _batches(rows: Iterable[IngestRow], size: int) -> Iterator[list[IngestRow]]:
-    batch: list[IngestRow] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def ingest_rows(
     store: ArticleStore,
     rows: Iterable[IngestRow],
@@ -204,7 +193,7 @@ def ingest_rows(
             on_batch(summary)
 
     def batches_to_prepare() -> Iterator[list[tuple[int, str, Mapping[str, Any]]]]:
-        for batch in _batches(rows, max(1, batch_rows)):
+        for batch in batches(rows, max(1, batch_rows)):
             summary.rows += len(batch)
             tasks: list[tuple[int, str, Mapping[str, Any]]] = []
             for row in batch:

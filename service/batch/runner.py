@@ -44,7 +44,7 @@ from pydantic import ValidationError
 from mizan.detector.budget import time_budget
 from mizan.detector.contract import BODY_FIELDS, check_article, no_text_message, validation_reason
 from mizan.detector.errors import MizanError
-from mizan.detector.pool import ordered_results, worker_pool
+from mizan.detector.pool import batches, ordered_results, worker_pool
 from mizan.detector.settings import get_settings
 from mizan.service.batch.columns import ColumnMapping, stable_row_id
 from mizan.service.batch.formats import (
@@ -315,17 +315,6 @@ def _iter_tasks(
         yield task
 
 
-def _chunks(tasks: Iterator[RowTask], size: int) -> Iterator[list[RowTask]]:
-    chunk: list[RowTask] = []
-    for task in tasks:
-        chunk.append(task)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _scored_chunks(
     options: BatchOptions,
     chunks: Iterator[list[RowTask]],
@@ -437,7 +426,7 @@ def _run(
         _progress_bar(progress_options, total) as progress,
     ):
         for results in _scored_chunks(
-            options, _chunks(tasks, options.chunk_rows), engine_factory, engine
+            options, batches(tasks, options.chunk_rows), engine_factory, engine
         ):
             report_lines = [result.line for result in results if result.is_report]
             error_lines = [result.line for result in results if not result.is_report]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from mizan.detector.pool import ordered_results, worker_pool
+from mizan.detector.pool import batches, ordered_results, worker_pool
 
 _state: dict[str, int] = {}
 
@@ -64,3 +64,32 @@ def test_stopping_early_cancels_the_tasks_not_started() -> None:
     assert time.perf_counter() - started < 2.0
     with pytest.raises(RuntimeError):
         pool.submit(_sleep, 1)
+
+
+def test_batches_keep_the_order_and_end_with_what_is_left() -> None:
+    assert list(batches(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(batches(range(6), 3)) == [[0, 1, 2], [3, 4, 5]]
+    assert list(batches(iter([]), 3)) == []
+    assert list(batches("abc", 1)) == [["a"], ["b"], ["c"]]
+
+
+def test_a_batch_is_yielded_as_soon_as_it_is_full_and_is_a_new_list() -> None:
+    read: list[int] = []
+
+    def items() -> Iterator[int]:
+        for item in range(5):
+            read.append(item)
+            yield item
+
+    grouped = batches(items(), 2)
+    first = next(grouped)
+    assert first == [0, 1] and read == [0, 1]
+    second = next(grouped)
+    assert second == [2, 3] and read == [0, 1, 2, 3]
+    assert first == [0, 1] and first is not second
+    assert list(grouped) == [[4]]
+
+
+def test_a_batch_size_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        next(batches(range(3), 0))
