@@ -52,7 +52,7 @@ def find_attributions(
         def is_upper(position: int, offset: int = block_start) -> bool:
             return body[index[offset + position]].isupper()
 
-        reader = _BlockReader(text, prose.tokens, is_upper, prose.token_starts, prose.token_ends)
+        reader = _BlockReader(text, prose.tokens, is_upper, prose.offsets)
         consumed = 0
         used_tail = 0
         venue_sentence: Span | None = None

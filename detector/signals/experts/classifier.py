@@ -22,7 +22,8 @@ from mizan.detector.signals.experts.words import (
 )
 
 _EN_AT_CAPITAL = re.compile(r"\b(?:at|with)\s+(?:the\s+)?(?=\w)")
-_AR_QUOTED_OUTLET = re.compile(r"(?<![\w])ل\s*[«\"“][^»\"”]{2,40}[»\"”]")
+# لـ«العربية», a quoted outlet; the ل opens the pattern so the engine skips quickly to it.
+_AR_QUOTED_OUTLET = re.compile(r"ل(?<![\w]ل)\s*[«\"“][^»\"”]{2,40}[»\"”]")
 _AR_NAME_PARTICLES = frozenset({"عبد", "ابو", "بن", "ابن", "بنت"})
 _EN_NAME_PARTICLES = frozenset({"bin", "ibn", "al", "el", "de", "van", "von", "da", "abu"})
 # Name words that would otherwise be read as clitic + function word ("الله" as ال + له).
@@ -111,7 +112,8 @@ class _Classifier:
         field_phrase = False
         text = reader.text
         arabic = lexicon.language == "ar"
-        flags = list(map(_name_flags(lexicon).__getitem__, map(itemgetter(2), tokens)))
+        flags_of = _name_flags(lexicon)
+        flags = [flags_of[token] for _, _, token in tokens]
         follows_indefinite_title = False
         for index, item in enumerate(tokens):
             start, end, token = item
@@ -305,9 +307,8 @@ class _Classifier:
         "الدكتور سامي العتيبي، خبير الشؤون الاستراتيجية" is one speaker phrase; small words
         inside it ("خبير في الشؤون", "a renowned economist") are kept, what follows is not.
         """
-        covered = [
-            flags[0] for flags in map(_name_flags(lexicon).__getitem__, map(itemgetter(2), tokens))
-        ]
+        flags_of = _name_flags(lexicon)
+        covered = [flags_of[token][0] for _, _, token in tokens]
         # Tokens run in order and do not overlap, so their ends grow too: those inside a
         # marker are the ones from its start on, up to the first that ends after it.
         for marker_start, marker_end in markers:

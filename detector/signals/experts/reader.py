@@ -15,6 +15,7 @@ from mizan.detector.signals.experts.words import (
     _has_form,
     _leading_gap,
     _Lexicon,
+    _Offsets,
 )
 
 _MAX_WINDOW_TOKENS = 14
@@ -30,23 +31,42 @@ _ABBREVIATION = re.compile(
 )
 _ABBREVIATION_ENDS = frozenset("دام\nabcdefghijklmnopqrstuvwxyz")
 _HARD_STOP = re.compile(r"[«»\"“”؛;:]")
-_AR_COMPLEMENTIZER = re.compile(
-    r"(?<![\w])(?:ان|انه|انها|انهم|انهما|انني|اننا|بان|بانه|بانها|بانهم|فان|فانه|فانها|لان"
-    r"|قايلا|قايله)(?![\w])"
+# Each word-initial pattern below opens with a literal letter and checks the character before
+# it afterwards ("ا(?<![\w]ا)" for "(?<![\w])ا"), so the regex engine skips quickly to the
+# letters that can open a match; the matches are those of the plain spelling.
+_AR_COMPLEMENTIZER_WORDS = (
+    r"ا(?<![\w]ا)(?:ن|نه|نها|نهم|نهما|نني|ننا)(?![\w])"
+    r"|ب(?<![\w]ب)(?:ان|انه|انها|انهم)(?![\w])"
+    r"|ف(?<![\w]ف)(?:ان|انه|انها)(?![\w])"
+    r"|ل(?<![\w]ل)ان(?![\w])"
+    r"|ق(?<![\w]ق)(?:ايلا|ايله)(?![\w])"
 )
-_EN_COMPLEMENTIZER = re.compile(r"\b(?:that|if|whether)\b")
-_AR_TAIL_STOP = re.compile(f"{_AR_COMPLEMENTIZER.pattern}|:")
-_EN_TAIL_STOP = re.compile(f'{_EN_COMPLEMENTIZER.pattern}|[,:;"“”]')
-_AR_CUT = re.compile(
-    r"(?<![\w])(?:في|خلال|عبر)\s+(?:[\w]+\s+)??"
+# إن / أن / بأن / فإن / لأن / قائلا, as whole words.
+_AR_COMPLEMENTIZER = re.compile(_AR_COMPLEMENTIZER_WORDS)
+_EN_COMPLEMENTIZER_WORDS = r"t(?<!\wt)hat\b|i(?<!\wi)f\b|w(?<!\ww)hether\b"
+# that / if / whether, as whole words.
+_EN_COMPLEMENTIZER = re.compile(_EN_COMPLEMENTIZER_WORDS)
+_AR_TAIL_STOP = re.compile(f"{_AR_COMPLEMENTIZER_WORDS}|:")
+_EN_TAIL_STOP = re.compile(f'{_EN_COMPLEMENTIZER_WORDS}|,|:|;|"|“|”')
+_AR_VENUES = (
+    r"\s+(?:[\w]+\s+)??"
     r"(?:تصريح|تصريحات|حديث|مقابله|لقاء|اتصال|مداخله|بيان|تغريده|تدوينه|منشور|موتمر|صفحته"
     r"|صفحتها|حسابه|حسابها)(?![\w])"
-    r"|(?<![\w])(?:لصحيفه|لجريده|لقناه|لوكاله|لموقع|لمجله)(?![\w])"
 )
-_EN_CUT = re.compile(
-    r"\b(?:in|on|during|at)\s+(?:an?|the|his|her|their)\s+(?:\w+\s+)?"
+# "في تصريح", "خلال مقابلة", "عبر حسابه", "لصحيفة": where the speaker spoke.
+_AR_CUT = re.compile(
+    f"ف(?<![\\w]ف)ي{_AR_VENUES}|خ(?<![\\w]خ)لال{_AR_VENUES}|ع(?<![\\w]ع)بر{_AR_VENUES}"
+    r"|ل(?<![\w]ل)(?:صحيفه|جريده|قناه|وكاله|موقع|مجله)(?![\w])"
+)
+_EN_VENUES = (
+    r"\s+(?:an?|the|his|her|their)\s+(?:\w+\s+)?"
     r"(?:statement|interview|post|report|note|email|tweet|conference|briefing|speech)\b"
-    r"|\bon\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
+# "in a statement", "during the briefing", "on Monday".
+_EN_CUT = re.compile(
+    f"i(?<!\\wi)n{_EN_VENUES}|o(?<!\\wo)n{_EN_VENUES}|d(?<!\\wd)uring{_EN_VENUES}"
+    f"|a(?<!\\wa)t{_EN_VENUES}"
+    r"|o(?<!\wo)n\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
 )
 
 
@@ -58,15 +78,24 @@ class _BlockReader:
         text: str,
         tokens: list[Token],
         is_upper: Callable[[int], bool],
-        token_starts: list[int] | None = None,
-        token_ends: list[int] | None = None,
+        offsets: _Offsets | None = None,
     ) -> None:
+        """Read ``text`` and its ``tokens``.
+
+        ``offsets`` (see ``_ProseBlock.offsets``) are the tokens' offsets as the document
+        keeps them, searched in place.
+        """
         self.text = text
         self.all_tokens = tokens
-        self.token_starts = (
-            list(map(itemgetter(0), tokens)) if token_starts is None else token_starts
-        )
-        self.token_ends = list(map(itemgetter(1), tokens)) if token_ends is None else token_ends
+        if offsets is None:
+            offsets = (
+                list(map(itemgetter(0), tokens)),
+                list(map(itemgetter(1), tokens)),
+                0,
+                len(tokens),
+                0,
+            )
+        self._starts, self._ends, self._first, self._last, self._shift = offsets
         self.is_upper = is_upper
         self.sentence_ends = self._sentence_ends()
 
@@ -91,12 +120,18 @@ class _BlockReader:
         end = self.sentence_ends[after] if after < len(self.sentence_ends) else len(self.text)
         return start, end
 
+    def _token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Return the indices (into the document's lists) of the words meeting ``[start, end)``."""
+        shift = self._shift
+        first = bisect_right(self._ends, start + shift, self._first, self._last)
+        return first, bisect_left(self._starts, end + shift, first, self._last)
+
     def tokens(self, start: int, end: int) -> list[Token]:
         """Return the word tokens inside ``[start, end)``, cutting those that straddle it."""
         if end <= start:
             return []
-        first = bisect_right(self.token_ends, start)
-        found = self.all_tokens[first : bisect_left(self.token_starts, end, first)]
+        first, last = self._token_range(start, end)
+        found = self.all_tokens[first - self._first : last - self._first]
         if found and found[0][0] < start:
             token_start, token_end, token = found[0]
             found[0] = (start, token_end, token[start - token_start :])
@@ -109,12 +144,12 @@ class _BlockReader:
         """Shrink ``[start, end)`` to run from its first word to its last."""
         if end <= start:
             return start, start
-        first = bisect_right(self.token_ends, start)
-        last = bisect_left(self.token_starts, end, first)
+        first, last = self._token_range(start, end)
         if last <= first:
             return start, start
         # The words straddling an edge are cut there, as :meth:`tokens` cuts them.
-        return max(start, self.token_starts[first]), min(end, self.token_ends[last - 1])
+        shift = self._shift
+        return max(start, self._starts[first] - shift), min(end, self._ends[last - 1] - shift)
 
     def limit_tokens(
         self, start: int, end: int, from_end: bool, most: int = _MAX_WINDOW_TOKENS
@@ -122,14 +157,13 @@ class _BlockReader:
         """Keep at most ``most`` words, counted from the start or the end."""
         if end <= start:
             return start, end
-        first = bisect_right(self.token_ends, start)
-        last = bisect_left(self.token_starts, end, first)
+        first, last = self._token_range(start, end)
         if last - first <= most:
             return start, end
         # With more than ``most`` words, the one kept last is neither cut word.
         if from_end:
-            return self.token_starts[last - most], end
-        return start, self.token_ends[first + most - 1]
+            return self._starts[last - most] - self._shift, end
+        return start, self._ends[first + most - 1] - self._shift
 
     def segments(self, start: int, end: int, first: int = 0, last: int = 0) -> list[Span]:
         """Split ``[start, end)`` at commas into trimmed, possibly empty segments.

@@ -8,7 +8,7 @@ from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import itemgetter, sub
+from operator import sub
 from typing import Literal, TypeVar
 
 from mizan.detector.article import Document, WordSpans
@@ -19,6 +19,8 @@ Language = Literal["ar", "en"]
 CueKind = Literal["verb", "phrase", "venue"]
 Token = tuple[int, int, str]
 Span = tuple[int, int]
+# Word offsets shared with the document: (starts, ends, first, last, shift).
+_Offsets = tuple[list[int], list[int], int, int, int]
 _TOKEN_CACHE_SIZE = 100_000
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 # An apostrophe or hyphen inside a word ("al-Sisi", "O'Brien"), which _WORD keeps in one token.
@@ -98,7 +100,8 @@ class _Tagger:
     def tag(self, text: str, tokens: Sequence[Token]) -> dict[str, list[Span]]:
         """Return the spans matched by each list, keyed by the list's label."""
         found: dict[str, list[Span]] = {}
-        candidates = list(map(self.candidates.__getitem__, map(itemgetter(2), tokens)))
+        cache = self.candidates
+        candidates = [cache[token] for _, _, token in tokens]
         if not any(candidates):
             return found
         free_from: dict[str, int] = {}
@@ -251,7 +254,7 @@ class _ProseBlock:
     __slots__ = (
         "_ends",
         "_first",
-        "_spans",
+        "_shift",
         "_starts",
         "_tokens",
         "kind",
@@ -266,21 +269,24 @@ class _ProseBlock:
         self.kind = kind
         self.start = start
         self.text = text
-        self._spans = spans
-        self._first = first
         self.words = spans.words[first:last]
-        self._starts: list[int] | None = None
-        self._ends: list[int] | None = None
+        # The words' offsets are those of ``spans`` from ``first`` on, less ``_shift``.
+        self._starts = spans.starts
+        self._ends = spans.ends
+        self._first = first
+        self._shift = start
         self._tokens: list[Token] | None = None
 
     @classmethod
     def retokenized(cls, kind: str, start: int, text: str) -> _ProseBlock:
         """Return a block tokenised on its own text with _WORD."""
         matches = list(_WORD.finditer(text))
-        block = cls(kind, start, text, _NO_WORDS, 0, 0)
-        block.words = [match.group() for match in matches]
-        block._starts = [match.start() for match in matches]
-        block._ends = [match.end() for match in matches]
+        words = [match.group() for match in matches]
+        spans = WordSpans(
+            words, [match.start() for match in matches], [match.end() for match in matches]
+        )
+        block = cls(kind, start, text, spans, 0, len(words))
+        block._shift = 0
         return block
 
     def has_opener(self, openers: Container[str]) -> bool:
@@ -288,32 +294,36 @@ class _ProseBlock:
         return any(map(openers.__contains__, self.words))
 
     @property
-    def token_starts(self) -> list[int]:
-        """Where each word starts in :attr:`text`."""
-        if self._starts is None:
-            first = self._first
-            starts = self._spans.starts[first : first + len(self.words)]
-            self._starts = list(map(sub, starts, repeat(self.start)))
-        return self._starts
+    def offsets(self) -> _Offsets:
+        """The words' offsets as the document keeps them: ``(starts, ends, first, last, shift)``.
+
+        Word ``i`` of the block spans ``[starts[first + i] - shift, ends[first + i] - shift)``
+        and ``last`` ends the range; readers search these lists in place, not shifted copies.
+        """
+        first = self._first
+        return self._starts, self._ends, first, first + len(self.words), self._shift
 
     @property
-    def token_ends(self) -> list[int]:
-        """Where each word ends in :attr:`text`."""
-        if self._ends is None:
-            first = self._first
-            ends = self._spans.ends[first : first + len(self.words)]
-            self._ends = list(map(sub, ends, repeat(self.start)))
-        return self._ends
+    def token_starts(self) -> list[int]:
+        """Where each word starts in :attr:`text`."""
+        first = self._first
+        starts = self._starts[first : first + len(self.words)]
+        return list(map(sub, starts, repeat(self._shift))) if self._shift else starts
 
     @property
     def tokens(self) -> list[Token]:
         """The block's tokens ``(start, end, word)`` at offsets into :attr:`text`."""
         if self._tokens is None:
-            self._tokens = list(zip(self.token_starts, self.token_ends, self.words, strict=True))
+            first, last, shift = self._first, self._first + len(self.words), self._shift
+            self._tokens = list(
+                zip(
+                    map(sub, self._starts[first:last], repeat(shift)),
+                    map(sub, self._ends[first:last], repeat(shift)),
+                    self.words,
+                    strict=True,
+                )
+            )
         return self._tokens
-
-
-_NO_WORDS = WordSpans([], [], [])
 
 
 def _prose_blocks(doc: Document) -> list[_ProseBlock]:
@@ -322,20 +332,18 @@ def _prose_blocks(doc: Document) -> list[_ProseBlock]:
     The tokens are the document's words inside each block, shifted to block offsets; one
     pass of _JOINED_RUNS over the whole normalised text finds the blocks to tokenise again.
     """
-    normalized = doc.normalized
-    index = normalized.index
-    page = normalized.text
+    page = doc.normalized.text
     spans = doc.normalized_words
     starts = spans.starts
     # A joiner at ``p`` lies inside a block's text, with a letter on either side there, when
     # block_start < p and p + 1 < block_end (the pattern reads one character either side).
     joiners = [match.start() for match in _JOINED_RUNS.finditer(page)]
     blocks: list[_ProseBlock] = []
-    for block in doc.blocks:
+    for block, (block_start, block_end) in zip(
+        doc.blocks, doc.normalized_block_ranges, strict=True
+    ):
         if block.kind not in _PROSE_KINDS and block.kind not in _GROUP_ONLY_KINDS:
             continue
-        block_start = bisect_left(index, block.start)
-        block_end = bisect_left(index, block.end)
         text = page[block_start:block_end]
         if joiners:
             place = bisect_right(joiners, block_start)
