@@ -101,17 +101,20 @@ class _BlockReader:
 
     def _sentence_ends(self) -> list[int]:
         """Sentence ends, skipping the dots of "د." and "Dr." that split_sentences would take."""
-        ends = []
-        for match in _SENTENCE_END.finditer(self.text):
-            dot = match.start()
-            # Every abbreviation ends in a Latin letter or in د / ا / م (or, read with "$",
-            # before a line break), so other dots need no search.
-            if match.group() == "." and dot and self.text[dot - 1] in _ABBREVIATION_ENDS:
-                token_start = self.text.rfind(" ", 0, dot) + 1
-                if _ABBREVIATION.search(self.text, token_start, dot):
-                    continue
-            ends.append(match.end())
-        return ends
+        text = self.text
+        # Each match is one character, so it ends right after the mark it is.
+        ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+        return [end for end in ends if text[end - 1] != "." or not self._abbreviation(end - 1)]
+
+    def _abbreviation(self, dot: int) -> bool:
+        """Whether the dot at ``dot`` closes an abbreviation such as "د." or "Dr."."""
+        text = self.text
+        # Every abbreviation ends in a Latin letter or in د / ا / م (or, read with "$",
+        # before a line break), so other dots need no search.
+        if not dot or text[dot - 1] not in _ABBREVIATION_ENDS:
+            return False
+        token_start = text.rfind(" ", 0, dot) + 1
+        return bool(_ABBREVIATION.search(text, token_start, dot))
 
     def sentence_of(self, position: int) -> Span:
         """Return the ``[start, end)`` of the sentence holding ``position``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, repeat
@@ -289,9 +289,9 @@ class _ProseBlock:
         block._shift = 0
         return block
 
-    def has_opener(self, openers: Container[str]) -> bool:
-        """Whether one of the block's words is in ``openers`` (a cue or a list may start)."""
-        return any(map(openers.__contains__, self.words))
+    def has_opener(self, openers: frozenset[str]) -> bool:
+        """Whether one of the block's words is in ``openers`` (an entry of a list may start)."""
+        return not openers.isdisjoint(self.words)
 
     @property
     def offsets(self) -> _Offsets:
