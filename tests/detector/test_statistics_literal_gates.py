@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -150,3 +151,29 @@ def test_places_are_read_only_where_a_check_of_places_can_fire() -> None:
         numbers = claims._make_field("body", field.normalized).numbers
         assert numbers
         assert signal._reads_places(field, numbers)
+
+
+def test_matches_at_the_opening_words_are_the_matches_of_a_search() -> None:
+    rng = random.Random(3)
+    pegs = money._pegs()
+    name_openers, country_openers = money._peg_openers()
+    patterns = [
+        (claims._phrases(name), claims._phrase_openers(name))
+        for name in ("population", "area", "projection", "attribution")
+    ]
+    patterns += [(pegs[1], name_openers), (pegs[3], country_openers)]
+    vocabulary = ["عدد", "سكان", "وسكان", "مساحة", "ريال", "بالريال", "dinars", "السعودية"]
+    vocabulary += ["للسعودية", "قطر", "population", "area", "expected", "said", "مصر", "_عدد"]
+    vocabulary += ["يتوقع", "قال", "توقعات", "sources", "12", "x"]
+    for _ in range(400):
+        words = [rng.choice(vocabulary) for _ in range(rng.randint(1, 14))]
+        glue = [rng.choice([" ", "  ", "، ", "-", "_", "."]) for _ in words]
+        text = "".join(word + separator for word, separator in zip(words, glue, strict=True))
+        field = _sentence_field(text)
+        size = len(field.text)
+        start = rng.randint(0, size)
+        end = rng.randint(start, size)
+        for pattern, openers in patterns:
+            expected = [match.span() for match in pattern.finditer(field.text, start, end)]
+            found = [match.span() for match in field.opened_matches(pattern, openers, start, end)]
+            assert found == expected

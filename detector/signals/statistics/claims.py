@@ -6,7 +6,7 @@ import csv
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import compress, count
@@ -275,6 +275,35 @@ class _Field:
         index = next(compress(count(), map(openers.__contains__, words)))
         return spans.starts[first + index]
 
+    def opened_matches(
+        self, pattern: re.Pattern[str], openers: frozenset[str] | None, start: int, end: int
+    ) -> Iterator[re.Match[str]]:
+        """Yield what ``pattern.finditer(self.text, start, end)`` yields.
+
+        ``openers`` are the words one of which opens every match of ``pattern`` (see
+        ``_openers``), so the pattern is tried only where such a word starts; its lookbehinds
+        see the text before. Every position is tried when there are no openers, and when
+        ``end`` falls inside a word, which a search would read cut short.
+        """
+        text = self.text
+        spans = self.word_spans
+        if openers is None or spans is None or (end < len(text) and text[end].isalnum()):
+            yield from pattern.finditer(text, start, end)
+            return
+        starts = spans.starts
+        first = bisect_left(starts, start)
+        last = bisect_left(starts, end, first)
+        opening = map(openers.__contains__, spans.words[first:last])
+        position = start
+        for index in compress(range(first, last), opening):
+            candidate = starts[index]
+            if candidate < position:
+                continue
+            match = pattern.match(text, candidate, end)
+            if match is not None:
+                yield match
+                position = match.end()
+
     def may_open(self, openers: frozenset[str] | None) -> bool:
         """Return whether a word of the sentence may open a match (see :meth:`scan_start`)."""
         return self.scan_start(openers) is not None
@@ -286,20 +315,15 @@ class _Field:
     def hits(self, lexicon: str, start: int, end: int) -> list[tuple[int, int]]:
         """Return spans of ``statistics_<lexicon>`` phrases inside ``[start, end)``.
 
-        Each lexicon is searched once per sentence, from its first word that may open a
-        phrase; the spans are then filtered.
+        Each lexicon is searched once per sentence, at the words that may open a phrase;
+        the spans are then filtered.
         """
         spans = self.sentence_hits.get(lexicon)
         if spans is None:
-            scan_from = self.scan_start(_phrase_openers(lexicon))
-            spans = (
-                [
-                    match.span()
-                    for match in _phrases(lexicon).finditer(self.text, scan_from, self.sentence[1])
-                ]
-                if scan_from is not None
-                else []
+            matches = self.opened_matches(
+                _phrases(lexicon), _phrase_openers(lexicon), *self.sentence
             )
+            spans = [match.span() for match in matches]
             self.sentence_hits[lexicon] = spans
             self.sentence_hit_starts[lexicon] = [span[0] for span in spans]
         starts = self.sentence_hit_starts[lexicon]

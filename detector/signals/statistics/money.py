@@ -12,6 +12,7 @@ from functools import cache
 from mizan.detector.numbers import NumberMention
 from mizan.detector.reference.patterns import trie_regex
 from mizan.detector.signals.statistics.claims import (
+    _CLITIC_FORMS,
     _GENERIC_CURRENCIES,
     _clitic_pattern,
     _Field,
@@ -20,6 +21,7 @@ from mizan.detector.signals.statistics.claims import (
     _measurable,
     _Money,
     _Number,
+    _openers,
     _read_csv,
     _record_deviation,
     _relative_rounding,
@@ -146,6 +148,16 @@ def _pegs() -> tuple[dict[str, _Peg], re.Pattern[str], dict[str, str], re.Patter
     return pegs, name_re, names, country_re
 
 
+@cache
+def _peg_openers() -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """Return the words that open every currency name and every country name of ``_pegs``."""
+    _pegs_by_code, _name_re, names, _country_re = _pegs()
+    country = "country:"
+    currency_names = [name for name in names if not name.startswith(country)]
+    country_names = [name[len(country) :] for name in names if name.startswith(country)]
+    return _openers(currency_names, _CLITIC_FORMS), _openers(country_names, _CLITIC_FORMS)
+
+
 def _name_code(match: re.Match[str], names: dict[str, str]) -> str | None:
     """Return the currency code of a name match (the clitics stripped)."""
     text = match.group()
@@ -164,13 +176,14 @@ def _money_context(source: _Field) -> _Money:
     counts: dict[str, int] = {}
     if not source.has("currency"):
         return _Money([], {}, None) if not source.has("country") else _national_only(source)
-    for match in name_re.finditer(text):
+    name_openers, country_openers = _peg_openers()
+    for match in source.opened_matches(name_re, name_openers, 0, len(text)):
         code = _name_code(match, names)
         if code is not None:
             found.append((match.start(), match.end(), code))
             counts[code] = counts.get(code, 0) + 1
     national = None
-    for match in country_re.finditer(text):
+    for match in source.opened_matches(country_re, country_openers, 0, len(text)):
         text_name = match.group()
         code = next(
             (
@@ -209,7 +222,8 @@ def _national_only(source: _Field) -> _Money:
 
 def _money_context_countries(source: _Field) -> str | None:
     pegs, _name_re, names, country_re = _pegs()
-    for match in country_re.finditer(source.text):
+    matches = source.opened_matches(country_re, _peg_openers()[1], 0, len(source.text))
+    for match in matches:
         text_name = match.group()
         for cut in range(0, min(len(text_name), 4) + 1):
             code = names.get(f"country:{text_name[cut:]}")
