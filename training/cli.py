@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from mizan.detector.errors import MizanError
-from mizan.training.train import MODEL_VERSION, TrainConfig, repo_relative, train
+from mizan.training.config import MODEL_VERSION, TrainConfig
+from mizan.training.train import repo_relative, train
 
 
 class StageLog:
@@ -28,7 +29,7 @@ class StageLog:
 
 def progress_bar(total: int, description: str) -> Any:
     """Return a tqdm progress bar on stderr."""
-    from tqdm import tqdm
+    from tqdm import tqdm  # on use: the progress bars only
 
     return tqdm(total=total, desc=description, unit="row", file=sys.stderr, mininterval=2.0)
 

@@ -1,7 +1,7 @@
 """Evaluation: metrics per corpus and language, baseline, false positives, ablation, plots.
 
 Every figure is computed on the test split (or held-out human news) of the data that
-:func:`mizan.training.train.prepare_data` builds with the bundle's own seed and sampling, so the
+:func:`mizan.training.data.prepare_data` builds with the bundle's own seed and sampling, so the
 report describes exactly the bundle that ships.
 """
 
@@ -130,8 +130,9 @@ class Baseline:
 
 def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
     """Fit the baseline per head task on train (C chosen on val) and score every row."""
+    from mizan.training.config import HEAD_TASKS
+    from mizan.training.data import head_mask
     from mizan.training.features import TEXT_COLUMN
-    from mizan.training.train import HEAD_TASKS, head_mask
 
     texts = frame[TEXT_COLUMN].tolist()
     labels = frame["label"].to_numpy()
@@ -183,8 +184,9 @@ def verdict_rates(
 
 def score_frame(model: Any, frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     """Score rows that carry extracted features (``mizan.training.features`` columns)."""
+    from mizan.training.bundle import probabilities_frame
     from mizan.training.features import LANGUAGE_COLUMN, TEXT_COLUMN, feature_matrix
-    from mizan.training.train import probabilities_frame, vectorize_texts
+    from mizan.training.text_stage import vectorize_texts
 
     features = feature_matrix(frame, model.feature_names)
     matrix = vectorize_texts(model.vectorizer, frame[TEXT_COLUMN].tolist(), workers)
@@ -231,7 +233,7 @@ def evaluate(
 
     Args:
         bundle_dir: The bundle folder (checked: sha256 and feature names).
-        config_overrides: :class:`mizan.training.train.TrainConfig` fields to change (corpora
+        config_overrides: :class:`mizan.training.config.TrainConfig` fields to change (corpora
             path, workers, cache); the data-defining fields come from the bundle.
         ablation: Also refit the stacking layers without each signal family.
         say: Progress messages.
@@ -239,18 +241,18 @@ def evaluate(
     """
     from mizan.detector.engine import DetectorEngine
     from mizan.detector.model import load_model, read_bundle_metadata
-    from mizan.training.features import extract_features
-    from mizan.training.train import (
+    from mizan.training.bundle import build_model
+    from mizan.training.config import (
         HEAD_TASKS,
         HUMAN_NEWS_CORPUS,
         MAINSTREAM_NEWS_CORPORA,
-        build_model,
         config_from_metadata,
-        fit_stack,
-        fit_text_stage,
-        prepare_data,
         worker_count,
     )
+    from mizan.training.data import prepare_data
+    from mizan.training.features import extract_features
+    from mizan.training.stack import fit_stack
+    from mizan.training.text_stage import fit_text_stage
 
     started = time.perf_counter()
     engine = DetectorEngine()

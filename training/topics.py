@@ -52,6 +52,7 @@ from mizan.detector.topics import (
     TopicClassifier,
     file_sha256,
 )
+from mizan.training.bundle import library_versions
 from mizan.training.topic_corpus import (
     ANT_TOPICS,
     CORPUS_PROVENANCE,
@@ -73,7 +74,6 @@ from mizan.training.topic_fit import (
     predict_topics,
     sanad_label_audit,
 )
-from mizan.training.train import library_versions
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from mizan.training.evaluate import (
     write_reports,
 )
 from mizan.training.features import extract_features
-from mizan.training.train import vectorize_texts
+from mizan.training.text_stage import vectorize_texts
 
 
 def test_expected_calibration_error_of_a_perfect_and_a_biased_score() -> None:

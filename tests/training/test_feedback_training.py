@@ -14,15 +14,10 @@ from mizan.detector.settings import get_settings
 from mizan.detector.store.archive import ArticleStore, FeedbackEntry
 from mizan.service.cli import main
 from mizan.training.cli import add_arguments, config_from_args
+from mizan.training.config import TrainConfig
+from mizan.training.feedback import FEEDBACK_CORPUS, add_feedback_rows, feedback_rows, load_feedback
 from mizan.training.records import COLUMNS
 from mizan.training.splits import SPLIT_GROUP_COLUMN
-from mizan.training.train import (
-    FEEDBACK_CORPUS,
-    TrainConfig,
-    add_feedback_rows,
-    feedback_rows,
-    load_feedback,
-)
 
 ENGLISH_RUMOUR = (
     "Residents of the eastern district were told on Tuesday that the water supply had been "

@@ -6,7 +6,8 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from mizan.detector.trained import TextHasher, TextVectorizer
-from mizan.training.train import TrainConfig, fit_text_model, text_idf
+from mizan.training.config import TrainConfig
+from mizan.training.text_stage import fit_text_model, text_idf
 
 FARM = [
     "Breaking: you will not believe what experts say about the riyal today, read also",

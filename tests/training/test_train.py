@@ -12,15 +12,9 @@ from mizan.detector.engine import DetectorEngine
 from mizan.detector.model import load_model, read_bundle_metadata
 from mizan.detector.trained import LogisticLayer, TextHasher, TextVectorizer, TrainedModel
 from mizan.service.cli import main
-from mizan.training.train import (
-    calibrate_layer,
-    choose_thresholds,
-    fit_layer,
-    fit_logistic,
-    prior_only_inputs,
-    sample_human_news,
-    sample_weights,
-)
+from mizan.training.data import sample_human_news, sample_weights
+from mizan.training.layers import calibrate_layer, fit_layer, fit_logistic, prior_only_inputs
+from mizan.training.thresholds import choose_thresholds
 
 
 def _synthetic(rows: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 
 from mizan.detector.model import Thresholds
-from mizan.training.train import choose_thresholds, head_mask, sample_weights, text_folds
+from mizan.training.data import head_mask, sample_weights
+from mizan.training.text_stage import text_folds
+from mizan.training.thresholds import choose_thresholds
 from mizan.training.web_pages import (
     WEB_FOLD_COLUMN,
     Page,
