@@ -1,16 +1,17 @@
-"""Evaluation: metrics per corpus and language, baseline, false positives, ablation, plots.
+"""Evaluation: metrics per corpus and language, baseline, false positives, ablation.
 
 Every figure is computed on the test split (or held-out human news) of the data that
 :func:`mizan.training.data.prepare_data` builds with the bundle's own seed and sampling, so the
-report describes exactly the bundle that ships.
+report describes exactly the bundle that ships. The metrics themselves and the targets are
+in :mod:`mizan.training.metrics`; the report's files (JSON, Markdown, plots) are written by
+:mod:`mizan.training.evaluation_report`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,100 +20,29 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score, roc_auc_score, roc_curve
 
-from mizan.detector.settings import REPO_ROOT
+from mizan.detector.engine import DetectorEngine
+from mizan.detector.model import load_model, read_bundle_metadata
+from mizan.detector.settings import get_settings
 from mizan.detector.text import strip_diacritics
+from mizan.training.bundle import build_model, probabilities_frame
+from mizan.training.config import (
+    HEAD_TASKS,
+    HUMAN_NEWS_CORPUS,
+    MAINSTREAM_NEWS_CORPORA,
+    config_from_metadata,
+    worker_count,
+)
+from mizan.training.data import head_mask, prepare_data
+from mizan.training.features import LANGUAGE_COLUMN, TEXT_COLUMN, extract_features, feature_matrix
+from mizan.training.metrics import TASK_SCORE, binary_metrics, metrics_by_corpus
 from mizan.training.records import BASE_COLUMNS
+from mizan.training.stack import fit_stack
+from mizan.training.text_stage import fit_text_stage, vectorize_texts
+from mizan.training.web_pages import WEB_PAGES_CORPUS
+from mizan.training.web_pages import evaluate as evaluate_web_pages
 
 logger = logging.getLogger(__name__)
-
-TASK_SCORE: Mapping[str, str] = {"ai_generated": "ai_generated", "credibility": "not_credible"}
-"""Which probability answers each corpus task (label 1 = machine-written / not credible)."""
-ECE_BINS = 10
-DEFAULT_REPORTS_DIR = REPO_ROOT / "reports"
-
-
-def expected_calibration_error(labels: np.ndarray, probabilities: np.ndarray) -> float:
-    """Return the ECE: mean |observed rate - mean prediction| over 10 equal-width bins."""
-    labels = np.asarray(labels, dtype=np.float64)
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    if len(labels) == 0:
-        return float("nan")
-    bins = np.minimum((probabilities * ECE_BINS).astype(int), ECE_BINS - 1)
-    total = 0.0
-    for index in range(ECE_BINS):
-        in_bin = bins == index
-        if in_bin.any():
-            gap = abs(labels[in_bin].mean() - probabilities[in_bin].mean())
-            total += gap * in_bin.sum() / len(labels)
-    return float(total)
-
-
-def tpr_at_fpr(labels: np.ndarray, scores: np.ndarray, max_fpr: float = 0.01) -> float:
-    """Return the highest true-positive rate reachable with at most ``max_fpr`` false positives."""
-    false_positive_rates, true_positive_rates, _ = roc_curve(labels, scores)
-    allowed = false_positive_rates <= max_fpr + 1e-12
-    return float(true_positive_rates[allowed].max()) if allowed.any() else 0.0
-
-
-def binary_metrics(labels: np.ndarray, probabilities: np.ndarray) -> dict[str, float | int]:
-    """AUROC, TPR at 1% FPR, F1 and accuracy at 0.5, Brier score and ECE of one score."""
-    labels = np.asarray(labels, dtype=int)
-    probabilities = np.asarray(probabilities, dtype=np.float64)
-    both_classes = len(np.unique(labels)) == 2
-    predicted = (probabilities >= 0.5).astype(int)
-    return {
-        "n": len(labels),
-        "positives": int(labels.sum()),
-        "auroc": float(roc_auc_score(labels, probabilities)) if both_classes else float("nan"),
-        "tpr_at_1pct_fpr": tpr_at_fpr(labels, probabilities) if both_classes else float("nan"),
-        "f1": float(f1_score(labels, predicted, zero_division=0)),
-        "accuracy": float((predicted == labels).mean()) if len(labels) else float("nan"),
-        "brier": float(np.mean((probabilities - labels) ** 2)) if len(labels) else float("nan"),
-        "ece": expected_calibration_error(labels, probabilities),
-    }
-
-
-def _slices(frame: pd.DataFrame, split: str) -> list[tuple[str, str, str, np.ndarray]]:
-    """(kind, name, task, row mask) for every corpus and every (language, task) of a split."""
-    in_split = (frame["split"] == split).to_numpy()
-    labelled = (frame["task"] != "human_news").to_numpy()
-    slices = []
-    for corpus, rows in frame[in_split & labelled].groupby("source_corpus", sort=True):
-        mask = in_split & (frame["source_corpus"] == corpus).to_numpy()
-        slices.append(("corpus", str(corpus), str(rows["task"].iloc[0]), mask))
-    for (language, task), _rows in frame[in_split & labelled].groupby(
-        ["language", "task"], sort=True
-    ):
-        mask = (
-            in_split
-            & labelled
-            & (frame["language"] == language).to_numpy()
-            & (frame["task"] == task).to_numpy()
-        )
-        slices.append(("language", f"{language}/{task}", str(task), mask))
-    return slices
-
-
-def metrics_by_corpus(
-    frame: pd.DataFrame, scores: pd.DataFrame, split: str = "test"
-) -> dict[str, Any]:
-    """Metrics of one split per corpus and per (language, task).
-
-    Each slice gets the metrics of its task's head and of ``unreliable`` (1 - reliability).
-    """
-    result: dict[str, Any] = {"corpus": {}, "language": {}}
-    labels = frame["label"].to_numpy()
-    for kind, name, task, mask in _slices(frame, split):
-        entry = {
-            "task": task,
-            "head": binary_metrics(labels[mask], scores[TASK_SCORE[task]].to_numpy()[mask]),
-            "reliability": binary_metrics(labels[mask], scores["unreliable"].to_numpy()[mask]),
-        }
-        result[kind][name] = entry
-    return result
-
 
 BASELINE_C_GRID: tuple[float, ...] = (1.0, 10.0)
 BASELINE_HEADS: tuple[str, ...] = ("ai_generated", "credibility")
@@ -130,10 +60,6 @@ class Baseline:
 
 def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
     """Fit the baseline per head task on train (C chosen on val) and score every row."""
-    from mizan.training.config import HEAD_TASKS
-    from mizan.training.data import head_mask
-    from mizan.training.features import TEXT_COLUMN
-
     texts = frame[TEXT_COLUMN].tolist()
     labels = frame["label"].to_numpy()
     split = frame["split"].to_numpy()
@@ -184,10 +110,6 @@ def verdict_rates(
 
 def score_frame(model: Any, frame: pd.DataFrame, workers: int) -> pd.DataFrame:
     """Score rows that carry extracted features (``mizan.training.features`` columns)."""
-    from mizan.training.bundle import probabilities_frame
-    from mizan.training.features import LANGUAGE_COLUMN, TEXT_COLUMN, feature_matrix
-    from mizan.training.text_stage import vectorize_texts
-
     features = feature_matrix(frame, model.feature_names)
     matrix = vectorize_texts(model.vectorizer, frame[TEXT_COLUMN].tolist(), workers)
     is_arabic = (frame[LANGUAGE_COLUMN] == "ar").to_numpy(dtype=np.float64)
@@ -204,12 +126,6 @@ def diacritics_stripped(frame: pd.DataFrame) -> pd.DataFrame:
         lambda value: strip_diacritics(value) if isinstance(value, str) else None
     )
     return copy
-
-
-def _summary_row(entry: dict[str, Any]) -> dict[str, float]:
-    return {
-        key: entry[key] for key in ("auroc", "tpr_at_1pct_fpr", "f1", "accuracy", "brier", "ece")
-    }
 
 
 @dataclass
@@ -239,21 +155,6 @@ def evaluate(
         say: Progress messages.
         progress: Progress-bar factory for feature extraction.
     """
-    from mizan.detector.engine import DetectorEngine
-    from mizan.detector.model import load_model, read_bundle_metadata
-    from mizan.training.bundle import build_model
-    from mizan.training.config import (
-        HEAD_TASKS,
-        HUMAN_NEWS_CORPUS,
-        MAINSTREAM_NEWS_CORPORA,
-        config_from_metadata,
-        worker_count,
-    )
-    from mizan.training.data import prepare_data
-    from mizan.training.features import extract_features
-    from mizan.training.stack import fit_stack
-    from mizan.training.text_stage import fit_text_stage
-
     started = time.perf_counter()
     engine = DetectorEngine()
     metadata = read_bundle_metadata(bundle_dir)
@@ -390,10 +291,6 @@ def evaluate(
 
 def web_pages_figures(metadata: Mapping[str, Any], config: Any) -> dict[str, Any] | None:
     """Return the bundle's out-of-fold web-pages figures beside the baseline's (same folds)."""
-    from mizan.detector.settings import get_settings
-    from mizan.training.web_pages import WEB_PAGES_CORPUS
-    from mizan.training.web_pages import evaluate as evaluate_web_pages
-
     cv = metadata.get("web_pages_cv")
     if not cv:
         return None
@@ -401,385 +298,3 @@ def web_pages_figures(metadata: Mapping[str, Any], config: Any) -> dict[str, Any
     if not folder.is_dir():
         return None
     return evaluate_web_pages(folder, int(cv["folds"]), metadata)
-
-
-TARGETS: tuple[tuple[str, str], ...] = (
-    ("mce_auroc", "MCE credibility, test: AUROC >= 0.93 and above the baseline"),
-    ("aigt_accuracy", "Arabic AIGT (CustomPlus test): accuracy >= 0.97"),
-    ("aigt_stripped_accuracy", "Arabic AIGT, diacritics stripped: accuracy >= 0.95"),
-    ("l2r_auroc", "English LLM-rewritten news (L2R test): AUROC >= 0.95"),
-    ("human_news_unreliable", "SaudiNewsNet held out: `unreliable` on <= 1%"),
-    ("ece", "ECE <= 0.05 on each test split (task head)"),
-    ("mce_trusted_unreliable", "MCE trusted test articles: `unreliable` on <= 5%"),
-    ("web_pages_auroc", "Web pages, site-grouped CV: AUROC >= 0.95 per language, above baseline"),
-    ("web_pages_farm", "Web pages, site-grouped CV: >= 90% of farm pages not `reliable`"),
-    ("web_pages_wire", "Web pages, site-grouped CV: no wire page `unreliable`"),
-    ("web_pages_machine", "Machine-written Arabic pages: `ai_generated` recall >= 0.8 (CV)"),
-)
-
-
-def check_targets(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Return each target of the issue with the measured value and whether it is met."""
-    corpus = report["test"]["corpus"]
-    baseline = report["baseline_test"]["corpus"]
-    aigt = report.get("aigt_variants", {})
-    rows: list[dict[str, Any]] = []
-
-    def add(key: str, value: float, met: bool, note: str = "") -> None:
-        label = dict(TARGETS)[key]
-        rows.append({"target": label, "key": key, "value": value, "met": bool(met), "note": note})
-
-    mce = corpus.get("mce-arabic-news-credibility")
-    if mce:
-        value = mce["head"]["auroc"]
-        base = baseline["mce-arabic-news-credibility"]["head"]["auroc"]
-        add("mce_auroc", value, value >= 0.93 and value > base, f"baseline {base:.3f}")
-    kept = aigt.get("customplus (diacritics kept)")
-    if kept:
-        add("aigt_accuracy", kept["accuracy"], kept["accuracy"] >= 0.97)
-    stripped = aigt.get("customplus (diacritics stripped)")
-    if stripped:
-        pure = aigt.get("pure (diacritics kept)")
-        note = f"Pure test {pure['accuracy']:.3f}" if pure else ""
-        add("aigt_stripped_accuracy", stripped["accuracy"], stripped["accuracy"] >= 0.95, note)
-    l2r = corpus.get("en-l2r-newsarticle")
-    if l2r:
-        add("l2r_auroc", l2r["head"]["auroc"], l2r["head"]["auroc"] >= 0.95)
-    human = report.get("human_news_false_positives")
-    if human:
-        rate = human["kept"]["unreliable_rate"]
-        add(
-            "human_news_unreliable",
-            rate,
-            rate <= 0.01,
-            f"stripped {human['stripped']['unreliable_rate']:.4f}",
-        )
-    worst = max(corpus.items(), key=lambda item: item[1]["head"]["ece"], default=None)
-    if worst:
-        value = worst[1]["head"]["ece"]
-        above = [
-            f"{name} {entry['head']['ece']:.3f} (n={entry['head']['n']})"
-            for name, entry in corpus.items()
-            if entry["head"]["ece"] > 0.05
-        ]
-        add("ece", value, value <= 0.05, "above 0.05: " + ", ".join(above) if above else "")
-    trusted = report.get("human_news_verdicts_by_corpus", {}).get("mce-arabic-news-credibility")
-    if trusted:
-        add(
-            "mce_trusted_unreliable", trusted["unreliable_rate"], trusted["unreliable_rate"] <= 0.05
-        )
-    web = report.get("web_pages") or {}
-    languages = [web[name] for name in ("ar", "en") if name in web]
-    if languages:
-        worst = min(row["model_auroc"] for row in languages)
-        beats = all(row["model_auroc"] > row["baseline_auroc"] for row in languages)
-        note = ", ".join(
-            f"{name} {web[name]['model_auroc']:.3f} vs baseline {web[name]['baseline_auroc']:.3f}"
-            for name in ("ar", "en")
-            if name in web
-        )
-        add("web_pages_auroc", worst, worst >= 0.95 and beats, note)
-        farm = min(row["farm_not_reliable"] for row in languages)
-        add("web_pages_farm", farm, farm >= 0.9, f"scores: {languages[0]['scores']}")
-        wire = max(row["wire_unreliable"] for row in languages)
-        add("web_pages_wire", wire, wire == 0.0)
-        if "ar" in web and not np.isnan(web["ar"].get("machine_ai_recall", float("nan"))):
-            recall = web["ar"]["machine_ai_recall"]
-            add(
-                "web_pages_machine",
-                recall,
-                recall >= 0.8,
-                f"threshold {web['ar']['ai_generated_threshold']:.4f}; "
-                f"{web['ar']['machine_written']} pages",
-            )
-    return rows
-
-
-def _cell(value: Any, digits: int = 3) -> str:
-    if isinstance(value, float):
-        return "n/a" if np.isnan(value) else f"{value:.{digits}f}"
-    return str(value)
-
-
-def _metrics_table(report: Mapping[str, Any], kind: str) -> list[str]:
-    lines = [
-        "| "
-        + " | ".join(
-            [
-                "slice",
-                "task",
-                "n",
-                "AUROC",
-                "AUROC (baseline)",
-                "TPR@1%FPR",
-                "TPR@1%FPR (baseline)",
-                "F1",
-                "F1 (baseline)",
-                "Brier",
-                "Brier (baseline)",
-                "ECE",
-                "ECE (baseline)",
-                "accuracy",
-                "reliability AUROC",
-                "reliability ECE",
-            ]
-        )
-        + " |",
-        "|" + "---|" * 16,
-    ]
-    for name, entry in report["test"][kind].items():
-        head = entry["head"]
-        base = report["baseline_test"][kind][name]["head"]
-        cells = [name, entry["task"], head["n"]]
-        for key in ("auroc", "tpr_at_1pct_fpr", "f1", "brier", "ece"):
-            cells += [_cell(head[key]), _cell(base[key])]
-        reliability = entry["reliability"]
-        cells += [_cell(head["accuracy"]), _cell(reliability["auroc"]), _cell(reliability["ece"])]
-        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
-    return lines
-
-
-def render_markdown(report: Mapping[str, Any], plots: Sequence[str]) -> str:
-    """Return ``evaluation.md``: headline tables, targets, false positives, ablation, plots."""
-    model = report["model"]
-    thresholds = report["thresholds"]
-    lines = [
-        f"# Evaluation of {model['name']} {model['version']}",
-        "",
-        f"Bundle sha256 `{model['sha256']}`. Verdict thresholds: unreliable below "
-        f"{thresholds['unreliable_below']}, reliable above {thresholds['reliable_above']} "
-        "(chosen on val).",
-        "",
-        "All figures are on the **test** splits (never used for fitting, calibration or "
-        "thresholds). The task head is `ai_generated` for machine-text corpora and "
-        "`1 - credibility` for credibility corpora; *reliability AUROC* scores "
-        "`1 - reliability` against the same labels. The baseline is TF-IDF (word 1-2-grams) "
-        "+ logistic regression trained on the same train rows (C chosen on val). F1 and "
-        "accuracy at 0.5. ECE over 10 equal-width bins.",
-        "",
-        "## Per corpus (test)",
-        "",
-        *_metrics_table(report, "corpus"),
-        "",
-        "## Per language (test)",
-        "",
-        *_metrics_table(report, "language"),
-        "",
-        "## Targets",
-        "",
-        "| target | value | met | note |",
-        "|---|---|---|---|",
-    ]
-    for row in check_targets(report):
-        lines.append(
-            f"| {row['target']} | {_cell(row['value'], 4)} | {'yes' if row['met'] else 'no'} "
-            f"| {row['note']} |"
-        )
-    human = report.get("human_news_false_positives")
-    if human:
-        lines += [
-            "",
-            f"## False positives on held-out human news ({human['corpus']}, 2015, pre-LLM)",
-            "",
-            f"Share of diacritic characters in these texts: "
-            f"{human['diacritic_character_share']:.5f}.",
-            "",
-            "| text | n | `unreliable` verdict | `ai_generated > 0.5` |",
-            "|---|---|---|---|",
-        ]
-        for key in ("kept", "stripped"):
-            rates = human[key]
-            lines.append(
-                f"| diacritics {key} | {rates['n']} | {rates['unreliable_rate']:.4f} "
-                f"| {rates['ai_generated_rate']:.4f} |"
-            )
-        lines += [
-            "",
-            "Human-written (label 0) test articles of every mainstream-news corpus:",
-            "",
-            "| corpus | n | `unreliable` verdict | `ai_generated > 0.5` |",
-            "|---|---|---|---|",
-        ]
-        for corpus, rates in report.get("human_news_verdicts_by_corpus", {}).items():
-            lines.append(
-                f"| {corpus} | {rates['n']} | {rates['unreliable_rate']:.4f} "
-                f"| {rates['ai_generated_rate']:.4f} |"
-            )
-    aigt = report.get("aigt_variants")
-    if aigt:
-        lines += [
-            "",
-            "## Arabic AIGT: diacritics kept and stripped (test)",
-            "",
-            "| variant | n | accuracy | AUROC | F1 | ECE |",
-            "|---|---|---|---|---|---|",
-        ]
-        for name, entry in aigt.items():
-            lines.append(
-                f"| {name} | {entry['n']} | {_cell(entry['accuracy'])} | {_cell(entry['auroc'])} "
-                f"| {_cell(entry['f1'])} | {_cell(entry['ece'])} |"
-            )
-    web = report.get("web_pages")
-    if web:
-        from mizan.training.web_pages import markdown as web_pages_markdown
-
-        table = web_pages_markdown(web, 5).splitlines()
-        lines += ["", "## Web pages (site-grouped cross-validation)", "", *table[2:]]
-    ablation = report.get("ablation")
-    if ablation:
-        corpora = list(next(iter(ablation.values()))["head_auroc"])
-        lines += [
-            "",
-            "## Ablation: stacking layers refitted without one signal family (test AUROC)",
-            "",
-            "Text models are shared; `none` is the full refit, `all signals` the text alone.",
-            "",
-            "| dropped | "
-            + " | ".join(f"{c} head / reliability" for c in corpora)
-            + " | human news `unreliable` |",
-            "|---|" + "---|" * (len(corpora) + 1),
-        ]
-        for dropped, entry in ablation.items():
-            cells = [
-                f"{_cell(entry['head_auroc'][c])} / {_cell(entry['reliability_auroc'][c])}"
-                for c in corpora
-            ]
-            lines.append(
-                f"| {dropped} | "
-                + " | ".join(cells)
-                + f" | {entry['human_news_unreliable_rate']:.4f} |"
-            )
-    if plots:
-        lines += ["", "## Plots", ""]
-        lines += [f"![{Path(plot).stem}]({Path(plot).name})" for plot in plots]
-    lines.append("")
-    return "\n".join(lines)
-
-
-def _reliability_curves(
-    axis: Any,
-    result: EvaluationResult,
-    column: str,
-    mask: np.ndarray,
-    labels: np.ndarray,
-    title: str,
-) -> None:
-    """Draw Mizan's and the baseline's reliability curves of ``column`` over ``mask`` rows."""
-    edges = np.linspace(0, 1, ECE_BINS + 1)
-    for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline)):
-        probabilities = scores[column].to_numpy()[mask]
-        observed, predicted = [], []
-        for low, high in zip(edges[:-1], edges[1:], strict=True):
-            in_bin = (probabilities >= low) & (
-                (probabilities < high) | (high == 1.0) & (probabilities <= high)
-            )
-            if in_bin.sum() >= 5:
-                predicted.append(probabilities[in_bin].mean())
-                observed.append(labels[mask][in_bin].mean())
-        ece = expected_calibration_error(labels[mask], probabilities)
-        axis.plot(predicted, observed, marker="o", label=f"{name} (ECE {ece:.3f})")
-    axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
-    axis.set_title(title, fontsize=9)
-    axis.set_xlabel("mean predicted probability")
-    axis.set_ylabel("observed rate")
-    axis.legend(loc="upper left", fontsize=8)
-
-
-def write_plots(result: EvaluationResult, reports_dir: Path) -> list[Path]:
-    """Write ROC curves per corpus and reliability diagrams as PNG files."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    frame = result.frame
-    test = (frame["split"] == "test") & (frame["task"] != "human_news")
-    corpora = sorted(frame.loc[test, "source_corpus"].unique())
-    labels = frame["label"].to_numpy()
-    paths: list[Path] = []
-
-    columns = 3
-    rows = (len(corpora) + columns - 1) // columns
-    figure, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 4 * rows), squeeze=False)
-    for axis, corpus in zip(axes.ravel(), corpora, strict=False):
-        mask = (test & (frame["source_corpus"] == corpus)).to_numpy()
-        task = str(frame.loc[mask, "task"].iloc[0])
-        column = TASK_SCORE[task]
-        for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline)):
-            if len(np.unique(labels[mask])) < 2:
-                continue
-            fpr, tpr, _ = roc_curve(labels[mask], scores[column].to_numpy()[mask])
-            auc = roc_auc_score(labels[mask], scores[column].to_numpy()[mask])
-            axis.plot(fpr, tpr, label=f"{name} ({auc:.3f})")
-        axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
-        axis.set_title(f"{corpus}\n({task}, n={int(mask.sum())})", fontsize=9)
-        axis.set_xlabel("false positive rate")
-        axis.set_ylabel("true positive rate")
-        axis.legend(loc="lower right", fontsize=8)
-    for axis in axes.ravel()[len(corpora) :]:
-        axis.axis("off")
-    figure.tight_layout()
-    path = reports_dir / "roc_curves.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    paths.append(path)
-
-    panels = [
-        (
-            "ai_generated",
-            "ai_generated head (machine-text test rows)",
-            test & (frame["task"] == "ai_generated"),
-        ),
-        (
-            "not_credible",
-            "1 - credibility head (credibility test rows)",
-            test & (frame["task"] == "credibility"),
-        ),
-        ("unreliable", "1 - reliability (all labelled test rows)", test),
-    ]
-    figure, axes = plt.subplots(1, 3, figsize=(13, 4.3))
-    for axis, (column, title, mask_series) in zip(axes, panels, strict=True):
-        _reliability_curves(axis, result, column, mask_series.to_numpy(), labels, title)
-    figure.tight_layout()
-    path = reports_dir / "reliability_diagram.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    paths.append(path)
-
-    # Reliability per language: 1 - reliability against the label of every labelled test row.
-    figure, axes = plt.subplots(1, 2, figsize=(9, 4.3))
-    for axis, language in zip(axes, ("ar", "en"), strict=True):
-        mask = (test & (frame["language"] == language)).to_numpy()
-        title = f"1 - reliability, {language} (labelled test rows, n={int(mask.sum())})"
-        _reliability_curves(axis, result, "unreliable", mask, labels, title)
-    figure.tight_layout()
-    path = reports_dir / "reliability_by_language.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    paths.append(path)
-    return paths
-
-
-def write_reports(result: EvaluationResult, reports_dir: Path = DEFAULT_REPORTS_DIR) -> list[Path]:
-    """Write ``evaluation.json``, ``evaluation.md`` and the plots into ``reports_dir``."""
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    plots = write_plots(result, reports_dir)
-    report = {**result.report, "targets": check_targets(result.report)}
-    json_path = reports_dir / "evaluation.json"
-    json_path.write_text(
-        json.dumps(_finite(report), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    markdown_path = reports_dir / "evaluation.md"
-    markdown_path.write_text(render_markdown(report, [p.name for p in plots]), encoding="utf-8")
-    return [markdown_path, json_path, *plots]
-
-
-def _finite(value: Any) -> Any:
-    """Replace NaN floats by ``None`` so the JSON is standard."""
-    if isinstance(value, float):
-        return None if np.isnan(value) else round(value, 6)
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(item) for item in value]
-    return value

@@ -11,7 +11,9 @@ from mizan.detector.errors import ModelBundleError
 from mizan.detector.model import default_bundle_dir, read_bundle_metadata
 from mizan.detector.settings import get_settings
 from mizan.training.cli import StageLog, add_common_arguments, progress_bar
-from mizan.training.evaluate import DEFAULT_REPORTS_DIR, check_targets, evaluate, write_reports
+from mizan.training.evaluate import evaluate
+from mizan.training.evaluation_report import DEFAULT_REPORTS_DIR, write_reports
+from mizan.training.metrics import check_targets
 from mizan.training.model_card import render_model_card
 from mizan.training.train import repo_relative
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from mizan.training.metrics import check_targets
+
 TEST_SPLIT_NOTE = (
     "While the text features were first being chosen, an early exploration printed the "
     "test-split AUROC of text-only models on MCE (and on a provisional split of the other "
@@ -346,8 +348,6 @@ def render_model_card(
             lines += ["", "Arabic AIGT test: " + "; ".join(parts) + "."]
         targets = evaluation.get("targets")
         if targets is None:
-            from mizan.training.evaluate import check_targets
-
             targets = check_targets(evaluation)
         lines += ["", "Targets:", ""]
         for row in targets:

@@ -39,8 +39,8 @@ from mizan.detector.trained import TrainedModel
 from mizan.training.bundle import build_model, bundle_metadata, score_rows, write_bundle
 from mizan.training.config import HUMAN_NEWS_CORPUS, MODEL_NAME, Say, TrainConfig, log_progress
 from mizan.training.data import PreparedData, prepare_data
-from mizan.training.evaluate import metrics_by_corpus
 from mizan.training.features import ProgressFactory
+from mizan.training.metrics import metrics_by_corpus
 from mizan.training.model_card import render_model_card
 from mizan.training.stack import fit_stack, web_pages_cv
 from mizan.training.text_stage import TextStage, fit_text_stage

@@ -11,15 +11,15 @@ from mizan.detector.model import default_bundle_dir, load_model
 from mizan.detector.settings import REPO_ROOT, get_settings
 from mizan.detector.trained import TrainedModel
 from mizan.training.datasets import load_arabic_aigt_diacritics
-from mizan.training.evaluate import (
+from mizan.training.evaluate import evaluate
+from mizan.training.evaluation_report import write_reports
+from mizan.training.features import extract_features
+from mizan.training.metrics import (
     binary_metrics,
     check_targets,
-    evaluate,
     expected_calibration_error,
     tpr_at_fpr,
-    write_reports,
 )
-from mizan.training.features import extract_features
 from mizan.training.text_stage import vectorize_texts
 
 
