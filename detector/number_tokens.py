@@ -30,7 +30,13 @@ from mizan.detector.number_words import (
     _WORD_VALUES,
 )
 from mizan.detector.reference.patterns import trie_regex
-from mizan.detector.text import bmp_codes, letter_digit_runs, normalize_for_matching
+from mizan.detector.text import (
+    bmp_codes,
+    normalize_for_matching,
+    run_hashes,
+    string_hash,
+    word_character_runs,
+)
 
 if TYPE_CHECKING:
     from mizan.detector.article.document import WordSpans
@@ -150,8 +156,8 @@ _ONE_SCALE_NEXT_RE = re.compile(r"\s{0,3}و\s{0,2}\d")
 # lookbehind), or at the start of a run of word characters that is the first run of a number
 # word, possibly behind a clitic (the word branch needs no word character before it and none
 # after the word). No number word holds "_", so such a run is also a whole run of letters and
-# digits: a word of the text, looked up in a set. The pattern is matched at those positions
-# only.
+# digits: a word of the text, looked up in a set when the caller has the words, else compared
+# by hash on the code points. The pattern is matched at those positions only.
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +185,13 @@ def _start_runs() -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=1)
+def _start_hashes() -> np.ndarray:
+    """Return the sorted hashes (:func:`~mizan.detector.text.run_hashes`) of ``_start_runs``."""
+    runs = _start_runs() or frozenset()
+    return np.array(sorted({string_hash(run) for run in runs}), dtype=np.uint64)
+
+
+@lru_cache(maxsize=1)
 def _digit_tables() -> tuple[np.ndarray, np.ndarray]:
     r"""Return per BMP code point: a decimal digit (``\d``), an ASCII digit (0-9)."""
     decimal = np.fromiter(
@@ -192,6 +205,7 @@ def _digit_tables() -> tuple[np.ndarray, np.ndarray]:
 def prepare_tables() -> None:
     """Build the tables that find where number tokens start (else built on first use)."""
     _start_runs()
+    _start_hashes()
     _digit_tables()
 
 
@@ -204,39 +218,55 @@ def _token_starts(text: str, spans: WordSpans | None = None) -> list[int] | None
     """Return the sorted positions of ``text`` where a _TOKEN_RE match may start.
 
     ``spans`` are the words of ``text`` (runs of letters and digits) when the caller has
-    them. ``None`` when the positions are not worth finding (a text under 400 characters
-    without ``spans``). Digits are found on the code points, or in the words that are not
-    all letters for text beyond the BMP.
+    them: the word starts are then set lookups. Without them the runs of word characters
+    are found on the code points and compared by a polynomial hash (a collision only adds a
+    position to try). Digits are found on the code points, or, for text beyond the BMP, in
+    the words that are not all letters. ``None`` when the positions cannot be found (text
+    beyond the BMP without ``spans``).
     """
     start_runs = _start_runs()
     if start_runs is None:
         return None
-    if spans is not None:
-        run_starts, words = spans.starts, spans.words
-    else:
-        runs = letter_digit_runs(text)
-        if runs is None:
-            return None
-        run_starts = runs[0]
-        words = list(map(text.__getitem__, map(slice, *runs)))
-    starts = set(compress(run_starts, map(start_runs.__contains__, words)))
     codes = bmp_codes(text)
-    if codes is not None:
-        decimal, ascii_digit = _digit_tables()
-        digits = decimal[codes]
-        digits[1:] &= ~ascii_digit[codes[:-1]]
-        starts.update(np.flatnonzero(digits).tolist())
-        return sorted(starts)
-    # Beyond the BMP: every decimal digit is a letter or digit, so it stands in a word that
-    # is not all letters.
-    not_letters = map(not_, map(str.isalpha, words))
-    for first, word in compress(zip(run_starts, words, strict=True), not_letters):
+    if codes is None:
+        if spans is None:
+            return None
+        return sorted(_word_starts(start_runs, spans) | _digits_in_words(spans))
+    if spans is not None:
+        starts = _word_starts(start_runs, spans)
+    else:
+        start_hashes = _start_hashes()
+        run_starts, run_ends = word_character_runs(codes)
+        hashes = run_hashes(codes, run_starts, run_ends)
+        found = np.searchsorted(start_hashes, hashes)
+        found[found == len(start_hashes)] = 0
+        starts = set(run_starts[start_hashes[found] == hashes].tolist())
+    decimal, ascii_digit = _digit_tables()
+    digits = decimal[codes]
+    digits[1:] &= ~ascii_digit[codes[:-1]]
+    starts.update(np.flatnonzero(digits).tolist())
+    return sorted(starts)
+
+
+def _word_starts(start_runs: frozenset[str], spans: WordSpans) -> set[int]:
+    """Return the starts of the words of ``spans`` that are in ``start_runs``."""
+    return set(compress(spans.starts, map(start_runs.__contains__, spans.words)))
+
+
+def _digits_in_words(spans: WordSpans) -> set[int]:
+    """Return where a decimal digit not after an ASCII digit stands in the words of ``spans``.
+
+    Every decimal digit is a letter or digit, so it stands in a word that is not all letters.
+    """
+    starts = set()
+    not_letters = map(not_, map(str.isalpha, spans.words))
+    for first, word in compress(zip(spans.starts, spans.words, strict=True), not_letters):
         after_ascii_digit = False
         for index, char in enumerate(word):
             if char.isdecimal() and not after_ascii_digit:
                 starts.add(first + index)
             after_ascii_digit = char in _ASCII_DIGITS
-    return sorted(starts)
+    return starts
 
 
 def _token_matches(
