@@ -189,6 +189,16 @@ def _reference() -> _Reference:
     return _Reference(json.loads(path.read_text(encoding="utf-8")))
 
 
+def place_keys() -> tuple[str, ...]:
+    """Return every normalised name the place pattern of :func:`find_places` matches.
+
+    The names as listed, and the forms read after a glued ``ل`` that drops the article's
+    alif (``للرياض``); a caller can learn from them which words can open a place name.
+    """
+    reference = _reference()
+    return (*reference.entries, *reference.after_lam)
+
+
 def _name_candidates(name: str) -> list[str]:
     """Return lookup keys for ``name`` with Arabic clitics and the article tried off and on."""
     key = _key(name)
@@ -391,5 +401,6 @@ __all__ = [
     "find_groups",
     "find_places",
     "great_circle_km",
+    "place_keys",
     "region_groups",
 ]

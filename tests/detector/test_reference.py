@@ -18,6 +18,7 @@ from mizan.detector.reference import (
     find_groups,
     find_places,
     great_circle_km,
+    place_keys,
     region_groups,
 )
 from mizan.detector.reference.patterns import trie_regex
@@ -309,3 +310,13 @@ def test_trie_regex_prefers_longer_words() -> None:
     assert pattern.match("دول أخرى").group() == "دول"  # type: ignore[union-attr]
     assert pattern.match("the  gulf").group() == "the  gulf"  # type: ignore[union-attr]
     assert re.compile(trie_regex([])).search("anything") is None
+
+
+def test_place_keys_hold_every_name_the_place_pattern_finds() -> None:
+    keys = set(place_keys())
+    text = normalize_for_matching("زار الوفد للرياض ثم القاهرة وسافر بعدها إلى Kenya والمغرب")
+    found = [text[mention.start : mention.end] for mention in find_places(text)]
+    assert len(found) >= 4
+    for name in found:
+        stripped = name[1:] if name.startswith(("و", "ب", "ل")) and name[1:] in keys else name
+        assert stripped in keys or name in keys, name

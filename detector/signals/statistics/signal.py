@@ -7,10 +7,7 @@ from functools import lru_cache
 
 from mizan.detector.article import Document
 from mizan.detector.numbers import prepare_tables
-from mizan.detector.reference import (
-    _reference,
-    find_places,
-)
+from mizan.detector.reference import find_places, place_keys
 from mizan.detector.signals.base import Signal, SignalContext, SignalResult
 from mizan.detector.signals.statistics.arithmetic import (
     _HEADLINE_CHARS,
@@ -75,8 +72,7 @@ _PLACE_PREFIXES = tuple(
 @lru_cache(maxsize=1)
 def _place_openers() -> frozenset[str] | None:
     """Return the words one of which opens every place name that ``find_places`` finds."""
-    reference = _reference()
-    return _openers([*reference.entries, *reference.after_lam], _PLACE_PREFIXES)
+    return _openers(place_keys(), _PLACE_PREFIXES)
 
 
 class StatisticsSignal(Signal):
