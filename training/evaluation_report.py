@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import roc_auc_score, roc_curve
 
 from mizan.detector.settings import REPO_ROOT
 from mizan.training.evaluate import EvaluationResult
 from mizan.training.metrics import ECE_BINS, TASK_SCORE, check_targets, expected_calibration_error
 from mizan.training.web_pages import markdown as web_pages_markdown
+from mizan.training.web_pages import roc_panel
 
 DEFAULT_REPORTS_DIR = REPO_ROOT / "reports"
 
@@ -229,17 +229,15 @@ def write_plots(result: EvaluationResult, reports_dir: Path) -> list[Path]:
         mask = (test & (frame["source_corpus"] == corpus)).to_numpy()
         task = str(frame.loc[mask, "task"].iloc[0])
         column = TASK_SCORE[task]
-        for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline)):
-            if len(np.unique(labels[mask])) < 2:
-                continue
-            fpr, tpr, _ = roc_curve(labels[mask], scores[column].to_numpy()[mask])
-            auc = roc_auc_score(labels[mask], scores[column].to_numpy()[mask])
-            axis.plot(fpr, tpr, label=f"{name} ({auc:.3f})")
-        axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
-        axis.set_title(f"{corpus}\n({task}, n={int(mask.sum())})", fontsize=9)
-        axis.set_xlabel("false positive rate")
-        axis.set_ylabel("true positive rate")
-        axis.legend(loc="lower right", fontsize=8)
+        roc_panel(
+            axis,
+            labels[mask],
+            [
+                (name, scores[column].to_numpy()[mask])
+                for name, scores in (("Mizan", result.scores), ("TF-IDF + LR", result.baseline))
+            ],
+            f"{corpus}\n({task}, n={int(mask.sum())})",
+        )
     for axis in axes.ravel()[len(corpora) :]:
         axis.axis("off")
     figure.tight_layout()

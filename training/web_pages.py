@@ -379,6 +379,25 @@ def markdown(figures: Mapping[str, Mapping[str, Any]], folds: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def roc_panel(
+    axis: Any, labels: np.ndarray, curves: Sequence[tuple[str, np.ndarray]], title: str
+) -> None:
+    """Draw each named score's ROC curve against ``labels`` on one matplotlib axis.
+
+    Each curve's legend names its AUROC; with a single class there is no curve to draw.
+    """
+    for name, values in curves:
+        if len(set(labels)) < 2:
+            continue
+        fpr, tpr, _ = roc_curve(labels, values)
+        axis.plot(fpr, tpr, label=f"{name} ({_auroc(labels, values):.3f})")
+    axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
+    axis.set_title(title, fontsize=9)
+    axis.set_xlabel("false positive rate")
+    axis.set_ylabel("true positive rate")
+    axis.legend(loc="lower right", fontsize=8)
+
+
 def write_roc_plot(scores: WebPagesScores, path: Path) -> Path:
     """Draw the model's and the baseline's ROC curves per language into ``path`` (PNG)."""
     import matplotlib  # on use: only the plots need it, and it is slow to import
@@ -389,16 +408,12 @@ def write_roc_plot(scores: WebPagesScores, path: Path) -> Path:
     figure, axes = plt.subplots(1, 2, figsize=(9, 4.2))
     for axis, language in zip(axes, ("ar", "en"), strict=True):
         mask = scores.languages == language
-        for name, values in (("Mizan", scores.model), ("TF-IDF + LR", scores.baseline)):
-            if len(set(scores.labels[mask])) < 2:
-                continue
-            fpr, tpr, _ = roc_curve(scores.labels[mask], values[mask])
-            axis.plot(fpr, tpr, label=f"{name} ({_auroc(scores.labels[mask], values[mask]):.3f})")
-        axis.plot([0, 1], [0, 1], color="grey", linewidth=0.5, linestyle="--")
-        axis.set_title(f"web pages, {language} ({scores.source}, n={int(mask.sum())})", fontsize=9)
-        axis.set_xlabel("false positive rate")
-        axis.set_ylabel("true positive rate")
-        axis.legend(loc="lower right", fontsize=8)
+        roc_panel(
+            axis,
+            scores.labels[mask],
+            (("Mizan", scores.model[mask]), ("TF-IDF + LR", scores.baseline[mask])),
+            f"web pages, {language} ({scores.source}, n={int(mask.sum())})",
+        )
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
