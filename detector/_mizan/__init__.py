@@ -13,28 +13,9 @@ folder at the root, which ``python -m`` and pytest would import from the working
 directory in place of the installed package, hiding its subpackages.
 """
 
-from mizan.detector import (
-    ArticleInput,
-    DetectorEngine,
-    Document,
-    InvalidArticleError,
-    MizanError,
-    ModelBundleError,
-    Report,
-    SignalNotFoundError,
-    __version__,
-    parse_article,
-)
+from mizan import detector
+from mizan.detector import *  # noqa: F403  (the library's public names, listed once there)
+from mizan.detector import __version__
 
-__all__ = [
-    "ArticleInput",
-    "DetectorEngine",
-    "Document",
-    "InvalidArticleError",
-    "MizanError",
-    "ModelBundleError",
-    "Report",
-    "SignalNotFoundError",
-    "parse_article",
-    "__version__",
-]
+__all__ = ["__version__"]
+__all__ += detector.__all__

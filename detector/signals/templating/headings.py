@@ -104,35 +104,30 @@ def url_slug_words(url: str | None) -> list[str]:
     return [word for word in words[:URL_SLUG_MAX_WORDS] if not word.isdigit()]
 
 
+def _content_words(title_words: Iterable[str], stopwords: frozenset[str]) -> list[str]:
+    """Return a title's content words once each, in order (no stopword, digits or single letter)."""
+    words: list[str] = []
+    seen: set[str] = set()
+    for word in title_words:
+        bare = word[1:] if len(word) > 2 and word[0] in _ARABIC_PROCLITICS else word
+        if word in stopwords or bare in stopwords or word.isdigit() or len(word) < 2:
+            continue
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
 def title_keyword_pairs(
     title_words: Iterable[str],
 ) -> list[tuple[frozenset[str], str]]:
     """Return ``(forms, word)`` for the content words of a title, as :func:`title_keywords`."""
-    stopwords = title_stopwords()
-    pairs: list[tuple[frozenset[str], str]] = []
-    seen: set[str] = set()
-    for word in title_words:
-        bare = word[1:] if len(word) > 2 and word[0] in _ARABIC_PROCLITICS else word
-        if word in stopwords or bare in stopwords or word.isdigit() or len(word) < 2:
-            continue
-        if word not in seen:
-            seen.add(word)
-            pairs.append((keyword_forms(word), word))
-    return pairs
+    return [(keyword_forms(word), word) for word in _content_words(title_words, title_stopwords())]
 
 
 def title_keywords(title_words: Iterable[str], stopwords: frozenset[str]) -> list[frozenset[str]]:
     """Return the content words of a title (normalised), each as its set of forms."""
-    keywords: list[frozenset[str]] = []
-    seen: set[str] = set()
-    for word in title_words:
-        bare = word[1:] if len(word) > 2 and word[0] in _ARABIC_PROCLITICS else word
-        if word in stopwords or bare in stopwords or word.isdigit() or len(word) < 2:
-            continue
-        if word not in seen:
-            seen.add(word)
-            keywords.append(keyword_forms(word))
-    return keywords
+    return [keyword_forms(word) for word in _content_words(title_words, stopwords)]
 
 
 def doc_heading_starts(doc: Document) -> frozenset[int]:
