@@ -498,9 +498,68 @@ CROSS_SENTENCE_POSITIVES = [
         "controls the bulk of the world's proven oil",
         ["Iraq holds 8.4%", "largest share"],
     ),
+    # one price moved twice from the same previous close, neither labelled spot, futures or
+    # an earlier high: 2,400 up 0.8% is 2,419 and up 0.4% is 2,409.60, not both today
+    (
+        "Gold climbed 0.8% to $2,419 an ounce on Thursday as the dollar weakened. Dealers in "
+        "the city said gold was up 0.4% at $2,409.60 an ounce, with demand for coins steady.",
+        "0.8% to $2,419",
+        ["same price", "2,400", "2,419", "2,410"],
+    ),
+    (
+        "وارتفع سعر الذهب في المعاملات الفورية 1.2% إلى 2631 دولارا للأوقية مع تراجع الدولار. "
+        "وقال متعاملون إن الذهب صعد 0.5% إلى 2613 دولارا للأوقية وسط طلب على السبائك.",
+        "1.2% إلى 2631",
+        ["same price", "2,600", "2,631", "2,613"],
+    ),
+    # a currency's first-issue value in sterling against the table of parities
+    (
+        "بدأت قصة العملة الوطنية بإصدار الدينار العراقي الأول في الربيع، وهو دينار مغطى "
+        "بالذهب ويساوي ربع جنيه استرليني.",
+        "ويساوي ربع جنيه استرليني",
+        ["Iraqi dinar", "1932", "at par", "a quarter of a pound"],
+    ),
+    (
+        "صدر الدينار الكويتي لأول مرة عام 1961 وكان يعادل نصف جنيه استرليني.",
+        "يعادل نصف جنيه استرليني",
+        ["Kuwaiti dinar", "1961", "half a pound"],
+    ),
+    (
+        "وطُرح الدينار البحريني للتداول عام 1965، وكان يساوي جنيها استرلينيا.",
+        "يساوي جنيها استرلينيا",
+        ["Bahraini dinar", "three quarters of a pound", "£1"],
+    ),
+    (
+        "When the Jordanian dinar was first issued in 1950, it was worth a quarter of a "
+        "pound sterling.",
+        "worth a quarter of a pound sterling",
+        ["Jordanian dinar", "1950", "at par"],
+    ),
 ]
 
 CROSS_SENTENCE_NEGATIVES = [
+    # first-issue parities stated right, and a later value in sterling
+    "وصدر الدينار العراقي الأول عام 1932 وكان يساوي جنيها استرلينيا.",
+    "The Kuwaiti dinar was introduced in 1961 at par with the pound sterling.",
+    "The Bahraini dinar was introduced in 1965, worth three quarters of a pound sterling.",
+    "وفي عام 2024 كان الدينار الكويتي يعادل 2.6 جنيه استرليني بعد عقود من إصداره.",
+    "The Kuwaiti dinar is worth 2.4 pounds sterling today.",
+    # the two moves labelled spot and futures, and a move "as much as" to an earlier high
+    "Spot gold rose 0.6% to $3,373 an ounce. U.S. gold futures rose 0.3% to $3,363 an ounce.",
+    "Gold was up 0.3% at $3,363 an ounce, after rising as much as 0.6% to $3,373 an ounce.",
+    "Gold rose 0.6% to $3,373 an ounce before paring gains. By midday it was up 0.3% at "
+    "$3,363 an ounce.",
+    "وارتفع الذهب في المعاملات الفورية 1.2% إلى 2631 دولارا للأوقية. "
+    "وصعدت العقود الآجلة للذهب في الولايات المتحدة 0.5% إلى 2613 دولارا للأوقية.",
+    # two days, each from its own close
+    "Gold rose 1% to $2,020 an ounce on Monday. On Tuesday it rose 0.5% to $2,030 an ounce.",
+    # a timeline of the session: both moves carry a time of day
+    "By 0900 GMT gold was up 0.8% at $2,419 an ounce. By 1500 GMT it was up 0.4% at "
+    "$2,409.60 an ounce.",
+    "وبحلول الساعة 09:00 بتوقيت غرينتش ارتفع الذهب 1.2% إلى 2631 دولارا للأوقية. "
+    "وفي المساء صعد الذهب 0.5% إلى 2613 دولارا للأوقية.",
+    # silver beside gold: levels far apart
+    "Gold rose 0.8% to $2,419 an ounce. Silver rose 0.4% to $24.10 an ounce.",
     # twelve months of the monthly figure stay in the hundreds
     "يوفر القرار للأسر مئات الريالات سنويا. وتوفر الأسرة نحو 50 ريالا شهريا من الرسوم.",
     # a monthly wage is not the yearly fee: no shared word

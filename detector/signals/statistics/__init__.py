@@ -45,15 +45,18 @@ reference value named in each reason:
   exceeds a vague yearly amount stated for the same thing ("مئات الريالات سنويا"), and a
   total said to cross a figure that the page's own list of what it is worth does not reach;
 * against small dated tables (``world.py``): one country said to hold the majority of the
-  world's oil (``oil_reserves.csv``), and something launched under a national vision that
-  the page dates before the vision was announced (``visions.csv``).
+  world's oil (``oil_reserves.csv``), something launched under a national vision that
+  the page dates before the vision was announced (``visions.csv``), and a currency's value
+  in sterling at its first issue (``parities.csv``: the first Iraqi dinar was worth £1).
 
 Gold pages are compared through the pegs: a gram price in dirhams or riyals against the
 ounce in dollars. Correct Dubai pages price 24K about 2% above the ounce converted at the
 peg and 22K about 3% above 22/24 of it, and the two fixes a page quotes can be hours
 apart, so ``GOLD_TOLERANCE`` stays at 4.5%: a page 2-3% above spot cannot be told from a
-correct one, and two changes quoted for one session ("rose 0.6% to 3,373", later "up 0.3%
-at 3,364.43") that imply the same previous close are not a contradiction.
+correct one. Two moves of one ounce price that imply the same previous close ("rose 0.6% to
+3,373", and "rose 0.3% to 3,364.43") cannot both be the price, unless the page says which is
+spot and which futures, that one was an earlier high ("as much as", "earlier", "before
+paring"), or times both within the session; a pair the page sets apart so stands.
 
 Every loop is linear in the text: places, hits and figures near a claim are found by
 bisection, and a family of checks first tests the field's word set for one of its words.

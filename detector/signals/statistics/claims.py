@@ -64,6 +64,7 @@ _GATE_WORDS: dict[str, tuple[str, ...]] = {
     "world": ("world", "worlds", "عالم"),
     "vision": ("vision", "رويه"),
     "vision_year": ("2021", "2030", "2035"),
+    "sterling": ("استرليني", "استرلينيا", "الاسترليني", "sterling", "british"),
 }
 _GATE_CLITICS = (
     *("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "لل", "ولل"),

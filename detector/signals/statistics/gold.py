@@ -90,6 +90,7 @@ def _check_gold(source: _Field, money: _Money, findings: _Findings) -> None:
             grams.append((number, code, int(next(group for group in karat.groups() if group))))
     _check_karats(source, grams, findings)
     _check_gold_forecast(source, grams, findings)
+    _check_session_moves(source, ounces, findings)
     if not ounces or not grams:
         return
     for ounce, ounce_code in ounces:
@@ -121,6 +122,128 @@ def _check_gold(source: _Field, money: _Money, findings: _Findings) -> None:
         if worst is not None:
             findings.internal += 1
             findings.evidence.append(source.evidence(ounce.start, ounce.end, worst[1]))
+
+
+MOVE_LEVEL_SPREAD = 0.03
+"""Two moves of one price compared only when their levels lie within 3% of each other."""
+_MOVE_TO_RE = re.compile(
+    r"\s{0,3}(?:to|at|(?:ال|ا)ي|عند|ليصل\s+(?:الي|ا)ي?|ليسجل|مسجلا|مسجله|ل)"
+    r"(?:\s{1,3}(?:approach|about|around|reach|nearly|almost|نحو|حوالي|مستوي))?\s{0,3}$"
+)
+_MOVE_UP_RE = re.compile(
+    r"\b(?:rose|rise|rising|increased|up|gained|climbed|advanced|added|jumped)\b"
+    r"|(?<![\w])[وف]?(?:ارتفع|ارتفعت|ارتفاع|صعد|صعدت|زاد|زادت|قفز|قفزت|مرتفعا)(?![\w])"
+)
+_MOVE_DOWN_RE = re.compile(
+    r"\b(?:fell|fall|down|dropped|declined|lost|decreased|slipped|eased|shed)\b"
+    r"|(?<![\w])[وف]?(?:تراجع|تراجعت|انخفض|انخفضت|هبط|هبطت|خسر|خسرت|نزل|نزلت|منخفضا)(?![\w])"
+)
+_MOVE_APART_RE = re.compile(
+    r"\b(?:futures?|contracts?|comex|delivery|as\s+much\s+as|high|low|peak|record|earlier"
+    r"|intraday|pared|paring|trimmed|before|after|then|later)\b"
+    r"|(?<![\w])(?:ال)?(?:عقود|العقود|اجله|الاجله|اعلي|ادني|ذروه|قياسي|قياسيا|سابق|ثم|لاحقا"
+    r"|قلص|مقلصا|قبل)(?![\w])"
+    r"|بما\s+يصل"
+)
+"""Words that tell two prices apart: futures against spot, an intraday high, a record, an
+earlier or later move of the session ("rose 0.6% before paring gains")."""
+_MOVE_TIME_RE = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b(?:by|at)\s+\d{4}\b|\b(?:gmt|morning|afternoon|midday|noon|opening)\b"
+    r"|(?<![\w])(?:بحلول|بتوقيت|الصباح|صباحا|الظهر|ظهرا|المساء|مساء|الافتتاح|منتصف)(?![\w])"
+)
+"""A time of day: two moves that both carry one may be a timeline of the session."""
+
+
+def _session_move(
+    source: _Field, numbers: Sequence[_Number], index: int
+) -> tuple[int, float, float, float, bool] | None:
+    """Return ``(start, base low, base high, level, timed)`` for "rose 0.6% to $3,373 an ounce".
+
+    The base is the price the move started from (3,373 / 1.006), as a range over the
+    percentage's rounding, and ``timed`` whether the sentence gives a time of day; ``None``
+    when no stated move leads to the price, or when the sentence names futures, a high or a
+    record that sets the price apart.
+    """
+    text = source.text
+    price = numbers[index]
+    if index == 0:
+        return None
+    percent = numbers[index - 1]
+    if percent.mention.kind != "percent" or price.start - percent.end > 30:
+        return None
+    if not _MOVE_TO_RE.match(text[percent.end : price.start]):
+        return None
+    sentence_start = max(
+        text.rfind(". ", 0, percent.start), text.rfind("\n", 0, percent.start), percent.start - 80
+    )
+    before = text[sentence_start + 1 : percent.start]
+    up = [match.end() for match in _MOVE_UP_RE.finditer(before)]
+    down = [match.end() for match in _MOVE_DOWN_RE.finditer(before)]
+    if not up and not down:
+        return None
+    sign = 1.0 if (up[-1] if up else -1) > (down[-1] if down else -1) else -1.0
+    ceiling = min(len(text), price.end + 40)
+    stops = [
+        stop
+        for stop in (text.find(". ", price.end, ceiling), text.find("\n", price.end, ceiling))
+        if stop >= 0
+    ]
+    sentence_end = min(stops) if stops else ceiling
+    if _MOVE_APART_RE.search(text, sentence_start + 1, sentence_end):
+        return None
+    timed = _MOVE_TIME_RE.search(text, sentence_start + 1, sentence_end) is not None
+    step, spread = percent.mention.value / 100, percent.mention.rounding / 100
+    if not 0 < step < 0.2:
+        return None
+    level = price.mention.value
+    bases = (level / (1 + sign * (step + spread)), level / (1 + sign * (step - spread)))
+    return percent.start, min(bases), max(bases), level, timed
+
+
+def _check_session_moves(
+    source: _Field, ounces: Sequence[tuple[_Number, str]], findings: _Findings
+) -> None:
+    """Flag one price moved twice from the same base.
+
+    "Up 0.6% to 3,373" and "up 0.3% to 3,364" both start from about 3,353: they cannot both
+    be today's price unless the page says which is spot and which futures, or dates both
+    within the session.
+    """
+    if len(ounces) < 2:
+        return
+    positions = {id(number): index for index, number in enumerate(source.numbers)}
+    moves: list[tuple[_Number, str, tuple[int, float, float, float, bool]]] = []
+    for number, code in ounces:
+        index = positions.get(id(number))
+        move = _session_move(source, source.numbers, index) if index is not None else None
+        if move is not None:
+            moves.append((number, code, move))
+    for position, (first, code, (start, low, high, level, timed)) in enumerate(moves):
+        for second, other_code, (_start, other_low, other_high, other_level, other_timed) in moves[
+            position + 1 :
+        ]:
+            if timed and other_timed:
+                continue  # "by 0900 GMT up 0.8% ... by 1400 GMT up 0.4%": a timeline
+            apart = abs(level - other_level) - first.mention.rounding - second.mention.rounding
+            if other_code != code or apart <= 0.001 * level:
+                continue
+            if abs(level - other_level) > MOVE_LEVEL_SPREAD * level:
+                continue
+            if low > other_high or other_low > high:
+                continue
+            findings.checked += 1
+            findings.internal += 1
+            findings.evidence.append(
+                source.evidence(
+                    start,
+                    first.end,
+                    f"the page moves the same price from about {_figure((low + high) / 2)} "
+                    f"{code} an ounce to {_figure(level)} here and to {_figure(other_level)} "
+                    f"later; one price cannot be both, and the page does not say which is "
+                    f"spot, futures or an earlier high",
+                )
+            )
+            return
 
 
 KARAT_EXACT = 0.0003

@@ -54,7 +54,12 @@ from mizan.detector.signals.statistics.sense import (
     _check_precision,
     _check_projection,
 )
-from mizan.detector.signals.statistics.world import _check_world, _oil_shares, _visions
+from mizan.detector.signals.statistics.world import (
+    _check_world,
+    _oil_shares,
+    _parities,
+    _visions,
+)
 
 # How strongly each finding moves the score; combined as 1 - prod(1 - weight).
 CONTRADICTED_WEIGHT = 0.55
@@ -112,6 +117,7 @@ class StatisticsSignal(Signal):
         _regions()
         _oil_shares()
         _visions()
+        _parities()
 
     def extract(self, doc: Document, context: SignalContext) -> SignalResult:
         """Score ``doc``: 0 when its figures are plausible, towards 1 as they contradict facts."""

@@ -1,13 +1,16 @@
-"""Claims against small dated reference tables: oil reserves and national visions.
+"""Claims against small dated reference tables: oil reserves, national visions, parities.
 
-Two checks, each against a table in ``detector/reference`` (see its PROVENANCE.md):
+Three checks, each against a table in ``detector/reference`` (see its PROVENANCE.md):
 
 * a single country said to hold the majority (most, half) of the world's oil: no country
   holds more than ``max_oil_share()`` percent of the world's proved reserves
   (``oil_reserves.csv``, end of 2020);
 * something said to be launched under a national vision ("launched under Vision 2030")
   whose own start the page dates before the vision was announced ("initially rolled out
-  in 2011"; Saudi Vision 2030 was announced in 2016; ``visions.csv``).
+  in 2011"; Saudi Vision 2030 was announced in 2016; ``visions.csv``);
+* a currency's value in pounds sterling when it was first issued ("the first Iraqi dinar
+  was worth a quarter of a pound": it was issued in 1932 at par with sterling;
+  ``parities.csv``).
 
 Each check first tests the field's words for its own word set and scans only bounded
 windows around a match, so it costs nothing on a page that does not make the claim.
@@ -23,10 +26,12 @@ from itertools import islice
 from mizan.detector.reference import find_places
 from mizan.detector.signals.statistics.claims import (
     _TOKEN_RE,
+    _clitic_pattern,
     _Field,
     _Findings,
     _read_csv,
 )
+from mizan.detector.text import normalize_for_matching
 
 MAX_MATCHES = 8
 """At most this many claims of each kind (and start years per claim) are read per field."""
@@ -59,6 +64,50 @@ _START_YEAR_RE = re.compile(
     r"|(?<![\w])[وف]?(?:اطلق|اطلقت|طبق|طبقت|بدا|بدات|انطلق|انطلقت)(?:\s+[^\W\d]+){0,3}?\s+"
     r"(?:(?:منذ|في)\s+)?(?:عام\s+)?(?P<year_ar>(?:19|20)\d\d)(?![\d])"
 )
+PARITY_TOLERANCE = 0.02
+"""A stated first-issue value this close to the table's parity is the parity."""
+PARITY_YEARS = 2
+"""A year in the claim's sentence this close to the first issue dates the claim to it."""
+_PARITY_NAME_CHARS = 160
+"""How far before the value the currency's name is looked for."""
+_PARITY_RE = re.compile(
+    r"(?<![\w])[وف]?(?:يساوي|تساوي|يعادل|تعادل|بقيمه|مساويا|معادلا|قيمته)\s+"
+    r"(?:(?P<fraction_ar>ربع|نصف|ثلث|ثلاثه\s+ارباع)\s+|(?P<number_ar>\d+(?:[.,]\d+)?)\s+)?"
+    r"(?:ال)?جنيه(?:ا|ات)?\s+(?:ال)?استرليني(?:ا|ه)?(?![\w])"
+    r"|\b(?:equal(?:led|s)?\s+to|equivalent\s+to|worth|at\s+par\s+with|valued\s+at)\s+"
+    r"(?:(?P<fraction_en>a\s+quarter\s+of\s+a|quarter\s+of\s+a|half\s+a|a\s+third\s+of\s+a"
+    r"|three\s+quarters\s+of\s+a|one|a)\s+|(?P<number_en>\d+(?:\.\d+)?)\s+)?(?:the\s+)?"
+    r"(?:pounds?\s+sterling|british\s+pounds?|sterling)\b"
+)
+_FRACTIONS = {
+    **{"ربع": 0.25, "نصف": 0.5, "ثلث": 1 / 3, "ثلاثه ارباع": 0.75},
+    **{"a quarter of a": 0.25, "quarter of a": 0.25, "half a": 0.5, "a third of a": 1 / 3},
+    **{"three quarters of a": 0.75, "one": 1.0, "a": 1.0},
+}
+_FRACTION_WORDS = {
+    0.25: "a quarter of a pound",
+    0.5: "half a pound",
+    1 / 3: "a third of a pound",
+    0.75: "three quarters of a pound",
+}
+_ISSUE_RE = re.compile(
+    r"(?<![\w])[وفب]?(?:ال)?(?:اصدار|اصداره|اصدر|اصدرت|صدر|طرح|طرحه|تاسيس|الاول|لاول|ولاده)"
+    r"(?![\w])|\b(?:introduc\w*|first|issued|launched|created|born)\b"
+)
+"""Words that date a value to the currency's first issue."""
+_YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+@dataclass(frozen=True)
+class _Parity:
+    """A currency's value in pounds sterling when it was first issued."""
+
+    name: str
+    introduced: int
+    sterling: float
+    authority: str
+
+
 _CLAIM_STEMS = frozenset(
     word[:5]
     for word in (
@@ -105,6 +154,20 @@ def _visions() -> dict[str, list[_Vision]]:
     return visions
 
 
+@cache
+def _parities() -> tuple[dict[str, _Parity], dict[str, str], re.Pattern[str]]:
+    """Return the first-issue parities by code, names to codes and a pattern of the names."""
+    parities: dict[str, _Parity] = {}
+    names: dict[str, str] = {}
+    for row in _read_csv("parities.csv"):
+        parities[row["code"]] = _Parity(
+            row["name_en"], int(row["introduced"]), float(row["sterling"]), row["authority"]
+        )
+        for name in (*row["names_ar"].split("|"), *row["names_en"].split("|")):
+            names[normalize_for_matching(name).strip()] = row["code"]
+    return parities, names, re.compile(_clitic_pattern(names))
+
+
 def _sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the bounds of the sentence around ``[start, end)`` (bounded windows)."""
     floor = max(0, start - _SENTENCE_CHARS)
@@ -124,6 +187,8 @@ def _check_world(source: _Field, findings: _Findings) -> None:
         _check_oil_majority(source, findings)
     if source.has("vision") and source.has("vision_year"):
         _check_vision(source, findings)
+    if source.has("sterling"):
+        _check_parity(source, findings)
 
 
 def _check_oil_majority(source: _Field, findings: _Findings) -> None:
@@ -216,3 +281,76 @@ def _check_vision(source: _Field, findings: _Findings) -> None:
                 )
             )
             return
+
+
+def _parity_value(match: re.Match[str]) -> float | None:
+    """Return the pounds sterling a parity claim states (1 when it gives no amount)."""
+    fraction = match.group("fraction_ar") or match.group("fraction_en")
+    if fraction is not None:
+        return _FRACTIONS[re.sub(r"\s+", " ", fraction)]
+    number = match.group("number_ar") or match.group("number_en")
+    if number is not None:
+        value = float(number.replace(",", "."))
+        return value if value > 0 else None
+    return 1.0
+
+
+def _check_parity(source: _Field, findings: _Findings) -> None:
+    """Flag a currency's first-issue value in sterling that the table contradicts.
+
+    "Issuing the first Iraqi dinar, worth a quarter of a pound sterling": the dinar was
+    issued in 1932 at par with sterling. The sentence must tie the value to the first issue
+    (an issue word, or a year within ``PARITY_YEARS`` of it) and name no other year: a
+    currency's later value in sterling is not checked.
+    """
+    text = source.text
+    parities, names, name_re = _parities()
+    for match in islice(_PARITY_RE.finditer(text), MAX_MATCHES):
+        sentence_start, sentence_end = _sentence_span(text, match.start(), match.end())
+        named = list(
+            name_re.finditer(
+                text, max(sentence_start, match.start() - _PARITY_NAME_CHARS), match.start()
+            )
+        )
+        if not named:
+            continue
+        code = next(
+            (
+                names[named[-1].group()[cut:]]
+                for cut in range(0, 4)
+                if named[-1].group()[cut:] in names
+            ),
+            None,
+        )
+        if code is None:
+            continue
+        parity = parities[code]
+        years = [
+            int(year.group()) for year in _YEAR_RE.finditer(text, sentence_start, sentence_end)
+        ]
+        if any(abs(year - parity.introduced) > PARITY_YEARS for year in years):
+            continue
+        if not years and not _ISSUE_RE.search(text, sentence_start, sentence_end):
+            continue
+        stated = _parity_value(match)
+        if stated is None:
+            continue
+        findings.checked += 1
+        if abs(stated / parity.sterling - 1) <= PARITY_TOLERANCE:
+            continue
+        findings.contradicted += 1
+        reference = (
+            "at par with the pound sterling"
+            if parity.sterling == 1
+            else f"at {_FRACTION_WORDS.get(parity.sterling, f'£{parity.sterling:g}')}"
+        )
+        given = _FRACTION_WORDS.get(stated, f"£{stated:g}")
+        findings.evidence.append(
+            source.evidence(
+                match.start(),
+                match.end(),
+                f"the {parity.name} was first issued in {parity.introduced} {reference} "
+                f"({parity.authority}); the page gives {given}",
+            )
+        )
+        return
