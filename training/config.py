@@ -23,7 +23,7 @@ from mizan.training.web_pages import WEB_PAGES_TASK
 logger = logging.getLogger("mizan.training.train")
 
 MODEL_NAME = "mizan-default"
-MODEL_VERSION = "2026.12.2"
+MODEL_VERSION = "2026.12.3"
 HUMAN_NEWS_CORPUS = "saudinewsnet"
 HEAD_TASKS: Mapping[str, str] = {
     "ai_generated": "ai_generated",

@@ -91,7 +91,7 @@ class StatisticsSignal(Signal):
     """
 
     name = "statistics"
-    version = "2"
+    version = "3"
     feature_names = (
         "statistics.numeric_claim_count",
         "statistics.numbers_per_1000_words",
