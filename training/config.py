@@ -23,7 +23,7 @@ from mizan.training.web_pages import WEB_PAGES_TASK
 logger = logging.getLogger("mizan.training.train")
 
 MODEL_NAME = "mizan-default"
-MODEL_VERSION = "2026.12.3"
+MODEL_VERSION = "2026.12.4"
 HUMAN_NEWS_CORPUS = "saudinewsnet"
 HEAD_TASKS: Mapping[str, str] = {
     "ai_generated": "ai_generated",
@@ -93,7 +93,7 @@ class TrainConfig:
     ``ai_generated`` head, the combiner) and score its pages out of fold."""
     web_pages_weight: Mapping[str, float] = field(
         default_factory=lambda: {
-            "ai_generated": 1.5,
+            "ai_generated": 2.0,
             "credibility": 0.0,
             "content_farm": 1.0,
             "combiner": 600.0,
@@ -139,6 +139,14 @@ class TrainConfig:
     regression with ``C`` :data:`TrainConfig.text_c`; the idf is folded into the weights, so
     the bundle scores it like any other head)."""
     text_c: Mapping[str, float] = field(default_factory=lambda: {"content_farm": 4.0})
+    text_with_val: Mapping[str, bool] = field(
+        default_factory=lambda: {"ai_generated": True, "credibility": False, "content_farm": False}
+    )
+    """A head whose text model is also fitted on its val rows, which are then scored out of
+    fold like its train rows (grouped folds), so the layers are still calibrated and the
+    thresholds set on logits from models that did not see those rows; test stays unseen.
+    The ``ai_generated`` head needs it: the AIGT corpus's Pure variant has val and test rows
+    but no train split."""
     text_min_df: int = 2
     text_idf_rows: str = "web"
     """Rows the ``idf_logistic`` idf is counted on: ``all`` the head's train rows, ``web``
@@ -177,6 +185,7 @@ class TrainConfig:
         data["text_alpha"] = dict(self.text_alpha)
         data["text_model"] = dict(self.text_model)
         data["text_c"] = dict(self.text_c)
+        data["text_with_val"] = dict(self.text_with_val)
         data["human_news_weight"] = dict(self.human_news_weight)
         data["web_pages_weight"] = dict(self.web_pages_weight)
         data["web_pages_layer_weight"] = dict(self.web_pages_layer_weight)
@@ -194,6 +203,9 @@ def config_from_metadata(
     stored = dict(metadata.get("config", {}))
     known = set(TrainConfig.__dataclass_fields__)
     values: dict[str, Any] = {key: value for key, value in stored.items() if key in known}
+    if stored and "text_with_val" not in stored:
+        # Bundles from before the setting fitted every text model on train only.
+        values["text_with_val"] = dict.fromkeys(HEAD_TASKS, False)
     if "char_ngrams" in values:
         values["char_ngrams"] = tuple(values["char_ngrams"])
     defaults = TrainConfig()

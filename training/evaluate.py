@@ -59,7 +59,11 @@ class Baseline:
 
 
 def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
-    """Fit the baseline per head task on train (C chosen on val) and score every row."""
+    """Fit the baseline per head task on train (C chosen on val) and score every row.
+
+    A head whose text model also learns from val (``text_with_val``) gets a baseline refitted
+    on train + val with the chosen C, so both see the same rows.
+    """
     texts = frame[TEXT_COLUMN].tolist()
     labels = frame["label"].to_numpy()
     split = frame["split"].to_numpy()
@@ -87,7 +91,16 @@ def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
                 best = (loss, c_value, learner)
         assert best is not None
         chosen[head] = best[1]
-        columns[TASK_SCORE[HEAD_TASKS[head]]] = best[2].predict_proba(everything)[:, 1]
+        learner = best[2]
+        if config.text_with_val.get(head, False):
+            # The model's text for this head learnt from val too: so does the baseline.
+            fit_rows = np.union1d(train_rows, val_rows)
+            vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+            fit_matrix = vectorizer.fit_transform([texts[i] for i in fit_rows])
+            everything = vectorizer.transform(texts)
+            learner = LogisticRegression(C=best[1], max_iter=2000, random_state=seed)
+            learner.fit(fit_matrix, labels[fit_rows])
+        columns[TASK_SCORE[HEAD_TASKS[head]]] = learner.predict_proba(everything)[:, 1]
     probabilities = pd.DataFrame(columns, index=frame.index)
     probabilities["unreliable"] = np.maximum(
         probabilities["ai_generated"], probabilities["not_credible"]
@@ -178,6 +191,9 @@ def evaluate(
         "baseline_test": metrics_by_corpus(frame, baseline.probabilities, "test"),
         "baseline_c": baseline.chosen_c,
         "val": metrics_by_corpus(frame, scores, "val"),
+        "val_in_sample_heads": sorted(
+            head for head, with_val in config.text_with_val.items() if with_val
+        ),
     }
 
     # False positives on held-out human-written news, diacritics kept and stripped.

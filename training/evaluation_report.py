@@ -21,6 +21,17 @@ from mizan.training.web_pages import roc_panel
 DEFAULT_REPORTS_DIR = REPO_ROOT / "reports"
 
 
+def _with_val_note(report: Mapping[str, Any]) -> str:
+    heads = report.get("val_in_sample_heads") or []
+    if not heads:
+        return ""
+    named = ", ".join(f"`{head}`" for head in heads)
+    return (
+        f"; the text model of {named} also learns from its val rows (scored out of fold for "
+        "calibration and thresholds), and so does its baseline, refitted on train + val"
+    )
+
+
 def _cell(value: Any, digits: int = 3) -> str:
     if isinstance(value, float):
         return "n/a" if np.isnan(value) else f"{value:.{digits}f}"
@@ -80,8 +91,8 @@ def render_markdown(report: Mapping[str, Any], plots: Sequence[str]) -> str:
         "thresholds). The task head is `ai_generated` for machine-text corpora and "
         "`1 - credibility` for credibility corpora; *reliability AUROC* scores "
         "`1 - reliability` against the same labels. The baseline is TF-IDF (word 1-2-grams) "
-        "+ logistic regression trained on the same train rows (C chosen on val). F1 and "
-        "accuracy at 0.5. ECE over 10 equal-width bins.",
+        "+ logistic regression trained on the same train rows (C chosen on val)"
+        f"{_with_val_note(report)}. F1 and accuracy at 0.5. ECE over 10 equal-width bins.",
         "",
         "## Per corpus (test)",
         "",

@@ -193,6 +193,22 @@ def _web_pages_lines(metadata: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _with_val_lines(config: Mapping[str, Any]) -> list[str]:
+    """Say which heads' text models also learnt from their val rows, and what that means."""
+    heads = [head for head, on in (config.get("text_with_val") or {}).items() if on]
+    if not heads:
+        return []
+    return [
+        f"- Text models fitted on train + validation ({', '.join(f'`{h}`' for h in heads)}): "
+        "the validation rows are scored out of fold (grouped folds) like the train rows, so "
+        "the layers are calibrated, the thresholds set and the validation figures read on "
+        "logits from text models that did not see those rows; the shipped text model is "
+        "fitted on all of them, and the test split stays unseen. The AIGT corpus's Pure "
+        "variant has validation and test rows but no train split, so only this way does "
+        "the head learn from it."
+    ]
+
+
 def _number(value: Any, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "n/a"
@@ -265,6 +281,7 @@ def render_model_card(
         f"{config.get('text_min_df', 2)} pages dropped) and fitted by a logistic regression "
         f"(C {_idf_c(config)}), the representation of the TF-IDF baseline; the idf is folded "
         "into the stored weights, so scoring is unchanged.",
+        *_with_val_lines(config),
         "- `ai_generated` head: a logistic layer over the text score (its own weight per "
         "language) and the signal features, less those read from the store and the `beat` "
         "and `templating` scores that mix them in. Machine-written side: the machine-text "

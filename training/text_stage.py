@@ -1,8 +1,9 @@
 """Text stage (stage 3): each head's text model on the hashed n-grams of the model text.
 
 A logistic model per head (SGD, or an idf-weighted logistic regression) on hashed character
-and word n-grams of the normalised text; its logits are out of fold on the head's train rows
-(grouped folds) and on every web page (site-grouped folds), the full model's elsewhere.
+and word n-grams of the normalised text; its logits are out of fold on the rows it is fitted
+on (the head's train rows, and its val rows where :data:`TrainConfig.text_with_val` says so;
+grouped folds) and on every web page (site-grouped folds), the full model's elsewhere.
 """
 
 from __future__ import annotations
@@ -133,10 +134,12 @@ def fit_head_text(
 ) -> tuple[tuple[np.ndarray, float], np.ndarray]:
     """Fit one head's text model; return its weights and every row's logit.
 
-    Logits are out of fold on the head's train rows (:func:`text_folds`) and on every web
-    page; the full model's elsewhere.
+    The model is fitted on the head's train rows, and on its val rows too with
+    :data:`TrainConfig.text_with_val`. Logits are out of fold on the rows it is fitted on
+    (:func:`text_folds`) and on every web page; the full model's elsewhere.
     """
-    is_train = (frame["split"] == "train").to_numpy()
+    fit_splits = ["train", "val"] if config.text_with_val.get(head, False) else ["train"]
+    is_fitted = frame["split"].isin(fit_splits).to_numpy()
     groups = frame[SPLIT_GROUP_COLUMN].to_numpy()
     labels = frame["label"].to_numpy()
     page_fold = web_fold(frame)
@@ -146,9 +149,9 @@ def fit_head_text(
     in_head = head_mask(frame, head, human_news_weight > 0, web_weight > 0, config.ai_trusted_news)
     if web_weight <= 0:
         in_head &= page_fold < 0
-    rows = np.flatnonzero(in_head & is_train)
+    rows = np.flatnonzero(in_head & is_fitted)
     if len(rows) == 0 or len(np.unique(labels[rows])) < 2:
-        raise MizanError(f"{head}: no train rows of both labels to fit its text model on")
+        raise MizanError(f"{head}: no {'/'.join(fit_splits)} rows of both labels to fit on")
     on_pages = config.text_idf_rows == "web"
 
     def idf_rows(of: np.ndarray) -> np.ndarray | None:
@@ -161,7 +164,10 @@ def fit_head_text(
     head_logits = np.asarray(matrix @ coef.astype(np.float64)).ravel() + bias
     fold_of = text_folds(rows, groups, page_fold, config.folds)
     folds = int(fold_of.max()) + 1 if len(fold_of) else 0
-    say(f"{head}: text model on {len(rows)} train rows; {folds}-fold out-of-fold logits")
+    say(
+        f"{head}: text model on {len(rows)} {' + '.join(fit_splits)} rows; "
+        f"{folds}-fold out-of-fold logits"
+    )
     if folds >= 2:
         for current in range(folds):
             fit_rows, held_rows = rows[fold_of != current], rows[fold_of == current]

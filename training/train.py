@@ -36,7 +36,13 @@ import numpy as np
 from mizan.detector.engine import DetectorEngine
 from mizan.detector.settings import REPO_ROOT, get_settings
 from mizan.detector.trained import TrainedModel
-from mizan.training.bundle import build_model, bundle_metadata, score_rows, write_bundle
+from mizan.training.bundle import (
+    build_model,
+    bundle_metadata,
+    probabilities_frame,
+    score_rows,
+    write_bundle,
+)
 from mizan.training.config import HUMAN_NEWS_CORPUS, MODEL_NAME, Say, TrainConfig, log_progress
 from mizan.training.data import PreparedData, prepare_data
 from mizan.training.features import ProgressFactory
@@ -86,8 +92,14 @@ def train(
                 f"machine-written ai_generated recall {row['machine_ai_recall']:.0%}"
             )
     model = build_model(stacked, text_stage, data, config)
+    # Val is read from the stage's logits, which are out of fold on the val rows a text
+    # model was fitted on (TrainConfig.text_with_val); test from the bundle as it ships.
+    fitted_scores = probabilities_frame(stacked.row_logits, data.frame.index)
     scores = score_rows(model, data, text_stage.matrix)
-    metrics = {split: metrics_by_corpus(data.frame, scores, split) for split in ("val", "test")}
+    metrics = {
+        "val": metrics_by_corpus(data.frame, fitted_scores, "val"),
+        "test": metrics_by_corpus(data.frame, scores, "test"),
+    }
     models_root = config.models_root or get_settings().models_root
     bundle_dir = Path(models_root) / MODEL_NAME / config.version
     seconds = time.perf_counter() - started

@@ -1,13 +1,16 @@
-"""The ``idf_logistic`` text learner: an idf-weighted logistic model folded into hashed weights."""
+"""The text learners (SGD, ``idf_logistic``) and which rows a head's text model learns from."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from mizan.detector.trained import TextHasher, TextVectorizer
-from mizan.training.config import TrainConfig
-from mizan.training.text_stage import fit_text_model, text_idf
+from mizan.training.config import TrainConfig, config_from_metadata
+from mizan.training.data import sample_weights
+from mizan.training.splits import SPLIT_GROUP_COLUMN
+from mizan.training.text_stage import fit_head_text, fit_text_model, text_idf
 
 FARM = [
     "Breaking: you will not believe what experts say about the riyal today, read also",
@@ -85,3 +88,58 @@ def test_sgd_heads_keep_the_sgd_learner() -> None:
     assert np.isfinite(bias)
     assert config.text_model["credibility"] == "sgd"
     assert config.text_model["content_farm"] == "idf_logistic"
+
+
+def _head_frame() -> tuple[pd.DataFrame, sparse.csr_matrix]:
+    """Machine-text rows in train, val and test, each its own split group."""
+    texts = [f"{text} ({number})" for number in range(3) for text in FARM + WIRE]
+    labels = [1] * len(FARM) + [0] * len(WIRE)
+    splits = ["train"] * 16 + ["val"] * 4 + ["test"] * 4
+    frame = pd.DataFrame(
+        {
+            "text": texts,
+            "label": labels * 3,
+            "task": "ai_generated",
+            "source_corpus": "machine-text",
+            "variant": "",
+            "split": splits,
+            SPLIT_GROUP_COLUMN: np.arange(len(texts)),
+        }
+    )
+    vectorizer = TextVectorizer(TextHasher(n_bits=16, char_ngrams=(2, 4), word_ngrams=1))
+    return frame, vectorizer.transform(texts)
+
+
+@pytest.mark.parametrize("with_val", [True, False])
+def test_text_with_val_fits_on_val_rows_and_scores_them_out_of_fold(with_val: bool) -> None:
+    frame, matrix = _head_frame()
+    config = TrainConfig(
+        text_epochs=5,
+        folds=4,
+        text_with_val={"ai_generated": with_val, "credibility": False, "content_farm": False},
+    )
+    (coef, bias), logits = fit_head_text(matrix, frame, config, "ai_generated", say=lambda _: None)
+    labels = frame["label"].to_numpy()
+    fitted = np.flatnonzero(frame["split"].isin(["train", "val"] if with_val else ["train"]))
+    weights = sample_weights(frame, config.human_news_weight["ai_generated"], 1.0)
+    expected, expected_bias = fit_text_model(
+        matrix, fitted, labels, weights, config, "ai_generated"
+    )
+    np.testing.assert_allclose(coef, expected.astype(np.float32))
+    assert bias == pytest.approx(expected_bias)
+    full = np.asarray(matrix @ coef.astype(np.float64)).ravel() + bias
+    val = (frame["split"] == "val").to_numpy()
+    test = (frame["split"] == "test").to_numpy()
+    # Test rows always get the shipped model's logits; val rows are out of fold when fitted on.
+    np.testing.assert_allclose(logits[test], full[test])
+    if with_val:
+        assert not np.allclose(logits[val], full[val])
+    else:
+        np.testing.assert_allclose(logits[val], full[val])
+
+
+def test_bundles_from_before_text_with_val_rebuild_with_train_only_text_models() -> None:
+    old = config_from_metadata({"config": {"seed": 13}})
+    assert not any(old.text_with_val.values())
+    current = config_from_metadata({"config": TrainConfig().to_dict()})
+    assert current.text_with_val["ai_generated"] is True
