@@ -4,16 +4,18 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mizan.detector.engine import DetectorEngine
 from mizan.detector.model import default_bundle_dir, load_model
 from mizan.detector.settings import REPO_ROOT, get_settings
 from mizan.detector.trained import TrainedModel
+from mizan.training.config import TrainConfig
 from mizan.training.datasets import load_arabic_aigt_diacritics
-from mizan.training.evaluate import evaluate
+from mizan.training.evaluate import evaluate, fit_baseline
 from mizan.training.evaluation_report import write_reports
-from mizan.training.features import extract_features
+from mizan.training.features import TEXT_COLUMN, extract_features
 from mizan.training.metrics import (
     binary_metrics,
     check_targets,
@@ -136,3 +138,35 @@ def test_evaluate_writes_every_report(tiny_bundle: Path, tiny_cache: Path, tmp_p
     markdown = (tmp_path / "evaluation.md").read_text(encoding="utf-8")
     assert "## Per corpus (test)" in markdown and "AUROC (baseline)" in markdown
     assert "![roc_curves](roc_curves.png)" in markdown
+
+
+def _baseline_frame() -> pd.DataFrame:
+    """Machine-text and credibility rows; one machine-written phrase occurs only in val."""
+    rows = []
+    for task in ("ai_generated", "credibility"):
+        for number in range(6):
+            for label, text in ((1, "in conclusion it is important to note"), (0, "police said")):
+                rows.append((task, "train", label, f"{text} item {number} {task}"))
+    for number in range(4):
+        rows.append(("ai_generated", "val", 1, f"delve into the tapestry of {number}"))
+        rows.append(("ai_generated", "val", 0, f"the minister said on monday {number}"))
+        rows.append(("credibility", "val", number % 2, f"report number {number}"))
+    rows.append(("ai_generated", "test", 1, "let us delve into the tapestry"))
+    frame = pd.DataFrame(rows, columns=["task", "split", "label", TEXT_COLUMN])
+    return frame.assign(source_corpus=frame["task"], variant="")
+
+
+def test_baseline_learns_from_val_where_the_model_text_does() -> None:
+    frame = _baseline_frame()
+    test_row = frame.index[frame["split"] == "test"][0]
+    scores = {}
+    for with_val in (True, False):
+        config = TrainConfig(
+            text_with_val={"ai_generated": with_val, "credibility": False, "content_farm": False}
+        )
+        baseline = fit_baseline(frame, config, seed=13)
+        scores[with_val] = baseline.probabilities["ai_generated"].iat[test_row]
+    # Only the val rows hold "delve into the tapestry": fitted on train alone the baseline
+    # has never seen a word of the test row (0.5); fitted on train + val it calls it machine.
+    assert scores[False] == pytest.approx(0.5, abs=0.01)
+    assert scores[True] > 0.8
