@@ -67,19 +67,26 @@ def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
     texts = frame[TEXT_COLUMN].tolist()
     labels = frame["label"].to_numpy()
     split = frame["split"].to_numpy()
+
+    def vectorise(rows: np.ndarray) -> tuple[Any, Any]:
+        """TF-IDF fitted on ``rows``: their vectors and every row's."""
+        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
+        return vectorizer.fit_transform([texts[i] for i in rows]), vectorizer.transform(texts)
+
+    def fit(matrix: Any, rows: np.ndarray, c_value: float) -> LogisticRegression:
+        learner = LogisticRegression(C=c_value, max_iter=2000, random_state=seed)
+        return learner.fit(matrix, labels[rows])
+
     columns: dict[str, np.ndarray] = {}
     chosen: dict[str, float] = {}
     for head in BASELINE_HEADS:
         rows = head_mask(frame, head, config.human_news_weight[head] > 0)
         train_rows = np.flatnonzero(rows & (split == "train"))
         val_rows = np.flatnonzero(rows & (split == "val"))
-        vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
-        train_matrix = vectorizer.fit_transform([texts[i] for i in train_rows])
-        everything = vectorizer.transform(texts)
+        train_matrix, everything = vectorise(train_rows)
         best: tuple[float, float, LogisticRegression] | None = None
         for c_value in BASELINE_C_GRID:
-            learner = LogisticRegression(C=c_value, max_iter=2000, random_state=seed)
-            learner.fit(train_matrix, labels[train_rows])
+            learner = fit(train_matrix, train_rows, c_value)
             probabilities = learner.predict_proba(everything[val_rows])[:, 1]
             loss = float(
                 -np.mean(
@@ -90,16 +97,12 @@ def fit_baseline(frame: pd.DataFrame, config: Any, seed: int) -> Baseline:
             if best is None or loss < best[0]:
                 best = (loss, c_value, learner)
         assert best is not None
-        chosen[head] = best[1]
-        learner = best[2]
+        _loss, chosen[head], learner = best
         if config.text_with_val.get(head, False):
             # The model's text for this head learnt from val too: so does the baseline.
             fit_rows = np.union1d(train_rows, val_rows)
-            vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2)
-            fit_matrix = vectorizer.fit_transform([texts[i] for i in fit_rows])
-            everything = vectorizer.transform(texts)
-            learner = LogisticRegression(C=best[1], max_iter=2000, random_state=seed)
-            learner.fit(fit_matrix, labels[fit_rows])
+            fit_matrix, everything = vectorise(fit_rows)
+            learner = fit(fit_matrix, fit_rows, chosen[head])
         columns[TASK_SCORE[HEAD_TASKS[head]]] = learner.predict_proba(everything)[:, 1]
     probabilities = pd.DataFrame(columns, index=frame.index)
     probabilities["unreliable"] = np.maximum(
